@@ -1,0 +1,81 @@
+package tp0.lottery.config;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The server's settings, read once at start from {@code config.ini} ([DEFAULT]) with an
+ * environment variable of the same name overriding each key, then passed down immutable.
+ */
+public record ServerSettings(
+        String host,
+        int port,
+        int listenBacklog,
+        String loggingLevel,
+        int numAgencies,
+        Path betsFile) {
+
+    public static final String SERVER_PORT = "SERVER_PORT";
+    public static final String SERVER_IP = "SERVER_IP";
+    public static final String SERVER_LISTEN_BACKLOG = "SERVER_LISTEN_BACKLOG";
+    public static final String LOGGING_LEVEL = "LOGGING_LEVEL";
+    public static final String NUM_AGENCIES = "NUM_AGENCIES";
+
+    public static ServerSettings load(IniFile ini, Map<String, String> env, Path workDir) throws ConfigException {
+        Source source = new Source(ini, env);
+        return new ServerSettings(
+                source.string(SERVER_IP, "0.0.0.0"),
+                source.integer(SERVER_PORT, 12345, 0, 65535),
+                source.integer(SERVER_LISTEN_BACKLOG, 5, 1, 65535),
+                loggingLevel(source.string(LOGGING_LEVEL, "INFO")),
+                source.integer(NUM_AGENCIES, 5, 1, 100_000),
+                workDir.resolve("bets.csv"));
+    }
+
+    /** Accepts Python's level names too (WARNING, CRITICAL); returns Logback's. */
+    private static String loggingLevel(String value) throws ConfigException {
+        switch (value.toUpperCase(Locale.ROOT)) {
+            case "TRACE": return "TRACE";
+            case "DEBUG": return "DEBUG";
+            case "INFO": return "INFO";
+            case "WARN":
+            case "WARNING": return "WARN";
+            case "ERROR":
+            case "CRITICAL": return "ERROR";
+            default:
+                throw new ConfigException(LOGGING_LEVEL,
+                        "'" + value + "' is not one of DEBUG, INFO, WARNING, ERROR");
+        }
+    }
+
+    /** env first, then config.ini, then the default. */
+    private record Source(IniFile ini, Map<String, String> env) {
+        Optional<String> raw(String key) {
+            String fromEnv = env.get(key);
+            if (fromEnv != null) return Optional.of(fromEnv.strip());
+            return ini.get(key);
+        }
+
+        String string(String key, String fallback) throws ConfigException {
+            String value = raw(key).orElse(fallback);
+            if (value.isEmpty()) throw new ConfigException(key, "is empty");
+            return value;
+        }
+
+        int integer(String key, int fallback, int min, int max) throws ConfigException {
+            Optional<String> value = raw(key);
+            if (value.isEmpty()) return fallback;
+            try {
+                int n = Integer.parseInt(value.get());
+                if (n < min || n > max) {
+                    throw new ConfigException(key, "'" + value.get() + "' is outside " + min + ".." + max);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key, "'" + value.get() + "' is not an integer");
+            }
+        }
+    }
+}

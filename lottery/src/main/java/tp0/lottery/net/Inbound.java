@@ -1,0 +1,18 @@
+package tp0.lottery.net;
+
+import tp0.protocol.DecodeException;
+import tp0.protocol.ErrorCode;
+import tp0.protocol.Message;
+
+/** What the wire format hands a session: one element per frame, or a final framing failure. */
+public sealed interface Inbound {
+
+    /** A well-formed message. */
+    record Decoded(Message message) implements Inbound {}
+
+    /** A frame whose boundaries were fine but whose content breaks the protocol; the next frame can still be read. */
+    record Malformed(DecodeException error) implements Inbound {}
+
+    /** The byte stream itself is unusable (oversized or cut-off frame): the last element of the connection. */
+    record Broken(ErrorCode code, String detail) implements Inbound {}
+}

@@ -1,0 +1,296 @@
+package tp0.lottery.session;
+
+import java.util.List;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.slf4j.Logger;
+import tp0.logline.LogLine;
+import tp0.lottery.draw.DrawCoordinator;
+import tp0.lottery.net.Inbound;
+import tp0.lottery.store.BetStore;
+import tp0.protocol.Codec;
+import tp0.protocol.DecodeException;
+import tp0.protocol.ErrorCode;
+import tp0.protocol.Message;
+import tp0.protocol.MessageType;
+import tp0.protocol.Protocol;
+
+/**
+ * One agency connection. Receives decoded frames one at a time (the stream waits for
+ * {@link StreamAck} before delivering the next, so a slow store slows only this connection's
+ * reads), talks to the store and the draw coordinator, and answers through {@link Outbound}.
+ *
+ * Bad input gets an explicit refusal and a {@code fail} log line; the connection goes on
+ * unless the byte stream itself is broken or the Hello was refused.
+ */
+public final class AgencySession extends AbstractBehavior<AgencySession.Command> {
+
+    public interface Command {}
+
+    /** Acknowledges one inbound element to the stream: "send me the next one". */
+    public enum StreamAck {
+        INSTANCE
+    }
+
+    public record StreamStarted(ActorRef<StreamAck> ackTo) implements Command {}
+
+    public record Received(ActorRef<StreamAck> ackTo, Inbound element) implements Command {}
+
+    public enum StreamCompleted implements Command {
+        INSTANCE
+    }
+
+    public record StreamFailed(Throwable cause) implements Command {}
+
+    private record Welcomed(int agency, BetStore.StoredCount count) implements Command {}
+
+    private record BatchDone(int declared, BetStore.StoreReply reply) implements Command {}
+
+    private record FinishRecorded(Done done) implements Command {}
+
+    private record WinnersReady(DrawCoordinator.WinnersAnswer answer) implements Command {}
+
+    /** Everything a session needs from the rest of the server. */
+    public record Deps(int numAgencies, ActorRef<BetStore.Command> store, ActorRef<DrawCoordinator.Command> coordinator) {}
+
+    public static Behavior<Command> create(Deps deps, ActorRef<Outbound> out, String peer) {
+        return Behaviors.setup(ctx -> new AgencySession(ctx, deps, out, peer));
+    }
+
+    private final Deps deps;
+    private final ActorRef<Outbound> out;
+    private final String peer;
+    private final Logger log;
+    private final ActorRef<BetStore.StoreReply> storeReplies;
+    private final ActorRef<DrawCoordinator.WinnersAnswer> winnersReplies;
+    /** The ack owed to the stream for the element being handled, or null. */
+    private ActorRef<StreamAck> pendingAck;
+    private int declaredBatch;
+    /** 0 until a Hello is accepted. */
+    private int agency;
+    private boolean allBetsSent;
+    private boolean closing;
+
+    private AgencySession(ActorContext<Command> context, Deps deps, ActorRef<Outbound> out, String peer) {
+        super(context);
+        this.deps = deps;
+        this.out = out;
+        this.peer = peer;
+        this.log = context.getLog();
+        this.storeReplies = context.messageAdapter(BetStore.StoreReply.class, reply -> new BatchDone(declaredBatch, reply));
+        this.winnersReplies = context.messageAdapter(DrawCoordinator.WinnersAnswer.class, WinnersReady::new);
+        log.debug(LogLine.success("conexion", "ip", peer));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(StreamStarted.class, msg -> ack(msg.ackTo()))
+                .onMessage(Received.class, this::onReceived)
+                .onMessage(Welcomed.class, this::onWelcomed)
+                .onMessage(BatchDone.class, this::onBatchDone)
+                .onMessage(FinishRecorded.class, this::onFinishRecorded)
+                .onMessage(WinnersReady.class, this::onWinnersReady)
+                .onMessageEquals(StreamCompleted.INSTANCE, this::onStreamEnded)
+                .onMessage(StreamFailed.class, msg -> onStreamEnded())
+                .build();
+    }
+
+    // ----------------------------------------------------------------- inbound
+
+    private Behavior<Command> onReceived(Received msg) {
+        pendingAck = msg.ackTo();
+        Inbound element = msg.element();
+        if (closing) {
+            return ackPending();
+        }
+        if (element instanceof Inbound.Decoded decoded) {
+            return onMessage(decoded.message());
+        }
+        if (element instanceof Inbound.Malformed malformed) {
+            return onMalformed(malformed.error());
+        }
+        Inbound.Broken broken = (Inbound.Broken) element;
+        log.warn(LogLine.fail("mensaje_invalido", "ip", peer, "code", broken.code(), "error", broken.detail()));
+        return refuseAndClose(broken.code(), broken.detail());
+    }
+
+    private Behavior<Command> onMessage(Message message) {
+        switch (message.type()) {
+            case HELLO:
+                return onHello((Message.Hello) message);
+            case BET_BATCH:
+                return onBetBatch((Message.BetBatch) message);
+            case ALL_BETS_SENT:
+                return onAllBetsSent();
+            case WINNERS_QUERY:
+                return onWinnersQuery();
+            default:
+                return refuse(ErrorCode.UNEXPECTED_MESSAGE, message.type() + " is sent by servers, not agencies");
+        }
+    }
+
+    private Behavior<Command> onMalformed(DecodeException error) {
+        if (error.type() == MessageType.BET_BATCH) {
+            int count = Math.max(0, error.declaredCount());
+            log.warn(LogLine.fail("apuesta_recibida", "cantidad", count, "code", error.code(),
+                    "ip", peer, "error", error.getMessage()));
+            send(new Message.BatchRejected(error.code(), count));
+            return ackPending();
+        }
+        log.warn(LogLine.fail("mensaje_invalido", "ip", peer, "code", error.code(), "error", error.getMessage()));
+        send(new Message.Error(error.code(), error.getMessage()));
+        return ackPending();
+    }
+
+    private Behavior<Command> onHello(Message.Hello hello) {
+        if (agency != 0) {
+            return refuse(ErrorCode.ALREADY_IDENTIFIED, "already identified as agency " + agency);
+        }
+        if (hello.version() != Protocol.VERSION) {
+            return refuseAndClose(ErrorCode.UNSUPPORTED_VERSION,
+                    "version " + hello.version() + " not supported; this server speaks " + Protocol.VERSION);
+        }
+        if (hello.agencyId() < 1 || hello.agencyId() > deps.numAgencies()) {
+            return refuseAndClose(ErrorCode.UNKNOWN_AGENCY,
+                    "agency " + hello.agencyId() + " is outside 1.." + deps.numAgencies());
+        }
+        int id = hello.agencyId();
+        getContext().ask(BetStore.StoredCount.class, deps.store(), java.time.Duration.ofSeconds(30),
+                replyTo -> new BetStore.GetStoredCount(id, replyTo),
+                (count, failure) -> new Welcomed(id, count != null ? count : new BetStore.StoredCount(id, -1)));
+        return this;
+    }
+
+    private Behavior<Command> onWelcomed(Welcomed msg) {
+        if (msg.count().count() < 0) {
+            return refuseAndClose(ErrorCode.STORAGE_FAILURE, "store did not answer");
+        }
+        agency = msg.agency();
+        log.info(LogLine.success("agencia_conectada", "agencia", agency, "ip", peer,
+                "apuestas_guardadas", msg.count().count()));
+        send(new Message.Welcome(Protocol.VERSION, msg.count().count()));
+        return ackPending();
+    }
+
+    private Behavior<Command> onBetBatch(Message.BetBatch batch) {
+        int count = batch.bets().size();
+        ErrorCode refusal = agency == 0 ? ErrorCode.NOT_IDENTIFIED
+                : allBetsSent ? ErrorCode.AGENCY_FINISHED
+                : null;
+        if (refusal != null) {
+            return rejectBatch(refusal, count, refusal.description);
+        }
+        declaredBatch = count;
+        deps.store().tell(new BetStore.StoreBatch(agency, batch.bets(), storeReplies));
+        return this;
+    }
+
+    private Behavior<Command> onBatchDone(BatchDone msg) {
+        if (msg.reply() instanceof BetStore.Stored stored) {
+            log.info(LogLine.success("apuesta_recibida", "cantidad", stored.count()));
+            send(new Message.BatchAck(stored.count(), stored.agencyTotal()));
+            return ackPending();
+        }
+        BetStore.Refused refused = (BetStore.Refused) msg.reply();
+        return rejectBatch(refused.code(), msg.declared(), refused.reason());
+    }
+
+    private Behavior<Command> rejectBatch(ErrorCode code, int count, String reason) {
+        log.warn(LogLine.fail("apuesta_recibida", "cantidad", count, "code", code, "agencia", agency, "error", reason));
+        send(new Message.BatchRejected(code, count));
+        return ackPending();
+    }
+
+    private Behavior<Command> onAllBetsSent() {
+        if (agency == 0) {
+            return refuse(ErrorCode.NOT_IDENTIFIED, "Hello must come first");
+        }
+        allBetsSent = true;
+        getContext().ask(Done.class, deps.coordinator(), java.time.Duration.ofSeconds(30),
+                replyTo -> new DrawCoordinator.AgencyFinished(agency, replyTo),
+                (done, failure) -> new FinishRecorded(done));
+        return this;
+    }
+
+    private Behavior<Command> onFinishRecorded(FinishRecorded msg) {
+        if (msg.done() == null) {
+            return refuseAndClose(ErrorCode.STORAGE_FAILURE, "draw coordinator did not answer");
+        }
+        log.info(LogLine.success("agencia_finalizada", "agencia", agency));
+        send(Message.AllBetsSentAck.INSTANCE);
+        return ackPending();
+    }
+
+    private Behavior<Command> onWinnersQuery() {
+        if (agency == 0) {
+            return refuse(ErrorCode.NOT_IDENTIFIED, "Hello must come first");
+        }
+        // Parked at the coordinator until the draw; keep reading meanwhile.
+        deps.coordinator().tell(new DrawCoordinator.QueryWinners(agency, winnersReplies));
+        return ackPending();
+    }
+
+    private Behavior<Command> onWinnersReady(WinnersReady msg) {
+        if (msg.answer() instanceof DrawCoordinator.AgencyWinners winners) {
+            for (Message.Winners frame : Codec.winnersFrames(winners.documents())) {
+                send(frame);
+            }
+            log.info(LogLine.success("ganadores_enviados", "agencia", agency, "cant_ganadores", winners.documents().size()));
+        } else {
+            DrawCoordinator.DrawUnavailable failed = (DrawCoordinator.DrawUnavailable) msg.answer();
+            log.error(LogLine.fail("ganadores_enviados", "agencia", agency, "error", failed.reason()));
+            send(new Message.Error(ErrorCode.STORAGE_FAILURE, "the draw failed: " + failed.reason()));
+        }
+        return this;
+    }
+
+    // ----------------------------------------------------------------- replies
+
+    private Behavior<Command> refuse(ErrorCode code, String text) {
+        log.warn(LogLine.fail("mensaje_invalido", "ip", peer, "code", code, "error", text));
+        send(new Message.Error(code, text));
+        return ackPending();
+    }
+
+    /** Refuse, then close the connection once the refusal is written; ignore what follows. */
+    private Behavior<Command> refuseAndClose(ErrorCode code, String text) {
+        if (code != ErrorCode.FRAME_TOO_LARGE && code != ErrorCode.TRUNCATED_PAYLOAD) {
+            log.warn(LogLine.fail("conexion_rechazada", "ip", peer, "code", code, "error", text));
+        }
+        send(new Message.Error(code, text));
+        out.tell(Outbound.Close.INSTANCE);
+        closing = true;
+        return ackPending();
+    }
+
+    private void send(Message message) {
+        if (!closing) {
+            out.tell(new Outbound.Send(message));
+        }
+    }
+
+    private Behavior<Command> ack(ActorRef<StreamAck> ackTo) {
+        ackTo.tell(StreamAck.INSTANCE);
+        return this;
+    }
+
+    private Behavior<Command> ackPending() {
+        if (pendingAck != null) {
+            pendingAck.tell(StreamAck.INSTANCE);
+            pendingAck = null;
+        }
+        return this;
+    }
+
+    private Behavior<Command> onStreamEnded() {
+        log.debug(LogLine.success("conexion_cerrada", "ip", peer, "agencia", agency));
+        out.tell(Outbound.Close.INSTANCE);
+        return Behaviors.stopped();
+    }
+}

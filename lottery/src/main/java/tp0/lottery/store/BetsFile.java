@@ -1,0 +1,70 @@
+package tp0.lottery.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The append-only file behind the store. An interface so tests can watch (or break) the
+ * write → sync order the store promises; {@link #open} is the real one.
+ */
+public interface BetsFile extends AutoCloseable {
+
+    /** Where the rows live, for reading them back at draw time. */
+    Path path();
+
+    /** Current length in bytes. */
+    long size() throws IOException;
+
+    /** Appends all of {@code bytes} at the end. May leave a prefix written if it throws. */
+    void append(byte[] bytes) throws IOException;
+
+    /** Makes everything appended so far durable (fsync). */
+    void sync() throws IOException;
+
+    /** Cuts the file back to {@code size} bytes: how a failed append is undone. */
+    void truncate(long size) throws IOException;
+
+    @Override
+    void close() throws IOException;
+
+    static BetsFile open(Path path) throws IOException {
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+        channel.position(channel.size());
+        return new BetsFile() {
+            public Path path() {
+                return path;
+            }
+
+            public long size() throws IOException {
+                return channel.size();
+            }
+
+            public void append(byte[] bytes) throws IOException {
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) {
+                    channel.write(buf);
+                }
+            }
+
+            public void sync() throws IOException {
+                channel.force(false);
+            }
+
+            public void truncate(long size) throws IOException {
+                channel.truncate(size);
+                channel.position(size);
+            }
+
+            public void close() throws IOException {
+                if (channel.isOpen()) {
+                    channel.force(false);
+                    channel.close();
+                }
+            }
+        };
+    }
+}
