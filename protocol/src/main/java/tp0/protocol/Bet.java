@@ -27,6 +27,7 @@ public record Bet(String firstName, String lastName, String document, LocalDate 
             char c = document.charAt(i);
             if (c < '0' || c > '9') return new Violation(ErrorCode.BAD_DOCUMENT, "document");
         }
+        if (birthdate.getYear() < 0 || birthdate.getYear() > 9999) return new Violation(ErrorCode.BAD_DATE, "birthdate");
         if (number < 0) return new Violation(ErrorCode.NEGATIVE_NUMBER, "number");
         return null;
     }
@@ -34,7 +35,13 @@ public record Bet(String firstName, String lastName, String document, LocalDate 
     private static Violation checkText(String field, String value) {
         if (value.isBlank()) return new Violation(ErrorCode.EMPTY_FIELD, field);
         for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) return new Violation(ErrorCode.BAD_TEXT, field);
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) return new Violation(ErrorCode.BAD_TEXT, field);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return new Violation(ErrorCode.BAD_TEXT, field); // not encodable as UTF-8
+            }
         }
         return null;
     }

@@ -2,6 +2,7 @@ package tp0.protocol;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -66,6 +67,8 @@ public final class Codec {
             } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 n += 4;
                 i++;
+            } else if (Character.isSurrogate(c)) {
+                n += 1; // a lone surrogate: getBytes(UTF_8) writes '?' (Bet.check refuses such text anyway)
             } else {
                 n += 3;
             }
@@ -109,13 +112,13 @@ public final class Codec {
         switch (message.type()) {
             case HELLO -> {
                 Message.Hello m = (Message.Hello) message;
-                out.u16(m.version());
+                out.u16(checkedU16(m.version(), "version"));
                 out.u32(m.agencyId());
                 out.string(m.secret());
             }
             case WELCOME -> {
                 Message.Welcome m = (Message.Welcome) message;
-                out.u16(m.version());
+                out.u16(checkedU16(m.version(), "version"));
                 out.u64(m.storedBets());
             }
             case BET_BATCH -> {
@@ -125,7 +128,7 @@ public final class Codec {
                     out.string(bet.firstName());
                     out.string(bet.lastName());
                     out.string(bet.document());
-                    out.u16(bet.birthdate().getYear());
+                    out.u16(checkedU16(bet.birthdate().getYear(), "birth year"));
                     out.u8(bet.birthdate().getMonthValue());
                     out.u8(bet.birthdate().getDayOfMonth());
                     out.u32(bet.number());
@@ -165,10 +168,14 @@ public final class Codec {
     }
 
     private static int checkedCount(int count) {
-        if (count < 0 || count > MAX_U16) {
-            throw new IllegalArgumentException("count out of range: " + count);
+        return checkedU16(count, "count");
+    }
+
+    private static int checkedU16(int value, String field) {
+        if (value < 0 || value > MAX_U16) {
+            throw new IllegalArgumentException(field + " out of range 0.." + MAX_U16 + ": " + value);
         }
-        return count;
+        return value;
     }
 
     /** A growable big-endian byte sink; only the encoder uses it. */
@@ -238,6 +245,7 @@ public final class Codec {
      * The length field must match the bytes present exactly.
      */
     public static Message decodeFrame(ByteBuffer frame) throws DecodeException {
+        frame.order(ByteOrder.BIG_ENDIAN);
         if (frame.remaining() < Frame.LENGTH_FIELD_BYTES) {
             throw new DecodeException(ErrorCode.TRUNCATED_PAYLOAD, "frame shorter than its length field");
         }
@@ -254,6 +262,7 @@ public final class Codec {
 
     /** Decodes a frame body: the type byte and the payload, consuming all of {@code body}. */
     public static Message decodeBody(ByteBuffer body) throws DecodeException {
+        body.order(ByteOrder.BIG_ENDIAN);
         if (!body.hasRemaining()) {
             throw new DecodeException(ErrorCode.TRUNCATED_PAYLOAD, "empty frame: no message type");
         }
@@ -327,7 +336,7 @@ public final class Codec {
         }
         int last = in.u8();
         if (last > 1) {
-            throw in.fail(ErrorCode.TRUNCATED_PAYLOAD, "last flag must be 0 or 1, was " + last);
+            throw in.fail(ErrorCode.INVALID_FIELD, "last flag must be 0 or 1, was " + last);
         }
         return new Message.Winners(docs, last == 1);
     }
@@ -365,7 +374,7 @@ public final class Codec {
             int raw = u16();
             ErrorCode code = ErrorCode.of(raw);
             if (code == null) {
-                throw fail(ErrorCode.UNKNOWN_MESSAGE_TYPE, "unknown error code " + raw);
+                throw fail(ErrorCode.INVALID_FIELD, "unknown error code " + raw);
             }
             return code;
         }

@@ -23,7 +23,8 @@ public enum ErrorCode {
     BETS_CLOSED(16, "the draw has been held; no more bets"),
     AGENCY_FINISHED(17, "this agency already declared all bets sent"),
     STORAGE_FAILURE(18, "bets could not be stored"),
-    SHUTTING_DOWN(19, "server is shutting down");
+    SHUTTING_DOWN(19, "server is shutting down"),
+    INVALID_FIELD(20, "field holds a value outside its range");
 
     private static final ErrorCode[] BY_CODE;
 
