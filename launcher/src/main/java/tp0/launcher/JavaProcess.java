@@ -1,0 +1,178 @@
+package tp0.launcher;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One real {@code java -jar} process (server or agency) with its own working directory and
+ * environment. Its stdout+stderr lines are kept in memory and in {@code <name>.log}, so
+ * callers can wait for a log line instead of sleeping.
+ */
+public final class JavaProcess implements AutoCloseable {
+    private final String name;
+    private final Process process;
+    private final List<String> lines = new ArrayList<>();
+    private final Thread pump;
+
+    private JavaProcess(String name, Process process, Path logFile, Consumer<String> echo) throws IOException {
+        this.name = name;
+        this.process = process;
+        PrintStream log = new PrintStream(Files.newOutputStream(logFile), true, StandardCharsets.UTF_8);
+        this.pump = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    log.println(line);
+                    synchronized (lines) {
+                        lines.add(line);
+                        lines.notifyAll();
+                    }
+                    echo.accept(line);
+                }
+            } catch (IOException e) {
+                // The process went away; what was read is kept.
+            } finally {
+                log.close();
+                synchronized (lines) {
+                    lines.notifyAll();
+                }
+            }
+        }, name + "-output");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    /**
+     * Starts {@code java -jar jar} in {@code workDir} with {@code env} added to this process's
+     * environment; output goes to {@code workDir/<name>.log} and to {@code echo}.
+     */
+    public static JavaProcess start(String name, Path jar, Path workDir, Map<String, String> env,
+                                    Consumer<String> echo) throws IOException {
+        Files.createDirectories(workDir);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toAbsolutePath().toString())
+                .directory(workDir.toFile())
+                .redirectErrorStream(true);
+        builder.environment().putAll(env);
+        return new JavaProcess(name, builder.start(), workDir.resolve(name + ".log"), echo);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** A copy of every line printed so far. */
+    public List<String> lines() {
+        synchronized (lines) {
+            return new ArrayList<>(lines);
+        }
+    }
+
+    /** Lines that contain {@code text}. */
+    public List<String> linesContaining(String text) {
+        return lines().stream().filter(line -> line.contains(text)).toList();
+    }
+
+    /**
+     * Waits until a line matches {@code regex} and returns its match; fails if the deadline
+     * passes or the process ends first.
+     */
+    public Matcher awaitLine(String regex, Duration timeout) {
+        Pattern pattern = Pattern.compile(regex);
+        Instant deadline = Instant.now().plus(timeout);
+        int seen = 0;
+        synchronized (lines) {
+            while (true) {
+                for (; seen < lines.size(); seen++) {
+                    Matcher m = pattern.matcher(lines.get(seen));
+                    if (m.find()) {
+                        return m;
+                    }
+                }
+                long left = Duration.between(Instant.now(), deadline).toMillis();
+                if (left <= 0 || (!pump.isAlive() && seen == lines.size())) {
+                    throw new IllegalStateException(name + ": no line matching /" + regex + "/ within " + timeout
+                            + (process.isAlive() ? "" : " (process exited " + process.exitValue() + ")")
+                            + "; last lines:\n  " + String.join("\n  ", tail(20)));
+                }
+                try {
+                    lines.wait(Math.min(left, 200));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+        }
+    }
+
+    /** Sends SIGTERM (how {@code docker stop} and {@code kill} ask a process to stop). */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to exit and for its last output line to be read. */
+    public Optional<Integer> awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return Optional.empty();
+            }
+            pump.join(timeout.toMillis());
+            return Optional.of(process.exitValue());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    public List<String> tail(int n) {
+        List<String> all = lines();
+        return all.subList(Math.max(0, all.size() - n), all.size());
+    }
+
+    /** Kills the process if it is still running (cleanup after a failed test). */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    static void copy(Path from, Path to) {
+        try {
+            Files.createDirectories(to.getParent());
+            Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package tp0.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A lottery on this machine made of real processes: one {@code lottery.jar} and any number
+ * of {@code agency.jar}, each in its own working directory under {@code runDir} with a copy
+ * of the shipped config file, talking over loopback. Used by the local launcher and by the
+ * end-to-end tests.
+ */
+public final class LotteryRun implements AutoCloseable {
+
+    /** How one agency ended. */
+    public record AgencyOutcome(int agency, int exitCode, List<String> winners) {}
+
+    private static final Pattern LISTEN = Pattern.compile("action: listen \\| result: success .*\\| port: (\\d+)");
+    private static final Pattern WINNER = Pattern.compile("action: ganador \\| result: success \\| dni: (\\S+)");
+
+    private final Path root;
+    private final Path runDir;
+    private final JavaProcess server;
+    private final int port;
+    private final Map<Integer, JavaProcess> agencies = new LinkedHashMap<>();
+
+    private LotteryRun(Path root, Path runDir, JavaProcess server, int port) {
+        this.root = root;
+        this.runDir = runDir;
+        this.server = server;
+        this.port = port;
+    }
+
+    /** The two jars {@code mvn package} builds; a clear error when they are missing. */
+    public static Path jar(Path root, String module) {
+        Path jar = root.resolve(module).resolve("target").resolve(module + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build it first with `mvn -q -DskipTests package`");
+        }
+        return jar;
+    }
+
+    /**
+     * Starts the server for {@code numAgencies} agencies on a free port of 127.0.0.1 and waits
+     * until it listens. {@code env} overrides config.ini keys (e.g. LOGGING_LEVEL).
+     */
+    public static LotteryRun start(Path root, Path runDir, int numAgencies, Map<String, String> env,
+                                   Consumer<String> echo) throws IOException {
+        Path serverDir = runDir.resolve("server");
+        JavaProcess.copy(root.resolve("lottery/config.ini"), serverDir.resolve("config.ini"));
+        Map<String, String> serverEnv = new HashMap<>();
+        serverEnv.put("SERVER_IP", "127.0.0.1");
+        serverEnv.put("SERVER_PORT", "0");
+        serverEnv.put("NUM_AGENCIES", Integer.toString(numAgencies));
+        serverEnv.putAll(env);
+        JavaProcess server = JavaProcess.start("server", jar(root, "lottery"), serverDir, serverEnv, echo);
+        try {
+            Matcher listen = server.awaitLine(LISTEN.pattern(), Duration.ofSeconds(60));
+            return new LotteryRun(root, runDir, server, Integer.parseInt(listen.group(1)));
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    public JavaProcess server() {
+        return server;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path serverDir() {
+        return runDir.resolve("server");
+    }
+
+    public Path betsFile() {
+        return serverDir().resolve("bets.csv");
+    }
+
+    /** Starts agency {@code id} on {@code dataFile}; {@code env} overrides config.yaml keys. */
+    public JavaProcess startAgency(int id, Path dataFile, Map<String, String> env, Consumer<String> echo)
+            throws IOException {
+        Path dir = runDir.resolve("agency-" + id);
+        JavaProcess.copy(root.resolve("agency/config.yaml"), dir.resolve("config.yaml"));
+        Map<String, String> agencyEnv = new HashMap<>();
+        agencyEnv.put("CLI_ID", Integer.toString(id));
+        agencyEnv.put("CLI_SERVER_ADDRESS", "127.0.0.1:" + port);
+        if (dataFile != null) {
+            agencyEnv.put("CLI_DATA_FILE", dataFile.toAbsolutePath().toString());
+        }
+        agencyEnv.putAll(env);
+        JavaProcess agency = JavaProcess.start("agency-" + id, jar(root, "agency"), dir, agencyEnv, echo);
+        agencies.put(id, agency);
+        return agency;
+    }
+
+    /** Waits for every started agency to exit and reads the winners each one logged. */
+    public List<AgencyOutcome> awaitAgencies(Duration timeout) {
+        List<AgencyOutcome> outcomes = new ArrayList<>();
+        for (Map.Entry<Integer, JavaProcess> entry : agencies.entrySet()) {
+            JavaProcess agency = entry.getValue();
+            int exit = agency.awaitExit(timeout).orElseThrow(() -> new IllegalStateException(
+                    agency.name() + " still running after " + timeout + "; last lines:\n  "
+                            + String.join("\n  ", agency.tail(20))));
+            outcomes.add(new AgencyOutcome(entry.getKey(), exit, winnersLogged(agency)));
+        }
+        return outcomes;
+    }
+
+    public static List<String> winnersLogged(JavaProcess agency) {
+        List<String> winners = new ArrayList<>();
+        for (String line : agency.lines()) {
+            Matcher m = WINNER.matcher(line);
+            if (m.find()) {
+                winners.add(m.group(1));
+            }
+        }
+        return winners;
+    }
+
+    /** SIGTERM to the server; its exit status once it stopped. */
+    public int stopServer(Duration timeout) {
+        server.terminate();
+        return server.awaitExit(timeout).orElseThrow(() ->
+                new IllegalStateException("server did not exit within " + timeout + " of SIGTERM"));
+    }
+
+    @Override
+    public void close() {
+        agencies.values().forEach(JavaProcess::close);
+        server.close();
+    }
+}
