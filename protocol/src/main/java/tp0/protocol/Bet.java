@@ -27,7 +27,7 @@ public record Bet(String firstName, String lastName, String document, LocalDate 
             char c = document.charAt(i);
             if (c < '0' || c > '9') return new Violation(ErrorCode.BAD_DOCUMENT, "document");
         }
-        if (birthdate.getYear() < 0 || birthdate.getYear() > 9999) return new Violation(ErrorCode.BAD_DATE, "birthdate");
+        if (birthdate.getYear() < 1 || birthdate.getYear() > 9999) return new Violation(ErrorCode.BAD_DATE, "birthdate");
         if (number < 0) return new Violation(ErrorCode.NEGATIVE_NUMBER, "number");
         return null;
     }

@@ -41,8 +41,11 @@ public final class Codec {
     public static final int BET_BATCH_OVERHEAD = Frame.LENGTH_FIELD_BYTES + 1 + 2;
     /** Frame bytes of a Winners besides its documents: length field, type, count, last flag. */
     static final int WINNERS_OVERHEAD = Frame.LENGTH_FIELD_BYTES + 1 + 2 + 1;
-    /** Smallest encoding of one bet: three one-byte strings, the date and the number. */
-    private static final int MIN_BET_BYTES = 3 * (2 + 1) + 4 + 4;
+    /**
+     * Smallest encoding of one bet: three empty strings, the date and the number. Empty
+     * strings must still reach the field checks, which give the precise error.
+     */
+    private static final int MIN_BET_BYTES = 3 * 2 + 4 + 4;
     private static final int MAX_U16 = 0xFFFF;
 
     private Codec() {}

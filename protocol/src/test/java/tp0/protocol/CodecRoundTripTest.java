@@ -111,7 +111,7 @@ class CodecRoundTripTest {
     @Test
     void birthdatesSurviveIncludingLeapDayAndYearEdges() throws Exception {
         List<LocalDate> dates = List.of(LocalDate.of(2000, 2, 29), LocalDate.of(2024, 2, 29), LocalDate.of(1900, 2, 28),
-                LocalDate.of(0, 1, 1), LocalDate.of(1, 12, 31), LocalDate.of(9999, 12, 31));
+                LocalDate.of(1, 1, 1), LocalDate.of(1, 12, 31), LocalDate.of(9999, 12, 31));
         List<Bet> bets = dates.stream().map(d -> new Bet("Ana", "Paz", "1", d, 1)).toList();
         Message.BetBatch decoded = (Message.BetBatch) viaDecodeFrame(new Message.BetBatch(bets));
         assertEquals(dates, decoded.bets().stream().map(Bet::birthdate).toList());

@@ -34,7 +34,7 @@ final class Samples {
                 new Bet("José", "Muñoz", "0", LocalDate.of(2000, 2, 29), Integer.MAX_VALUE),
                 new Bet("Zoë " + EMOJI, "O'Brien-Ünal", "000000000000", LocalDate.of(1, 1, 1), 1),
                 new Bet("李", "Ñandú", "9", LocalDate.of(9999, 12, 31), 7574),
-                new Bet("A", "B", "1", LocalDate.of(0, 1, 1), 65_536));
+                new Bet("A", "B", "1", LocalDate.of(1, 1, 1), 65_536));
     }
 
     /** One of each message type, plus edge values. */

@@ -15,6 +15,7 @@ import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.javadsl.Broadcast;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -115,9 +116,15 @@ public final class TcpListener {
                     .collectType(Outbound.Send.class)
                     .map(Outbound.Send::message)
                     .via(WireFormat.outbound());
+            // A broken byte stream (oversized or cut-off frame) fails the framing stage, which cancels
+            // its upstream; without half-close that closes — resets — the socket at once, before the
+            // session writes its Error. A second branch keeps reading (and dropping) bytes, so the
+            // connection lives until the session closes it after the refusal.
+            Sink<ByteString, NotUsed> fromClient = Sink.combine(WireFormat.inbound().to(toSession),
+                    Sink.<ByteString>ignore(), List.of(), branches -> Broadcast.create(branches, false));
             Flow<ByteString, ByteString, NotUsed> handler = Flow.of(ByteString.class)
                     .via(connections.flow())
-                    .via(Flow.fromSinkAndSourceCoupled(WireFormat.inbound().to(toSession), fromSession))
+                    .via(Flow.fromSinkAndSourceCoupled(fromClient, fromSession))
                     .via(connections.flow());
             connection.handleWith(handler, mat);
             return AgencySession.create(deps, outbound.first(), peer);

@@ -47,10 +47,13 @@ public final class WireFormat {
     /**
      * Pekko's framing stage fails with one exception type for an oversized (or negative)
      * declared length, refused before any body is read, and for a stream that ends mid-frame.
+     * A length within 3 of 2^31 overflows once the header is added: "Computed frame size ...
+     * is less than minimum chunk size".
      */
     private static Inbound framingFailure(FramingException e) {
         String detail = String.valueOf(e.getMessage());
-        boolean lengthRefused = detail.startsWith("Maximum allowed frame size") || detail.contains("negative size");
+        boolean lengthRefused = detail.startsWith("Maximum allowed frame size") || detail.contains("negative size")
+                || detail.contains("less than minimum chunk size");
         return new Inbound.Broken(lengthRefused ? ErrorCode.FRAME_TOO_LARGE : ErrorCode.TRUNCATED_PAYLOAD, detail);
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -98,6 +99,11 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
                 .onMessage(WinnersReady.class, this::onWinnersReady)
                 .onMessageEquals(StreamCompleted.INSTANCE, this::onStreamEnded)
                 .onMessage(StreamFailed.class, msg -> onStreamEnded())
+                // However the session ends (even by a failure), its connection must not outlive it.
+                .onSignal(PostStop.class, signal -> {
+                    out.tell(Outbound.Close.INSTANCE);
+                    return this;
+                })
                 .build();
     }
 

@@ -74,6 +74,8 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
     private final Logger log;
     private boolean sealed;
     private boolean closed;
+    /** Set when a failed batch could not be cut back out: the file's end is no longer trusted. */
+    private String broken;
 
     private BetStore(ActorContext<Command> context, BetsFile file, Map<Integer, Long> storedByAgency) {
         super(context);
@@ -100,6 +102,10 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
         }
         if (sealed) {
             msg.replyTo().tell(new Refused(ErrorCode.BETS_CLOSED, "the draw has been held"));
+            return this;
+        }
+        if (broken != null) {
+            msg.replyTo().tell(new Refused(ErrorCode.STORAGE_FAILURE, broken));
             return this;
         }
         try {
@@ -130,6 +136,9 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
                 file.sync();
             } catch (IOException undo) {
                 e.addSuppressed(undo);
+                // Appending after a partial row would corrupt every later row: refuse all from now on.
+                broken = "bets file left with a partial batch: " + undo.getMessage();
+                log.error(LogLine.fail("bets_file", "path", file.path(), "error", broken));
             }
             throw e;
         }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 import tp0.protocol.Bet;
 
@@ -39,15 +38,34 @@ public final class BetsCsv {
     /** The rows {@code store_bets} would append for these bets, as UTF-8 bytes. */
     public static byte[] rows(int agency, List<Bet> bets) {
         StringBuilder out = new StringBuilder(bets.size() * 48);
-        try (CSVPrinter printer = new CSVPrinter(out, FORMAT)) {
-            for (Bet bet : bets) {
-                printer.printRecord(agency, bet.firstName(), bet.lastName(), bet.document(),
-                        bet.birthdate().toString(), bet.number());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringBuilder does not throw
+        for (Bet bet : bets) {
+            out.append(agency).append(',');
+            field(out, bet.firstName());
+            out.append(',');
+            field(out, bet.lastName());
+            out.append(',');
+            field(out, bet.document());
+            out.append(',').append(bet.birthdate()).append(',').append(bet.number()).append("\r\n");
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Python's QUOTE_MINIMAL: quote only a field holding the delimiter, the quote char or a line
+     * break, doubling quotes. (Commons CSV's MINIMAL also quotes a leading space, '!', '"' or '#'
+     * and a trailing space, which Python does not.)
+     */
+    private static void field(StringBuilder out, String value) {
+        boolean quote = false;
+        for (int i = 0; i < value.length() && !quote; i++) {
+            char c = value.charAt(i);
+            quote = c == ',' || c == '"' || c == '\r' || c == '\n';
+        }
+        if (!quote) {
+            out.append(value);
+            return;
+        }
+        out.append('"').append(value.replace("\"", "\"\"")).append('"');
     }
 
     /**

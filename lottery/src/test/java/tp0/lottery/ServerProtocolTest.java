@@ -1,0 +1,580 @@
+package tp0.lottery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tp0.lottery.config.ServerSettings;
+import tp0.lottery.draw.DrawCoordinator;
+import tp0.lottery.net.TcpListener;
+import tp0.lottery.session.AgencySession;
+import tp0.lottery.store.BetStore;
+import tp0.lottery.store.BetsCsv;
+import tp0.lottery.store.BetsFile;
+import tp0.lottery.store.StoredBet;
+import tp0.protocol.Bet;
+import tp0.protocol.Codec;
+import tp0.protocol.DecodeException;
+import tp0.protocol.ErrorCode;
+import tp0.protocol.Frame;
+import tp0.protocol.FrameReader;
+import tp0.protocol.Message;
+import tp0.protocol.MessageType;
+import tp0.protocol.Protocol;
+
+/**
+ * The server as an agency sees it: the actors {@link LotteryGuardian} spawns (store on its own
+ * dispatcher, draw coordinator, TCP listener), a real socket, and frames made by the protocol
+ * codec or by hand. Every test gets its own server, port and bets.csv.
+ */
+class ServerProtocolTest {
+
+    static final ActorTestKit testKit = ActorTestKit.create();
+    private static final Duration QUIET = Duration.ofMillis(300);
+    private static final int READ_TIMEOUT_MS = 5_000;
+
+    @AfterAll
+    static void cleanup() {
+        testKit.shutdownTestKit();
+    }
+
+    @TempDir
+    Path dir;
+
+    private final List<Client> clients = new ArrayList<>();
+    private int port;
+    private Path betsPath;
+    private ActorRef<BetStore.Command> store;
+
+    @AfterEach
+    void closeClients() {
+        for (Client c : clients) {
+            c.close();
+        }
+    }
+
+    // ================================================================== server
+
+    /** Starts a server for {@code numAgencies} agencies on a free port and waits until it accepts. */
+    private void startServer(int numAgencies) throws Exception {
+        betsPath = dir.resolve("bets.csv");
+        BetsFile file = BetsFile.open(betsPath);
+        store = testKit.spawn(BetStore.create(file, BetStore.countByAgency(file)),
+                "bet-store-" + System.nanoTime(), DispatcherSelector.fromConfig("lottery.store-dispatcher"));
+        ActorRef<DrawCoordinator.Command> coordinator = testKit.spawn(DrawCoordinator.create(numAgencies, store));
+        AgencySession.Deps deps = new AgencySession.Deps(numAgencies, store, coordinator);
+
+        // The listener only logs the port it bound, so pick a free one; retry if another process took it meanwhile.
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int candidate = freePort();
+            CompletableFuture<String> bindFailed = new CompletableFuture<>();
+            ServerSettings settings = new ServerSettings("127.0.0.1", candidate, 50, "INFO", numAgencies, betsPath);
+            testKit.spawn(TcpListener.create(settings, deps, bindFailed::complete));
+            if (awaitAccepting(candidate, bindFailed)) {
+                port = candidate;
+                return;
+            }
+        }
+        fail("could not bind a server port");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static boolean awaitAccepting(int port, CompletableFuture<String> bindFailed) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+                return true;
+            } catch (ConnectException notYet) {
+                try {
+                    bindFailed.get(20, TimeUnit.MILLISECONDS); // doubles as the pause between attempts
+                    return false;
+                } catch (TimeoutException stillBinding) {
+                    // try again
+                }
+            }
+        }
+        throw new AssertionError("server on port " + port + " did not accept within 10 s");
+    }
+
+    private List<StoredBet> storedBets() throws IOException {
+        List<StoredBet> bets = new ArrayList<>();
+        BetsCsv.load(betsPath, bets::add);
+        return bets;
+    }
+
+    // ================================================================== client
+
+    /** An agency's side of a connection, with the protocol's blocking reader. */
+    private final class Client implements AutoCloseable {
+        final Socket socket;
+        final OutputStream out;
+        final FrameReader reader;
+
+        Client() throws IOException {
+            socket = new Socket("127.0.0.1", port);
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(READ_TIMEOUT_MS);
+            out = socket.getOutputStream();
+            reader = new FrameReader(socket.getInputStream());
+            clients.add(this);
+        }
+
+        void send(Message message) throws IOException {
+            sendRaw(Codec.encode(message));
+        }
+
+        void sendRaw(byte[] bytes) throws IOException {
+            out.write(bytes);
+            out.flush();
+        }
+
+        Message read() throws IOException {
+            try {
+                return reader.read();
+            } catch (DecodeException e) {
+                throw new AssertionError("server sent a malformed frame", e);
+            }
+        }
+
+        Message exchange(Message message) throws IOException {
+            send(message);
+            Message reply = read();
+            assertTrue(reply != null, "server closed the connection instead of answering " + message.type());
+            return reply;
+        }
+
+        /** Asserts no frame arrives within {@code quiet}. */
+        void expectNothing(Duration quiet) throws IOException {
+            socket.setSoTimeout((int) quiet.toMillis());
+            try {
+                Message unexpected = read();
+                fail("expected silence, got " + unexpected);
+            } catch (SocketTimeoutException expected) {
+                // nothing arrived: no byte was consumed, the reader is still at a frame boundary
+            } finally {
+                socket.setSoTimeout(READ_TIMEOUT_MS);
+            }
+        }
+
+        /** Asserts the server closes the connection (after whatever {@code read}s came before). */
+        void expectClosed() throws IOException {
+            assertNull(read(), "server should have closed the connection");
+        }
+
+        Client hello(int agency, long expectedStored) throws IOException {
+            assertEquals(new Message.Welcome(Protocol.VERSION, expectedStored),
+                    exchange(new Message.Hello(Protocol.VERSION, agency, "")));
+            return this;
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private Client connect() throws IOException {
+        return new Client();
+    }
+
+    // ================================================================== bets and hand-made frames
+
+    private static Bet bet(String document, int number) {
+        return new Bet("Ana", "Perez", document, LocalDate.of(1990, 5, 17), number);
+    }
+
+    private static List<Bet> bets(String prefix, int n) {
+        List<Bet> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(bet(prefix + i, 100 + i));
+        }
+        return list;
+    }
+
+    private static List<StoredBet> stored(int agency, List<Bet> bets) {
+        return bets.stream().map(b -> new StoredBet(agency, b)).toList();
+    }
+
+    /** A frame payload written field by field, so it can break the rules the codec enforces. */
+    private static final class Payload {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        Payload u8(int v) {
+            bytes.write(v);
+            return this;
+        }
+
+        Payload u16(int v) {
+            return u8(v >>> 8).u8(v);
+        }
+
+        Payload i32(int v) {
+            return u16(v >>> 16).u16(v);
+        }
+
+        Payload string(byte[] b) {
+            u16(b.length);
+            bytes.writeBytes(b);
+            return this;
+        }
+
+        Payload string(String s) {
+            return string(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Payload bet(Bet b) {
+            return bet(b.firstName().getBytes(StandardCharsets.UTF_8), b.lastName(), b.document(),
+                    b.birthdate().getYear(), b.birthdate().getMonthValue(), b.birthdate().getDayOfMonth(), b.number());
+        }
+
+        Payload bet(byte[] first, String last, String document, int year, int month, int day, int number) {
+            return string(first).string(last).string(document).u16(year).u8(month).u8(day).i32(number);
+        }
+
+        Payload raw(byte[] b) {
+            bytes.writeBytes(b);
+            return this;
+        }
+
+        byte[] frame(int type) {
+            byte[] payload = bytes.toByteArray();
+            return ByteBuffer.allocate(4 + 1 + payload.length).putInt(1 + payload.length).put((byte) type)
+                    .put(payload).array();
+        }
+    }
+
+    private static Payload batchOf(int declaredCount) {
+        return new Payload().u16(declaredCount);
+    }
+
+    private static byte[] betBatchFrame(Payload p) {
+        return p.frame(MessageType.BET_BATCH.code);
+    }
+
+    // ================================================================== tests
+
+    @Test
+    void helloIsWelcomedAndAGoodBatchIsAckedAndStored() throws Exception {
+        startServer(2);
+        Client agency = connect().hello(1, 0);
+        List<Bet> batch = List.of(new Bet("Nicolás", "Saldaña", "00123456", LocalDate.of(1999, 3, 17), 7574),
+                bet("2", 1), bet("3", 2));
+
+        assertEquals(new Message.BatchAck(3, 3), agency.exchange(new Message.BetBatch(batch)));
+        assertEquals(stored(1, batch), storedBets(), "acked rows are already in bets.csv");
+
+        List<Bet> second = bets("9", 2);
+        assertEquals(new Message.BatchAck(2, 5), agency.exchange(new Message.BetBatch(second)));
+
+        // A reconnecting agency learns how many of its bets are stored (its resume offset).
+        agency.close();
+        connect().hello(1, 5);
+        connect().hello(2, 0);
+    }
+
+    @Test
+    void invalidBatchesAreRejectedWholeAndTheConnectionGoesOn() throws Exception {
+        startServer(2);
+        Client agency = connect().hello(2, 0);
+        Bet good = bet("555", 7574);
+        record Case(ErrorCode code, int declared, byte[] frame) {}
+        byte[] badUtf8 = {'J', (byte) 0xC3, (byte) 0x28};
+        List<Case> cases = List.of(
+                new Case(ErrorCode.BAD_DATE, 2,
+                        betBatchFrame(batchOf(2).bet(good).bet("A".getBytes(), "B", "1", 2001, 2, 30, 5))),
+                new Case(ErrorCode.BAD_DATE, 1,
+                        betBatchFrame(batchOf(1).bet("A".getBytes(), "B", "1", 2001, 13, 1, 5))),
+                new Case(ErrorCode.NEGATIVE_NUMBER, 2,
+                        betBatchFrame(batchOf(2).bet(good).bet("A".getBytes(), "B", "1", 2001, 1, 1, -1))),
+                // (after a good bet: a lone bet with an empty field is shorter than any valid bet,
+                // and the codec calls that TRUNCATED_PAYLOAD)
+                new Case(ErrorCode.EMPTY_FIELD, 2,
+                        betBatchFrame(batchOf(2).bet(good).bet(new byte[0], "B", "1", 2001, 1, 1, 5))),
+                new Case(ErrorCode.EMPTY_FIELD, 1,
+                        betBatchFrame(batchOf(1).bet("A".getBytes(), "   ", "1", 2001, 1, 1, 5))),
+                new Case(ErrorCode.BAD_DOCUMENT, 1,
+                        betBatchFrame(batchOf(1).bet("A".getBytes(), "B", "12a", 2001, 1, 1, 5))),
+                new Case(ErrorCode.BAD_TEXT, 1,
+                        betBatchFrame(batchOf(1).bet("A".getBytes(), "B\nC", "1", 2001, 1, 1, 5))),
+                new Case(ErrorCode.INVALID_UTF8, 2,
+                        betBatchFrame(batchOf(2).bet(good).bet(badUtf8, "B", "1", 2001, 1, 1, 5))),
+                // declares 3 bets, carries 1
+                new Case(ErrorCode.TRUNCATED_PAYLOAD, 3, betBatchFrame(batchOf(3).bet(good))),
+                // the second bet stops inside its document
+                new Case(ErrorCode.TRUNCATED_PAYLOAD, 2,
+                        betBatchFrame(batchOf(2).bet(good).string("A").string("B").u16(10).raw("12".getBytes()))),
+                new Case(ErrorCode.TRAILING_BYTES, 1, betBatchFrame(batchOf(1).bet(good).u8(0))));
+
+        List<StoredBet> expected = new ArrayList<>();
+        long total = 0;
+        int n = 0;
+        for (Case c : cases) {
+            agency.sendRaw(c.frame());
+            assertEquals(new Message.BatchRejected(c.code(), c.declared()), agency.read(), c.toString());
+            assertEquals(expected, storedBets(), "nothing of a rejected batch is stored: " + c.code());
+
+            List<Bet> next = bets("7" + n++ + "0", 2);
+            total += next.size();
+            assertEquals(new Message.BatchAck(2, total), agency.exchange(new Message.BetBatch(next)),
+                    "same connection still works after " + c.code());
+            expected.addAll(stored(2, next));
+        }
+        assertEquals(expected, storedBets());
+    }
+
+    @Test
+    void unknownTypeByteGetsAnErrorAndTheConnectionGoesOn() throws Exception {
+        startServer(2);
+        Client agency = connect().hello(1, 0);
+
+        agency.sendRaw(new Payload().u16(1).frame(0x7F));
+        Message.Error error = assertInstanceOf(Message.Error.class, agency.read());
+        assertEquals(ErrorCode.UNKNOWN_MESSAGE_TYPE, error.code());
+
+        assertEquals(new Message.BatchAck(1, 1), agency.exchange(new Message.BetBatch(bets("1", 1))));
+    }
+
+    @Test
+    void emptyFrameAndServerOnlyMessagesAreRefusedWithoutClosing() throws Exception {
+        startServer(2);
+        Client agency = connect().hello(1, 0);
+
+        agency.sendRaw(new byte[] {0, 0, 0, 0});
+        assertEquals(ErrorCode.TRUNCATED_PAYLOAD, assertInstanceOf(Message.Error.class, agency.read()).code());
+
+        Message reply = agency.exchange(new Message.Welcome(Protocol.VERSION, 3));
+        assertEquals(ErrorCode.UNEXPECTED_MESSAGE, assertInstanceOf(Message.Error.class, reply).code());
+
+        reply = agency.exchange(new Message.Hello(Protocol.VERSION, 2, ""));
+        assertEquals(ErrorCode.ALREADY_IDENTIFIED, assertInstanceOf(Message.Error.class, reply).code());
+
+        assertEquals(new Message.BatchAck(1, 1), agency.exchange(new Message.BetBatch(bets("1", 1))),
+                "still agency 1, still connected");
+    }
+
+    @Test
+    void anythingBeforeHelloIsRefusedAsNotIdentified() throws Exception {
+        startServer(2);
+        Client agency = connect();
+
+        assertEquals(new Message.BatchRejected(ErrorCode.NOT_IDENTIFIED, 2),
+                agency.exchange(new Message.BetBatch(bets("1", 2))));
+        assertEquals(ErrorCode.NOT_IDENTIFIED,
+                assertInstanceOf(Message.Error.class, agency.exchange(Message.AllBetsSent.INSTANCE)).code());
+        assertEquals(ErrorCode.NOT_IDENTIFIED,
+                assertInstanceOf(Message.Error.class, agency.exchange(Message.WinnersQuery.INSTANCE)).code());
+        assertEquals(List.of(), storedBets());
+
+        agency.hello(1, 0);
+        assertEquals(new Message.BatchAck(2, 2), agency.exchange(new Message.BetBatch(bets("1", 2))));
+    }
+
+    @Test
+    void unknownAgencyIsRefusedAndDisconnected() throws Exception {
+        startServer(2);
+        Client agency = connect();
+
+        Message reply = agency.exchange(new Message.Hello(Protocol.VERSION, 9, ""));
+        assertEquals(ErrorCode.UNKNOWN_AGENCY, assertInstanceOf(Message.Error.class, reply).code());
+        agency.expectClosed();
+
+        Client zero = connect();
+        assertEquals(ErrorCode.UNKNOWN_AGENCY,
+                assertInstanceOf(Message.Error.class, zero.exchange(new Message.Hello(Protocol.VERSION, 0, ""))).code());
+        zero.expectClosed();
+
+        connect().hello(2, 0);
+    }
+
+    @Test
+    void unsupportedVersionIsRefusedAndDisconnected() throws Exception {
+        startServer(2);
+        Client agency = connect();
+
+        Message reply = agency.exchange(new Message.Hello(Protocol.VERSION + 1, 1, ""));
+        assertEquals(ErrorCode.UNSUPPORTED_VERSION, assertInstanceOf(Message.Error.class, reply).code());
+        agency.expectClosed();
+    }
+
+    @Test
+    void oversizedFrameGetsAnErrorThenTheConnectionIsClosed() throws Exception {
+        startServer(2);
+        Client agency = connect().hello(1, 0);
+        assertEquals(new Message.BatchAck(1, 1), agency.exchange(new Message.BetBatch(bets("1", 1))));
+
+        agency.sendRaw(new byte[] {0x00, 0x01, 0x00, 0x00, (byte) MessageType.BET_BATCH.code, 0, 1});
+        Message reply = agency.read();
+        assertEquals(ErrorCode.FRAME_TOO_LARGE, assertInstanceOf(Message.Error.class, reply).code());
+        agency.expectClosed();
+
+        Client fresh = connect().hello(1, 1);
+        assertEquals(new Message.BatchAck(1, 2), fresh.exchange(new Message.BetBatch(bets("2", 1))));
+
+        // Lengths Pekko's framing reports differently (negative, overflowing) are refused the same way.
+        for (int length : new int[] {Frame.MAX_BODY_BYTES + 1, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF}) {
+            Client client = connect();
+            client.sendRaw(ByteBuffer.allocate(5).putInt(length).put((byte) MessageType.HELLO.code).array());
+            Message.Error error = assertInstanceOf(Message.Error.class, client.read(), Integer.toHexString(length));
+            assertEquals(ErrorCode.FRAME_TOO_LARGE, error.code(), Integer.toHexString(length));
+            client.expectClosed();
+        }
+        assertEquals(new Message.BatchAck(1, 3), fresh.exchange(new Message.BetBatch(bets("3", 1))),
+                "other connections are unaffected");
+    }
+
+    @Test
+    void aHalfSentFrameOnOneConnectionDoesNotHoldUpAnother() throws Exception {
+        startServer(2);
+        Client a = connect().hello(1, 0);
+        Client b = connect().hello(2, 0);
+        List<Bet> batchA = bets("1", 20);
+        List<Bet> batchB = bets("2", 3);
+        byte[] frameA = Codec.encode(new Message.BetBatch(batchA));
+        int half = frameA.length / 2;
+
+        a.sendRaw(Arrays.copyOfRange(frameA, 0, half));
+        assertEquals(new Message.BatchAck(3, 3), b.exchange(new Message.BetBatch(batchB)));
+        a.expectNothing(Duration.ofMillis(100));
+
+        a.sendRaw(Arrays.copyOfRange(frameA, half, frameA.length));
+        assertEquals(new Message.BatchAck(20, 20), a.read());
+
+        List<StoredBet> expected = new ArrayList<>(stored(2, batchB));
+        expected.addAll(stored(1, batchA));
+        assertEquals(expected, storedBets());
+    }
+
+    @Test
+    void fullFlowWithTwoAgencies() throws Exception {
+        startServer(2);
+        Client one = connect().hello(1, 0);
+        Client two = connect().hello(2, 0);
+
+        List<Bet> one1 = List.of(bet("1001", 7574), bet("1002", 12), bet("01003", 7574), bet("1004", 7575));
+        List<Bet> two1 = List.of(bet("2001", 1), bet("2002", 7574), bet("2003", 0));
+        List<Bet> one2 = List.of(bet("1005", 7574), bet("1006", 9999));
+        assertEquals(new Message.BatchAck(4, 4), one.exchange(new Message.BetBatch(one1)));
+        assertEquals(new Message.BatchAck(3, 3), two.exchange(new Message.BetBatch(two1)));
+        assertEquals(new Message.BatchAck(2, 6), one.exchange(new Message.BetBatch(one2)));
+
+        assertEquals(Message.AllBetsSentAck.INSTANCE, one.exchange(Message.AllBetsSent.INSTANCE));
+        assertEquals(new Message.BatchRejected(ErrorCode.AGENCY_FINISHED, 1),
+                one.exchange(new Message.BetBatch(bets("1", 1))), "no bets after AllBetsSent");
+
+        one.send(Message.WinnersQuery.INSTANCE);
+        one.expectNothing(QUIET); // parked: agency 2 has not finished
+
+        assertEquals(Message.AllBetsSentAck.INSTANCE, two.exchange(Message.AllBetsSent.INSTANCE));
+        assertEquals(new Message.Winners(List.of("1001", "01003", "1005"), true), one.read());
+        assertEquals(new Message.Winners(List.of("2002"), true), two.exchange(Message.WinnersQuery.INSTANCE));
+        assertEquals(new Message.Winners(List.of("1001", "01003", "1005"), true),
+                one.exchange(Message.WinnersQuery.INSTANCE), "asking again gets the same answer");
+
+        // The draw closed the bets: an agency on a new connection (not yet finished there) is told so.
+        Client late = connect().hello(1, 6);
+        assertEquals(new Message.BatchRejected(ErrorCode.BETS_CLOSED, 2), late.exchange(new Message.BetBatch(bets("3", 2))));
+
+        List<StoredBet> expected = new ArrayList<>(stored(1, one1));
+        expected.addAll(stored(2, two1));
+        expected.addAll(stored(1, one2));
+        assertEquals(expected, storedBets());
+    }
+
+    @Test
+    void agencyWithoutWinnersGetsOneEmptyLastFrame() throws Exception {
+        startServer(1);
+        Client agency = connect().hello(1, 0);
+        assertEquals(new Message.BatchAck(2, 2), agency.exchange(new Message.BetBatch(bets("1", 2))));
+        assertEquals(Message.AllBetsSentAck.INSTANCE, agency.exchange(Message.AllBetsSent.INSTANCE));
+        assertEquals(new Message.Winners(List.of(), true), agency.exchange(Message.WinnersQuery.INSTANCE));
+    }
+
+    @Test
+    void manyWinnersArriveInSeveralFramesEndingWithLast() throws Exception {
+        startServer(1);
+        Client agency = connect().hello(1, 0);
+        List<String> documents = new ArrayList<>();
+        for (int batch = 0; batch < 4; batch++) {
+            List<Bet> bets = new ArrayList<>();
+            for (int i = 0; i < 250; i++) {
+                String doc = String.format("%010d", batch * 250 + i);
+                documents.add(doc);
+                bets.add(bet(doc, BetsCsv.WINNING_NUMBER));
+            }
+            assertEquals(new Message.BatchAck(250, (batch + 1) * 250L), agency.exchange(new Message.BetBatch(bets)));
+        }
+        assertEquals(Message.AllBetsSentAck.INSTANCE, agency.exchange(Message.AllBetsSent.INSTANCE));
+
+        agency.send(Message.WinnersQuery.INSTANCE);
+        List<String> received = new ArrayList<>();
+        int frames = 0;
+        Message.Winners frame;
+        do {
+            frame = assertInstanceOf(Message.Winners.class, agency.read());
+            received.addAll(frame.documents());
+            frames++;
+        } while (!frame.last());
+
+        assertTrue(frames >= 2, "1000 documents do not fit one 8 KiB frame");
+        assertEquals(documents, received);
+        agency.expectNothing(Duration.ofMillis(100));
+    }
+
+    @Test
+    void restartedServerResumesFromTheFile() throws Exception {
+        startServer(2);
+        Client agency = connect().hello(2, 0);
+        assertEquals(new Message.BatchAck(3, 3), agency.exchange(new Message.BetBatch(bets("1", 3))));
+        int firstPort = port;
+        TestProbe<Done> closed = testKit.createTestProbe();
+        store.tell(new BetStore.Close(closed.getRef())); // as the first server's shutdown does
+        closed.expectMessage(Done.getInstance());
+
+        startServer(2); // a second server over the same bets.csv, as after a restart
+        assertFalse(port == firstPort);
+        connect().hello(2, 3);
+        connect().hello(1, 0);
+    }
+}

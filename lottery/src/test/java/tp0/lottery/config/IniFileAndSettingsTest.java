@@ -1,0 +1,204 @@
+package tp0.lottery.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IniFileAndSettingsTest {
+
+    @TempDir
+    Path workDir;
+
+    private static IniFile ini(String... lines) throws ConfigException {
+        return IniFile.parse(List.of(lines), "config.ini");
+    }
+
+    // ------------------------------------------------------------------ IniFile
+
+    @Test
+    void parsesDefaultSectionWithBothSeparatorsCommentsAndBlankLines() throws Exception {
+        IniFile ini = ini(
+                "# a comment",
+                "; another comment",
+                "",
+                "[DEFAULT]",
+                "SERVER_PORT = 12345",
+                "SERVER_IP:10.0.0.1",
+                "  LOGGING_LEVEL   =   DEBUG  ",
+                "# SERVER_LISTEN_BACKLOG = 99",
+                "NUM_AGENCIES: 3");
+
+        assertEquals(Optional.of("12345"), ini.get("SERVER_PORT"));
+        assertEquals(Optional.of("10.0.0.1"), ini.get("SERVER_IP"));
+        assertEquals(Optional.of("DEBUG"), ini.get("LOGGING_LEVEL"));
+        assertEquals(Optional.of("3"), ini.get("NUM_AGENCIES"));
+        assertEquals(Optional.empty(), ini.get("SERVER_LISTEN_BACKLOG"), "a commented-out key is absent");
+    }
+
+    @Test
+    void keysAreCaseInsensitive() throws Exception {
+        IniFile ini = ini("[DEFAULT]", "server_port = 4000", "Logging_Level = ERROR");
+
+        assertEquals(Optional.of("4000"), ini.get("SERVER_PORT"));
+        assertEquals(Optional.of("4000"), ini.get("server_port"));
+        assertEquals(Optional.of("ERROR"), ini.get("LOGGING_LEVEL"));
+        assertEquals(Optional.of("ERROR"), ini.get("logging_level"));
+    }
+
+    @Test
+    void onlyTheDefaultSectionCounts() throws Exception {
+        IniFile ini = ini("[OTHER]", "SERVER_PORT = 1", "[DEFAULT]", "NUM_AGENCIES = 2", "[MORE]", "NUM_AGENCIES = 9");
+
+        assertEquals(Optional.empty(), ini.get("SERVER_PORT"));
+        assertEquals(Optional.of("2"), ini.get("NUM_AGENCIES"));
+    }
+
+    @Test
+    void valueMayContainTheOtherSeparator() throws Exception {
+        IniFile ini = ini("[DEFAULT]", "SERVER_IP = ::1", "KEY: a=b");
+
+        assertEquals(Optional.of("::1"), ini.get("SERVER_IP"));
+        assertEquals(Optional.of("a=b"), ini.get("KEY"));
+    }
+
+    @Test
+    void lineWithoutSeparatorIsRejected() {
+        assertThrows(ConfigException.class, () -> ini("[DEFAULT]", "JUST_A_WORD"));
+    }
+
+    @Test
+    void keyBeforeAnySectionIsRejected() {
+        assertThrows(ConfigException.class, () -> ini("SERVER_PORT = 1"));
+    }
+
+    @Test
+    void loadReadsAFileAndAMissingFileIsEmpty() throws Exception {
+        Path file = workDir.resolve("config.ini");
+        Files.writeString(file, "[DEFAULT]\r\nSERVER_PORT = 2222\r\n", StandardCharsets.UTF_8);
+
+        assertEquals(Optional.of("2222"), IniFile.load(file).get("SERVER_PORT"));
+        assertEquals(Optional.empty(), IniFile.load(workDir.resolve("missing.ini")).get("SERVER_PORT"));
+    }
+
+    @Test
+    void theShippedConfigIniParses() throws Exception {
+        // lottery/config.ini, relative to the module directory surefire runs in.
+        Path shipped = Path.of("config.ini");
+        assumeTrue(Files.exists(shipped), "run from the lottery module directory");
+        ServerSettings settings = ServerSettings.load(IniFile.load(shipped), Map.of(), workDir);
+        assertEquals(12345, settings.port());
+        assertEquals(5, settings.numAgencies());
+        assertEquals("INFO", settings.loggingLevel());
+    }
+
+    // ------------------------------------------------------------------ ServerSettings
+
+    @Test
+    void defaultsApplyWhenNothingIsSet() throws Exception {
+        ServerSettings settings = ServerSettings.load(IniFile.empty(), Map.of(), workDir);
+
+        assertEquals("0.0.0.0", settings.host());
+        assertEquals(12345, settings.port());
+        assertEquals(5, settings.listenBacklog());
+        assertEquals("INFO", settings.loggingLevel());
+        assertEquals(5, settings.numAgencies());
+        assertEquals(workDir.resolve("bets.csv"), settings.betsFile());
+    }
+
+    @Test
+    void iniValuesAreUsed() throws Exception {
+        IniFile ini = ini("[DEFAULT]", "SERVER_PORT = 4000", "SERVER_IP = 127.0.0.1", "SERVER_LISTEN_BACKLOG = 50",
+                "LOGGING_LEVEL = DEBUG", "NUM_AGENCIES = 2");
+
+        ServerSettings settings = ServerSettings.load(ini, Map.of(), workDir);
+
+        assertEquals(new ServerSettings("127.0.0.1", 4000, 50, "DEBUG", 2, workDir.resolve("bets.csv")), settings);
+    }
+
+    @Test
+    void environmentOverridesIni() throws Exception {
+        IniFile ini = ini("[DEFAULT]", "SERVER_PORT = 4000", "NUM_AGENCIES = 2", "LOGGING_LEVEL = DEBUG");
+        Map<String, String> env = Map.of("SERVER_PORT", "5000", "NUM_AGENCIES", " 7 ");
+
+        ServerSettings settings = ServerSettings.load(ini, env, workDir);
+
+        assertEquals(5000, settings.port());
+        assertEquals(7, settings.numAgencies(), "env values are stripped too");
+        assertEquals("DEBUG", settings.loggingLevel(), "keys the env does not set still come from the ini");
+    }
+
+    @Test
+    void pythonLevelNamesMapToLogback() throws Exception {
+        assertEquals("WARN", level("WARNING"));
+        assertEquals("WARN", level("warning"));
+        assertEquals("WARN", level("WARN"));
+        assertEquals("ERROR", level("CRITICAL"));
+        assertEquals("DEBUG", level("debug"));
+    }
+
+    private String level(String value) throws ConfigException {
+        return ServerSettings.load(IniFile.empty(), Map.of("LOGGING_LEVEL", value), workDir).loggingLevel();
+    }
+
+    @Test
+    void nonIntegerPortNamesTheKey() {
+        assertKeyRejected(ServerSettings.SERVER_PORT, Map.of("SERVER_PORT", "twelve"));
+    }
+
+    @Test
+    void outOfRangePortNamesTheKey() {
+        assertKeyRejected(ServerSettings.SERVER_PORT, Map.of("SERVER_PORT", "70000"));
+        assertKeyRejected(ServerSettings.SERVER_PORT, Map.of("SERVER_PORT", "-1"));
+    }
+
+    @Test
+    void unknownLoggingLevelNamesTheKey() {
+        assertKeyRejected(ServerSettings.LOGGING_LEVEL, Map.of("LOGGING_LEVEL", "LOUD"));
+    }
+
+    @Test
+    void zeroAgenciesNamesTheKey() {
+        assertKeyRejected(ServerSettings.NUM_AGENCIES, Map.of("NUM_AGENCIES", "0"));
+    }
+
+    @Test
+    void badBacklogNamesTheKey() {
+        assertKeyRejected(ServerSettings.SERVER_LISTEN_BACKLOG, Map.of("SERVER_LISTEN_BACKLOG", "0"));
+        assertKeyRejected(ServerSettings.SERVER_LISTEN_BACKLOG, Map.of("SERVER_LISTEN_BACKLOG", "many"));
+    }
+
+    @Test
+    void emptyValuesNameTheKey() {
+        assertKeyRejected(ServerSettings.SERVER_IP, Map.of("SERVER_IP", " "));
+        assertKeyRejected(ServerSettings.SERVER_PORT, Map.of("SERVER_PORT", ""));
+    }
+
+    @Test
+    void invalidIniValueIsRejectedToo() throws Exception {
+        IniFile ini = ini("[DEFAULT]", "NUM_AGENCIES = 0");
+        ConfigException e = assertThrows(ConfigException.class, () -> ServerSettings.load(ini, Map.of(), workDir));
+        assertEquals(ServerSettings.NUM_AGENCIES, e.key());
+    }
+
+    @Test
+    void validEnvRescuesAnInvalidIniValue() throws Exception {
+        IniFile ini = ini("[DEFAULT]", "SERVER_PORT = nope");
+        assertEquals(1234, ServerSettings.load(ini, Map.of("SERVER_PORT", "1234"), workDir).port());
+    }
+
+    private void assertKeyRejected(String key, Map<String, String> env) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ServerSettings.load(IniFile.empty(), env, workDir));
+        assertEquals(key, e.key());
+        assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), "the problem is described");
+    }
+}

@@ -1,0 +1,356 @@
+package tp0.lottery.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tp0.protocol.Bet;
+import tp0.protocol.ErrorCode;
+
+class BetStoreTest {
+
+    static final ActorTestKit testKit = ActorTestKit.create();
+    private static final AtomicInteger stores = new AtomicInteger();
+    private static final Duration QUIET = Duration.ofMillis(300);
+
+    @AfterAll
+    static void cleanup() {
+        testKit.shutdownTestKit();
+    }
+
+    @TempDir
+    Path dir;
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Bet bet(String document, int number) {
+        return new Bet("Ana", "Pérez", document, LocalDate.of(1990, 5, 17), number);
+    }
+
+    private static List<Bet> bets(String prefix, int n) {
+        List<Bet> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            list.add(bet(prefix + i, i));
+        }
+        return list;
+    }
+
+    /** The store runs on its own blocking dispatcher, as LotteryGuardian spawns it. */
+    private static ActorRef<BetStore.Command> spawnStore(BetsFile file, Map<Integer, Long> stored) {
+        return testKit.spawn(BetStore.create(file, stored), "bet-store-" + stores.incrementAndGet(),
+                DispatcherSelector.fromConfig("lottery.store-dispatcher"));
+    }
+
+    private static BetStore.StoreReply store(ActorRef<BetStore.Command> store, int agency, List<Bet> bets) {
+        TestProbe<BetStore.StoreReply> probe = testKit.createTestProbe();
+        store.tell(new BetStore.StoreBatch(agency, bets, probe.getRef()));
+        return probe.receiveMessage();
+    }
+
+    private static long storedCount(ActorRef<BetStore.Command> store, int agency) {
+        TestProbe<BetStore.StoredCount> probe = testKit.createTestProbe();
+        store.tell(new BetStore.GetStoredCount(agency, probe.getRef()));
+        BetStore.StoredCount count = probe.receiveMessage();
+        assertEquals(agency, count.agency());
+        return count.count();
+    }
+
+    private static void assertRefused(ErrorCode code, BetStore.StoreReply reply) {
+        BetStore.Refused refused = assertInstanceOf(BetStore.Refused.class, reply);
+        assertEquals(code, refused.code());
+    }
+
+    private static void close(ActorRef<BetStore.Command> store) {
+        TestProbe<Done> probe = testKit.createTestProbe();
+        store.tell(new BetStore.Close(probe.getRef()));
+        probe.expectMessage(Done.getInstance());
+    }
+
+    /**
+     * The real file with a hook around every call: records the call order and lets a test
+     * block or break append and sync.
+     */
+    private static class WatchedFile implements BetsFile {
+        final BetsFile real;
+        final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+        volatile String appendThread;
+
+        WatchedFile(BetsFile real) {
+            this.real = real;
+        }
+
+        public Path path() {
+            return real.path();
+        }
+
+        public long size() throws IOException {
+            return real.size();
+        }
+
+        public void append(byte[] bytes) throws IOException {
+            calls.add("append");
+            appendThread = Thread.currentThread().getName();
+            real.append(bytes);
+        }
+
+        public void sync() throws IOException {
+            calls.add("sync");
+            real.sync();
+        }
+
+        public void truncate(long size) throws IOException {
+            calls.add("truncate");
+            real.truncate(size);
+        }
+
+        public void close() throws IOException {
+            calls.add("close");
+            real.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ (a) fsync before ack
+
+    @Test
+    void batchIsAcknowledgedOnlyAfterItsRowsAreWrittenAndSynced() throws Exception {
+        CountDownLatch syncEntered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        WatchedFile file = new WatchedFile(BetsFile.open(dir.resolve("bets.csv"))) {
+            @Override
+            public void sync() throws IOException {
+                calls.add("sync");
+                syncEntered.countDown();
+                try {
+                    if (!release.await(10, TimeUnit.SECONDS)) {
+                        throw new IOException("test never released sync");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+                real.sync();
+                calls.add("synced");
+            }
+        };
+        ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
+        TestProbe<BetStore.StoreReply> probe = testKit.createTestProbe();
+        List<Bet> batch = bets("1", 3);
+        try {
+            store.tell(new BetStore.StoreBatch(4, batch, probe.getRef()));
+            assertTrue(syncEntered.await(5, TimeUnit.SECONDS), "the store reaches fsync");
+
+            probe.expectNoMessage(QUIET);
+            assertEquals(List.of("append", "sync"), List.copyOf(file.calls), "written, then fsync under way");
+        } finally {
+            release.countDown();
+        }
+        probe.expectMessage(new BetStore.Stored(3, 3));
+        assertEquals(List.of("append", "sync", "synced"), List.copyOf(file.calls), "fsync finished before the ack");
+        assertArrayEquals(BetsCsv.rows(4, batch), Files.readAllBytes(file.path()));
+        assertTrue(file.appendThread.contains("store-dispatcher"),
+                "the store blocks on its own dispatcher, not the default one: " + file.appendThread);
+        close(store);
+    }
+
+    // ------------------------------------------------------------------ (b) whole batch or nothing
+
+    @Test
+    void appendFailingHalfwayLeavesTheFileAsItWasAndLaterBatchesWork() throws Exception {
+        AtomicInteger failNextAppends = new AtomicInteger();
+        WatchedFile file = new WatchedFile(BetsFile.open(dir.resolve("bets.csv"))) {
+            @Override
+            public void append(byte[] bytes) throws IOException {
+                if (failNextAppends.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    calls.add("append-partial");
+                    real.append(Arrays.copyOf(bytes, bytes.length / 2));
+                    throw new IOException("disk full (simulated)");
+                }
+                super.append(bytes);
+            }
+        };
+        ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
+        assertEquals(new BetStore.Stored(2, 2), store(store, 1, bets("10", 2)));
+        byte[] before = Files.readAllBytes(file.path());
+
+        failNextAppends.set(1);
+        assertRefused(ErrorCode.STORAGE_FAILURE, store(store, 1, bets("20", 5)));
+
+        assertArrayEquals(before, Files.readAllBytes(file.path()), "no partial row remains");
+        assertTrue(file.calls.contains("truncate"));
+        assertEquals(2, storedCount(store, 1), "the refused batch does not count");
+
+        List<Bet> good = bets("30", 4);
+        assertEquals(new BetStore.Stored(4, 6), store(store, 1, good));
+        byte[] expected = concat(before, BetsCsv.rows(1, good));
+        assertArrayEquals(expected, Files.readAllBytes(file.path()));
+        assertEquals(6, storedCount(store, 1));
+        close(store);
+    }
+
+    // ------------------------------------------------------------------ (c) sync fails
+
+    @Test
+    void syncFailingCutsTheBatchBackOut() throws Exception {
+        AtomicInteger failNextSyncs = new AtomicInteger();
+        WatchedFile file = new WatchedFile(BetsFile.open(dir.resolve("bets.csv"))) {
+            @Override
+            public void sync() throws IOException {
+                if (failNextSyncs.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    calls.add("sync-failed");
+                    throw new IOException("fsync failed (simulated)");
+                }
+                super.sync();
+            }
+        };
+        ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
+        assertEquals(new BetStore.Stored(1, 1), store(store, 2, bets("5", 1)));
+        byte[] before = Files.readAllBytes(file.path());
+
+        failNextSyncs.set(1);
+        assertRefused(ErrorCode.STORAGE_FAILURE, store(store, 2, bets("6", 3)));
+
+        assertArrayEquals(before, Files.readAllBytes(file.path()), "file cut back to before the batch");
+        assertEquals(1, storedCount(store, 2));
+        List<Bet> good = bets("7", 2);
+        assertEquals(new BetStore.Stored(2, 3), store(store, 2, good));
+        assertArrayEquals(concat(before, BetsCsv.rows(2, good)), Files.readAllBytes(file.path()));
+        close(store);
+    }
+
+    // ------------------------------------------------------------------ (d) counts
+
+    @Test
+    void totalsArePerAgencyAndSurviveARestart() throws Exception {
+        Path path = dir.resolve("bets.csv");
+        ActorRef<BetStore.Command> store = spawnStore(BetsFile.open(path), Map.of());
+
+        assertEquals(new BetStore.Stored(2, 2), store(store, 1, bets("1", 2)));
+        assertEquals(new BetStore.Stored(3, 3), store(store, 2, bets("2", 3)));
+        assertEquals(new BetStore.Stored(1, 3), store(store, 1, bets("3", 1)));
+        assertEquals(new BetStore.Stored(5, 8), store(store, 1, bets("4", 5)));
+        assertEquals(8, storedCount(store, 1));
+        assertEquals(3, storedCount(store, 2));
+        assertEquals(0, storedCount(store, 3));
+        close(store);
+
+        BetsFile reopened = BetsFile.open(path);
+        Map<Integer, Long> counts = BetStore.countByAgency(reopened);
+        assertEquals(Map.of(1, 8L, 2, 3L), counts);
+
+        ActorRef<BetStore.Command> restarted = spawnStore(reopened, counts);
+        assertEquals(8, storedCount(restarted, 1));
+        assertEquals(new BetStore.Stored(1, 4), store(restarted, 2, bets("5", 1)));
+        close(restarted);
+        assertEquals(Map.of(1, 8L, 2, 4L), BetStore.countByAgency(BetsFile.open(path)));
+    }
+
+    @Test
+    void startsFromTheCountsItIsGiven() throws Exception {
+        ActorRef<BetStore.Command> store = spawnStore(BetsFile.open(dir.resolve("bets.csv")), Map.of(3, 10L));
+        assertEquals(10, storedCount(store, 3));
+        assertEquals(new BetStore.Stored(2, 12), store(store, 3, bets("1", 2)));
+        close(store);
+    }
+
+    @Test
+    void countByAgencyOfAMissingOrEmptyFileIsEmpty() throws Exception {
+        BetsFile file = BetsFile.open(dir.resolve("new.csv"));
+        assertEquals(Map.of(), BetStore.countByAgency(file));
+        file.close();
+    }
+
+    // ------------------------------------------------------------------ (e) draw
+
+    @Test
+    void drawFindsEachAgencysWinnersAndClosesBets() throws Exception {
+        WatchedFile file = new WatchedFile(BetsFile.open(dir.resolve("bets.csv")));
+        ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
+        store(store, 1, List.of(bet("111", 7574), bet("112", 1), bet("00113", 7574)));
+        store(store, 2, List.of(bet("221", 7573), bet("222", 0)));
+        store(store, 3, List.of(bet("331", 1234)));
+        store(store, 1, List.of(bet("114", 7574)));
+        store(store, 3, List.of(bet("0332", 7574)));
+
+        TestProbe<BetStore.DrawOutcome> probe = testKit.createTestProbe();
+        store.tell(new BetStore.Draw(probe.getRef()));
+        BetStore.Drawn drawn = assertInstanceOf(BetStore.Drawn.class, probe.receiveMessage());
+
+        assertEquals(Map.of(1, List.of("111", "00113", "114"), 3, List.of("0332")), drawn.winnersByAgency());
+        assertEquals(8, drawn.betsRead());
+
+        byte[] before = Files.readAllBytes(file.path());
+        assertRefused(ErrorCode.BETS_CLOSED, store(store, 2, List.of(bet("223", 7574))));
+        assertArrayEquals(before, Files.readAllBytes(file.path()), "nothing is written after the draw");
+        assertEquals(5, file.calls.stream().filter("append"::equals).count(), "five batches before the draw, none after");
+        assertEquals(2, storedCount(store, 2), "counts still answer after the draw");
+        close(store);
+    }
+
+    @Test
+    void drawWithoutAnyBetHasNoWinners() throws Exception {
+        ActorRef<BetStore.Command> store = spawnStore(BetsFile.open(dir.resolve("bets.csv")), Map.of());
+        TestProbe<BetStore.DrawOutcome> probe = testKit.createTestProbe();
+        store.tell(new BetStore.Draw(probe.getRef()));
+        assertEquals(new BetStore.Drawn(Map.of(), 0), probe.receiveMessage());
+        close(store);
+    }
+
+    @Test
+    void drawOverAnUnreadableFileFailsAndStillClosesBets() throws Exception {
+        Path path = dir.resolve("bets.csv");
+        Files.writeString(path, "1,A,B,1,2000-01-01,7574\r\nnot,a,bet\r\n", StandardCharsets.UTF_8);
+        ActorRef<BetStore.Command> store = spawnStore(BetsFile.open(path), Map.of());
+
+        TestProbe<BetStore.DrawOutcome> probe = testKit.createTestProbe();
+        store.tell(new BetStore.Draw(probe.getRef()));
+        assertInstanceOf(BetStore.DrawFailed.class, probe.receiveMessage());
+        assertRefused(ErrorCode.BETS_CLOSED, store(store, 1, bets("9", 1)));
+        close(store);
+    }
+
+    // ------------------------------------------------------------------ (f) close
+
+    @Test
+    void closeAnswersDoneAndLaterBatchesAreRefused() throws Exception {
+        WatchedFile file = new WatchedFile(BetsFile.open(dir.resolve("bets.csv")));
+        ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
+        List<Bet> batch = bets("1", 2);
+        assertEquals(new BetStore.Stored(2, 2), store(store, 1, batch));
+
+        close(store);
+        assertTrue(file.calls.contains("close"), "the file is closed");
+
+        assertRefused(ErrorCode.SHUTTING_DOWN, store(store, 1, bets("2", 1)));
+        assertArrayEquals(BetsCsv.rows(1, batch), Files.readAllBytes(file.path()), "what was acked is on disk");
+        close(store); // a second Close is answered too
+        assertEquals(1, file.calls.stream().filter("close"::equals).count(), "closed once");
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

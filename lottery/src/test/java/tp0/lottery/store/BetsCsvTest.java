@@ -1,0 +1,149 @@
+package tp0.lottery.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tp0.protocol.Bet;
+
+/**
+ * bets.csv must hold exactly the bytes the course's Python {@code store_bets} would write with
+ * {@code csv.writer} (excel dialect: minimal quoting, doubled quotes, CRLF, UTF-8). The expected
+ * strings below were produced by CPython's csv module.
+ */
+class BetsCsvTest {
+
+    @TempDir
+    Path dir;
+
+    private static Bet bet(String first, String last, String document, String birthdate, int number) {
+        return new Bet(first, last, document, LocalDate.parse(birthdate), number);
+    }
+
+    private static String rows(int agency, Bet... bets) {
+        return new String(BetsCsv.rows(agency, List.of(bets)), StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------ rows()
+
+    @Test
+    void plainRowIsWhatPythonWrites() {
+        byte[] bytes = BetsCsv.rows(3, List.of(bet("Nicolás", "Saldaña", "00123456", "1999-03-17", 7574)));
+
+        assertArrayEquals("3,Nicolás,Saldaña,00123456,1999-03-17,7574\r\n".getBytes(StandardCharsets.UTF_8), bytes);
+    }
+
+    @Test
+    void commaAndQuoteAreQuotedLikePython() {
+        assertEquals("1,\"Smith, Jr\",\"O\"\"Neil\",1,2000-01-01,1\r\n",
+                rows(1, bet("Smith, Jr", "O\"Neil", "1", "2000-01-01", 1)));
+    }
+
+    @Test
+    void fieldsWithOnlyOrdinaryPunctuationAndSpacesAreNotQuoted() {
+        // Python quotes only for the delimiter, the quote char and line breaks: a leading '#',
+        // '!' or space, or a trailing space, is written as is.
+        assertEquals("1,#Ana, Juan,00001,1980-12-31,42\r\n", rows(1, bet("#Ana", " Juan", "00001", "1980-12-31", 42)));
+        assertEquals("2,!x,Pé ,7,2001-02-03,0\r\n", rows(2, bet("!x", "Pé ", "7", "2001-02-03", 0)));
+        assertEquals("2,a;b,d'Artagnan,7,2001-02-03,0\r\n", rows(2, bet("a;b", "d'Artagnan", "7", "2001-02-03", 0)));
+    }
+
+    @Test
+    void severalBetsBecomeConsecutiveRows() {
+        assertEquals("5,A,B,1,1990-01-01,1\r\n5,C,D,2,1991-02-02,7574\r\n",
+                rows(5, bet("A", "B", "1", "1990-01-01", 1), bet("C", "D", "2", "1991-02-02", 7574)));
+        assertEquals("", rows(5));
+    }
+
+    @Test
+    void nonBmpCharactersAreUtf8() {
+        byte[] bytes = BetsCsv.rows(1, List.of(bet("😀", "Zoë", "9", "2000-01-01", 5)));
+        assertArrayEquals("1,😀,Zoë,9,2000-01-01,5\r\n".getBytes(StandardCharsets.UTF_8), bytes);
+    }
+
+    // ------------------------------------------------------------------ load()
+
+    @Test
+    void loadStreamsRowsBackIdentically() throws IOException {
+        List<Bet> bets = List.of(
+                bet("Nicolás", "Saldaña", "00123456", "1999-03-17", 7574),
+                bet("Smith, Jr", "O\"Neil", "000", "2000-01-01", 1),
+                bet("#Ana", " Juan ", "0012", "1980-12-31", 0),
+                bet("😀", "Zoë", "9", "0999-05-06", Integer.MAX_VALUE));
+        Path file = dir.resolve("bets.csv");
+        Files.write(file, BetsCsv.rows(3, bets));
+        Files.write(file, BetsCsv.rows(4, List.of(bets.get(0))), java.nio.file.StandardOpenOption.APPEND);
+
+        List<StoredBet> loaded = new ArrayList<>();
+        long count = BetsCsv.load(file, loaded::add);
+
+        assertEquals(5, count);
+        List<StoredBet> expected = new ArrayList<>();
+        bets.forEach(b -> expected.add(new StoredBet(3, b)));
+        expected.add(new StoredBet(4, bets.get(0)));
+        assertEquals(expected, loaded);
+        assertEquals("00123456", loaded.get(0).bet().document(), "leading zeros survive");
+    }
+
+    @Test
+    void loadReadsWhatPythonWrote() throws IOException {
+        Path file = dir.resolve("bets.csv");
+        Files.writeString(file, "1,\"Smith, Jr\",\"O\"\"Neil\",007,2000-01-01,7574\r\n2,Ana,Díaz,1,1999-12-31,3\r\n",
+                StandardCharsets.UTF_8);
+
+        List<StoredBet> loaded = new ArrayList<>();
+        assertEquals(2, BetsCsv.load(file, loaded::add));
+        assertEquals(List.of(
+                new StoredBet(1, bet("Smith, Jr", "O\"Neil", "007", "2000-01-01", 7574)),
+                new StoredBet(2, bet("Ana", "Díaz", "1", "1999-12-31", 3))), loaded);
+    }
+
+    @Test
+    void missingFileHoldsNoBets() throws IOException {
+        List<StoredBet> loaded = new ArrayList<>();
+        assertEquals(0, BetsCsv.load(dir.resolve("nope.csv"), loaded::add));
+        assertTrue(loaded.isEmpty());
+    }
+
+    @Test
+    void emptyFileHoldsNoBets() throws IOException {
+        Path file = Files.createFile(dir.resolve("bets.csv"));
+        assertEquals(0, BetsCsv.load(file, b -> { }));
+    }
+
+    @Test
+    void malformedRowsAreIoExceptions() throws IOException {
+        String good = "1,A,B,1,2000-01-01,5\r\n";
+        for (String bad : List.of(
+                "1,A,B,1,2000-01-01\r\n",            // 5 fields
+                "1,A,B,1,2000-01-01,5,extra\r\n",    // 7 fields
+                "x,A,B,1,2000-01-01,5\r\n",          // agency not a number
+                "1,A,B,1,2000-01-01,five\r\n",       // number not a number
+                "1,A,B,1,2000-02-30,5\r\n",          // not a date
+                "1,A,B,1,01/02/2000,5\r\n")) {       // not ISO
+            Path file = dir.resolve("bad.csv");
+            Files.writeString(file, good + bad, StandardCharsets.UTF_8);
+            assertThrows(IOException.class, () -> BetsCsv.load(file, b -> { }), bad);
+        }
+    }
+
+    @Test
+    void onlyTheWinningNumberWins() {
+        assertEquals(7574, BetsCsv.WINNING_NUMBER);
+        assertTrue(BetsCsv.hasWon(bet("A", "B", "1", "2000-01-01", 7574)));
+        assertFalse(BetsCsv.hasWon(bet("A", "B", "1", "2000-01-01", 7573)));
+        assertFalse(BetsCsv.hasWon(bet("A", "B", "1", "2000-01-01", 7575)));
+        assertFalse(BetsCsv.hasWon(bet("A", "B", "1", "2000-01-01", 0)));
+    }
+}
