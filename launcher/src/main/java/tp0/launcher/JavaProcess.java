@@ -130,9 +130,13 @@ public final class JavaProcess implements AutoCloseable {
         }
     }
 
-    /** Sends SIGTERM (how {@code docker stop} and {@code kill} ask a process to stop). */
+    /**
+     * Sends SIGTERM (how {@code docker stop} and {@code kill} ask a process to stop). Through
+     * the process handle: {@code Process.destroy()} would also close our end of its output
+     * pipe, losing the very shutdown lines we want to read.
+     */
     public void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     /** Waits for the process to exit and for its last output line to be read. */

@@ -31,10 +31,11 @@ public final class LocalLottery {
         long started = System.nanoTime();
         List<LotteryRun.AgencyOutcome> outcomes;
         int serverExit;
-        try (LotteryRun run = LotteryRun.start(root, runDir, numAgencies, Map.of(), LocalLottery::echo)) {
+        try (LotteryRun run = LotteryRun.start(root, runDir, numAgencies, Map.of(), line -> echo("server", line))) {
             say("server listening on 127.0.0.1:" + run.port() + "; starting " + numAgencies + " agencies");
             for (Map.Entry<Integer, Path> file : files.entrySet()) {
-                run.startAgency(file.getKey(), file.getValue(), Map.of(), LocalLottery::echo);
+                String name = "agency-" + file.getKey();
+                run.startAgency(file.getKey(), file.getValue(), Map.of(), line -> echo(name, line));
             }
             outcomes = run.awaitAgencies(Duration.ofMinutes(30));
             serverExit = run.stopServer(Duration.ofSeconds(30));
@@ -73,10 +74,10 @@ public final class LocalLottery {
     }
 
     /** Only what a person watching wants: progress, the draw, results and failures. */
-    private static void echo(String line) {
+    private static void echo(String process, String line) {
         if (line.contains("action: progress") || line.contains("action: sorteo")
                 || line.contains("action: consulta_ganadores") || line.contains("result: fail")) {
-            System.out.println("  " + line);
+            System.out.printf("  %-9s %s%n", process, line);
         }
     }
 

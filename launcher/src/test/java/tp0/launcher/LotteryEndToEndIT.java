@@ -85,7 +85,8 @@ class LotteryEndToEndIT {
             assertEveryLineKeepsTheContract(server);
         }
 
-        for (int k = 1; k <= 5; k++) {
+        for (int agency = 1; agency <= 5; agency++) {
+            final int k = agency;
             List<String> agencyLog = Files.readAllLines(runDir.resolve("agency-" + k).resolve("agency-" + k + ".log"));
             assertTrue(agencyLog.stream().anyMatch(l -> l.contains("action: config | result: success | client_id: " + k
                     + " | server_address: 127.0.0.1:")), "agency config line");

@@ -1,0 +1,193 @@
+package tp0.agency;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.error.YAMLException;
+import tp0.protocol.Bet;
+
+/**
+ * Builds the {@link AgencyConfig} from {@code config.yaml} and the environment; an env var
+ * beats the file, the file beats the default. Takes the env as a map and the file as a
+ * path so tests need neither a real environment nor a working directory.
+ *
+ * <p>Unknown YAML keys (e.g. the course's {@code loop:} section) are ignored. Errors name
+ * the key the bad value came from: the env var if set there, else the YAML key.
+ */
+public final class ConfigLoader {
+    public static final String FILE_NAME = "config.yaml";
+
+    public static final String ENV_ID = "CLI_ID";
+    public static final String ENV_SERVER_ADDRESS = "CLI_SERVER_ADDRESS";
+    public static final String ENV_LOG_LEVEL = "CLI_LOG_LEVEL";
+    public static final String ENV_BATCH_MAX_AMOUNT = "CLI_BATCH_MAXAMOUNT";
+    public static final String ENV_CONNECT_TIMEOUT = "CLI_SERVER_CONNECTTIMEOUT";
+    public static final String ENV_DATA_FILE = "CLI_DATA_FILE";
+
+    public static final String KEY_SERVER_ADDRESS = "server.address";
+    public static final String KEY_CONNECT_TIMEOUT = "server.connectTimeout";
+    public static final String KEY_LOG_LEVEL = "log.level";
+    public static final String KEY_BATCH_MAX_AMOUNT = "batch.maxAmount";
+
+    static final LogLevel DEFAULT_LOG_LEVEL = LogLevel.INFO;
+    static final int DEFAULT_BATCH_MAX_AMOUNT = 500;
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    /** A BetBatch's count is a u16 on the wire. */
+    static final int MAX_BATCH_MAX_AMOUNT = 0xFFFF;
+
+    /** A setting's raw text and the key (env var or YAML path) it came from. */
+    private record Raw(String key, String value) {
+        String text() {
+            return value.trim();
+        }
+    }
+
+    private final Map<String, String> env;
+    private final Map<?, ?> yaml;
+
+    private ConfigLoader(Map<String, String> env, Map<?, ?> yaml) {
+        this.env = env;
+        this.yaml = yaml;
+    }
+
+    /**
+     * @param configFile may be missing, when the env gives everything needed
+     * @throws ConfigException for the first missing or invalid setting
+     */
+    public static AgencyConfig load(Map<String, String> env, Path configFile) throws ConfigException {
+        // CLI_ID first: it is the one setting every deployment must give.
+        int clientId = parseClientId(env.get(ENV_ID));
+        ConfigLoader loader = new ConfigLoader(env, readYaml(configFile));
+
+        Raw address = loader.lookup(ENV_SERVER_ADDRESS, KEY_SERVER_ADDRESS).orElseThrow(() -> new ConfigException(
+                KEY_SERVER_ADDRESS, "missing: set it in " + FILE_NAME + " or with " + ENV_SERVER_ADDRESS));
+        ServerAddress serverAddress;
+        try {
+            serverAddress = ServerAddress.parse(address.text());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(address.key(), e.getMessage());
+        }
+
+        LogLevel logLevel = DEFAULT_LOG_LEVEL;
+        Optional<Raw> level = loader.lookup(ENV_LOG_LEVEL, KEY_LOG_LEVEL);
+        if (level.isPresent()) {
+            try {
+                logLevel = LogLevel.parse(level.get().text());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(level.get().key(), e.getMessage());
+            }
+        }
+
+        int batchMaxAmount = DEFAULT_BATCH_MAX_AMOUNT;
+        Optional<Raw> amount = loader.lookup(ENV_BATCH_MAX_AMOUNT, KEY_BATCH_MAX_AMOUNT);
+        if (amount.isPresent()) {
+            batchMaxAmount = parseBatchMaxAmount(amount.get());
+        }
+
+        Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        Optional<Raw> timeout = loader.lookup(ENV_CONNECT_TIMEOUT, KEY_CONNECT_TIMEOUT);
+        if (timeout.isPresent()) {
+            try {
+                connectTimeout = DurationText.parse(timeout.get().text());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(timeout.get().key(), e.getMessage());
+            }
+        }
+
+        String dataFile = env.get(ENV_DATA_FILE);
+        Path dataPath = Path.of(isBlank(dataFile) ? ".data/agency-" + clientId + ".csv" : dataFile.trim());
+
+        Optional<Bet> singleBet = SingleBetEnv.read(env);
+        return new AgencyConfig(clientId, serverAddress, logLevel, batchMaxAmount, connectTimeout, dataPath, singleBet);
+    }
+
+    private static int parseClientId(String text) throws ConfigException {
+        if (isBlank(text)) {
+            throw new ConfigException(ENV_ID, "missing: the agency number (a positive integer) is required");
+        }
+        try {
+            int id = Integer.parseInt(text.trim());
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException ignored) {
+            // Reported below with the same message as a non-positive number.
+        }
+        throw new ConfigException(ENV_ID, "'" + text + "' is not a positive integer");
+    }
+
+    private static int parseBatchMaxAmount(Raw raw) throws ConfigException {
+        int amount;
+        try {
+            amount = Integer.parseInt(raw.text());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(raw.key(), "'" + raw.text() + "' is not a positive integer");
+        }
+        if (amount < 1 || amount > MAX_BATCH_MAX_AMOUNT) {
+            throw new ConfigException(raw.key(), amount + " is outside 1.." + MAX_BATCH_MAX_AMOUNT);
+        }
+        return amount;
+    }
+
+    /** The YAML document as a map; empty when the file does not exist. */
+    private static Map<?, ?> readYaml(Path file) throws ConfigException {
+        Object root;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            root = YamlTree.read(reader);
+        } catch (NoSuchFileException e) {
+            return Map.of();
+        } catch (IOException | YAMLException e) {
+            throw new ConfigException(file.toString(), "cannot read: " + oneLine(e.getMessage()));
+        }
+        if (root == null) {
+            return Map.of(); // an empty file
+        }
+        if (!(root instanceof Map<?, ?> map)) {
+            throw new ConfigException(file.toString(), "expected a mapping of sections (server, log, batch)");
+        }
+        return map;
+    }
+
+    /** The env var when set and not blank, else the YAML value at {@code yamlPath}. */
+    private Optional<Raw> lookup(String envName, String yamlPath) throws ConfigException {
+        String fromEnv = env.get(envName);
+        if (!isBlank(fromEnv)) {
+            return Optional.of(new Raw(envName, fromEnv));
+        }
+        Object node = yaml;
+        int start = 0;
+        while (true) {
+            int dot = yamlPath.indexOf('.', start);
+            String part = dot < 0 ? yamlPath.substring(start) : yamlPath.substring(start, dot);
+            if (!(node instanceof Map<?, ?> map)) {
+                throw new ConfigException(yamlPath.substring(0, start - 1), "expected a section, found a value");
+            }
+            node = map.get(part);
+            if (node == null) {
+                return Optional.empty();
+            }
+            if (dot < 0) {
+                break;
+            }
+            start = dot + 1;
+        }
+        if (!(node instanceof String text)) {
+            throw new ConfigException(yamlPath, "expected a single value, found a section or list");
+        }
+        return Optional.of(new Raw(yamlPath, text));
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s+", " ").trim();
+    }
+}

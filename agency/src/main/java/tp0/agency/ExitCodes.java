@@ -1,0 +1,13 @@
+package tp0.agency;
+
+/** The agency's exit statuses: what the launcher and the black-box tests branch on. */
+public final class ExitCodes {
+    /** All bets stored and winners received, or stopped on request (SIGTERM/SIGINT). */
+    public static final int SUCCESS = 0;
+    /** Bad configuration, no server, or the server refused / the connection broke. */
+    public static final int FAILURE = 1;
+    /** The bets file is missing, unreadable or has a malformed row. */
+    public static final int BAD_DATA = 2;
+
+    private ExitCodes() {}
+}

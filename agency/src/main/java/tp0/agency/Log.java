@@ -1,0 +1,85 @@
+package tp0.agency;
+
+import java.io.PrintStream;
+import java.time.LocalDateTime;
+import java.util.function.Supplier;
+
+/**
+ * Prints {@code yyyy-MM-dd HH:mm:ss LEVEL    message} lines, one flush per line so a
+ * container's log shows them as they happen. A hand-rolled logger on purpose: a logging
+ * framework would cost more startup time than the whole agency needs. Messages are built
+ * with {@link tp0.logline.LogLine}, the grammar the tests grep for.
+ */
+public final class Log {
+    private final PrintStream out;
+    private final Supplier<LocalDateTime> clock;
+    // Volatile: set once the config is read, while a signal thread may already be logging.
+    private volatile LogLevel threshold;
+
+    public Log(PrintStream out, LogLevel threshold) {
+        this(out, threshold, LocalDateTime::now);
+    }
+
+    public Log(PrintStream out, LogLevel threshold, Supplier<LocalDateTime> clock) {
+        this.out = out;
+        this.threshold = threshold;
+        this.clock = clock;
+    }
+
+    /** Main logs config errors before it knows the configured level, then switches to it. */
+    public void setThreshold(LogLevel threshold) {
+        this.threshold = threshold;
+    }
+
+    public boolean isEnabled(LogLevel level) {
+        return level.compareTo(threshold) >= 0;
+    }
+
+    public void debug(String message) {
+        log(LogLevel.DEBUG, message);
+    }
+
+    public void info(String message) {
+        log(LogLevel.INFO, message);
+    }
+
+    public void warning(String message) {
+        log(LogLevel.WARNING, message);
+    }
+
+    public void error(String message) {
+        log(LogLevel.ERROR, message);
+    }
+
+    public void log(LogLevel level, String message) {
+        if (!isEnabled(level)) {
+            return;
+        }
+        String line = format(clock.get(), level, message);
+        // One println per line keeps lines from two threads (main, signal) whole.
+        synchronized (out) {
+            out.println(line);
+            out.flush();
+        }
+    }
+
+    /** The whole line for {@code message}; formatted by hand to avoid loading DateTimeFormatter. */
+    static String format(LocalDateTime time, LogLevel level, String message) {
+        StringBuilder sb = new StringBuilder(29 + message.length());
+        pad(sb, time.getYear(), 4).append('-');
+        pad(sb, time.getMonthValue(), 2).append('-');
+        pad(sb, time.getDayOfMonth(), 2).append(' ');
+        pad(sb, time.getHour(), 2).append(':');
+        pad(sb, time.getMinute(), 2).append(':');
+        pad(sb, time.getSecond(), 2).append(' ');
+        return sb.append(level.paddedName).append(' ').append(message).toString();
+    }
+
+    private static StringBuilder pad(StringBuilder sb, int value, int width) {
+        String digits = Integer.toString(value);
+        for (int i = digits.length(); i < width; i++) {
+            sb.append('0');
+        }
+        return sb.append(digits);
+    }
+}

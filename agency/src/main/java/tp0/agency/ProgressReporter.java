@@ -1,0 +1,41 @@
+package tp0.agency;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import tp0.logline.LogLine;
+
+/**
+ * Logs how many bets the server has acked, every couple of seconds, so a long file shows
+ * it is moving. The rate is over the last interval: it shows a slowdown when it happens.
+ */
+final class ProgressReporter {
+    static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final Log log;
+    private final LongSupplier nanoClock;
+    private long acked;
+    private long ackedAtLastReport;
+    private long lastReportNanos;
+
+    ProgressReporter(Log log, LongSupplier nanoClock) {
+        this.log = log;
+        this.nanoClock = nanoClock;
+        this.lastReportNanos = nanoClock.getAsLong();
+    }
+
+    void acked(int bets) {
+        acked += bets;
+        long now = nanoClock.getAsLong();
+        long elapsed = now - lastReportNanos;
+        if (elapsed >= INTERVAL_NANOS) {
+            long rate = Math.round((acked - ackedAtLastReport) * 1e9 / elapsed);
+            log.info(LogLine.inProgress("progress", "sent", acked, "rate", rate + "/s"));
+            ackedAtLastReport = acked;
+            lastReportNanos = now;
+        }
+    }
+
+    long acked() {
+        return acked;
+    }
+}

@@ -1,0 +1,38 @@
+package tp0.agency;
+
+/** Where the lottery server listens: {@code host:port}, or {@code [v6-literal]:port}. */
+public record ServerAddress(String host, int port) {
+
+    /**
+     * @throws IllegalArgumentException saying what is wrong with {@code text}
+     */
+    public static ServerAddress parse(String text) {
+        String s = text.trim();
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0 || colon == s.length() - 1) {
+            throw new IllegalArgumentException("expected host:port, got '" + text + "'");
+        }
+        String host = s.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("empty host in '" + text + "'");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(s.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("port is not a number in '" + text + "'");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is outside 1..65535");
+        }
+        return new ServerAddress(host, port);
+    }
+
+    @Override
+    public String toString() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+}

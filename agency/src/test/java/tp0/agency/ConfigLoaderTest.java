@@ -1,0 +1,230 @@
+package tp0.agency;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tp0.protocol.Bet;
+
+class ConfigLoaderTest {
+    private static final String SHIPPED = """
+            server:
+              address: "server:12345"
+              connectTimeout: 30s
+            log:
+              level: INFO
+            batch:
+              maxAmount: 500
+            loop:
+              amount: 5
+              period: 5s
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path yaml(String text) throws IOException {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private static Map<String, String> env(String... keyValues) {
+        Map<String, String> env = new HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            env.put(keyValues[i], keyValues[i + 1]);
+        }
+        return env;
+    }
+
+    private ConfigException failure(Map<String, String> env, Path file) {
+        return assertThrows(ConfigException.class, () -> ConfigLoader.load(env, file));
+    }
+
+    @Test
+    void readsTheFileAndIgnoresUnknownKeys() throws Exception {
+        AgencyConfig c = ConfigLoader.load(env("CLI_ID", "3"), yaml(SHIPPED));
+        assertEquals(3, c.clientId());
+        assertEquals(new ServerAddress("server", 12345), c.serverAddress());
+        assertEquals(LogLevel.INFO, c.logLevel());
+        assertEquals(500, c.batchMaxAmount());
+        assertEquals(Duration.ofSeconds(30), c.connectTimeout());
+        assertEquals(Path.of(".data/agency-3.csv"), c.dataFile());
+        assertEquals(Optional.empty(), c.singleBet());
+    }
+
+    @Test
+    void theShippedConfigFileLoads() throws Exception {
+        Path shipped = Path.of("config.yaml"); // surefire runs in the module directory
+        AgencyConfig c = ConfigLoader.load(env("CLI_ID", "1"), shipped);
+        assertEquals(new ServerAddress("server", 12345), c.serverAddress());
+        assertEquals(500, c.batchMaxAmount());
+        assertEquals(Duration.ofSeconds(30), c.connectTimeout());
+        assertEquals(LogLevel.INFO, c.logLevel());
+    }
+
+    @Test
+    void envOverridesTheFile() throws Exception {
+        AgencyConfig c = ConfigLoader.load(env(
+                "CLI_ID", "7",
+                "CLI_SERVER_ADDRESS", "localhost:9000",
+                "CLI_LOG_LEVEL", "warn",
+                "CLI_BATCH_MAXAMOUNT", "20",
+                "CLI_SERVER_CONNECTTIMEOUT", "500ms",
+                "CLI_DATA_FILE", "/data/bets.csv"), yaml(SHIPPED));
+        assertEquals(new ServerAddress("localhost", 9000), c.serverAddress());
+        assertEquals(LogLevel.WARNING, c.logLevel());
+        assertEquals(20, c.batchMaxAmount());
+        assertEquals(Duration.ofMillis(500), c.connectTimeout());
+        assertEquals(Path.of("/data/bets.csv"), c.dataFile());
+    }
+
+    @Test
+    void blankEnvVarsDoNotOverride() throws Exception {
+        AgencyConfig c = ConfigLoader.load(env("CLI_ID", "1", "CLI_SERVER_ADDRESS", "  ", "CLI_LOG_LEVEL", ""),
+                yaml(SHIPPED));
+        assertEquals(new ServerAddress("server", 12345), c.serverAddress());
+        assertEquals(LogLevel.INFO, c.logLevel());
+    }
+
+    @Test
+    void aMissingFileIsFineWhenTheEnvGivesTheAddress() throws Exception {
+        AgencyConfig c = ConfigLoader.load(env("CLI_ID", "2", "CLI_SERVER_ADDRESS", "10.0.0.1:12345"),
+                dir.resolve("absent.yaml"));
+        assertEquals(new ServerAddress("10.0.0.1", 12345), c.serverAddress());
+        assertEquals(ConfigLoader.DEFAULT_LOG_LEVEL, c.logLevel());
+        assertEquals(ConfigLoader.DEFAULT_BATCH_MAX_AMOUNT, c.batchMaxAmount());
+        assertEquals(ConfigLoader.DEFAULT_CONNECT_TIMEOUT, c.connectTimeout());
+    }
+
+    @Test
+    void anEmptyFileCountsAsNoSettings() throws Exception {
+        AgencyConfig c = ConfigLoader.load(env("CLI_ID", "2", "CLI_SERVER_ADDRESS", "h:1"), yaml(""));
+        assertEquals(new ServerAddress("h", 1), c.serverAddress());
+    }
+
+    @Test
+    void clientIdIsRequiredAndPositive() throws Exception {
+        Path file = yaml(SHIPPED);
+        assertEquals("CLI_ID", failure(env(), file).key());
+        assertEquals("action: config | result: fail | key: CLI_ID | error: missing: the agency number (a positive integer) is required",
+                failure(env(), file).logLine());
+        for (String bad : new String[] {"0", "-1", "abc", "1.5", "99999999999"}) {
+            ConfigException e = failure(env("CLI_ID", bad), file);
+            assertEquals("CLI_ID", e.key(), bad);
+            assertTrue(e.reason().contains("not a positive integer"), e.reason());
+        }
+    }
+
+    @Test
+    void clientIdIsCheckedBeforeAnythingElse() {
+        // No file, no address: still the CLI_ID line, the one an unconfigured run needs.
+        assertEquals("CLI_ID", failure(env(), dir.resolve("absent.yaml")).key());
+    }
+
+    @Test
+    void serverAddressIsRequiredFromEitherPlace() throws Exception {
+        ConfigException e = failure(env("CLI_ID", "1"), yaml("log:\n  level: INFO\n"));
+        assertEquals("server.address", e.key());
+        assertTrue(e.reason().contains("CLI_SERVER_ADDRESS"), e.reason());
+    }
+
+    @Test
+    void invalidValuesNameTheKeyTheyCameFrom() throws Exception {
+        Path file = yaml(SHIPPED);
+        assertEquals("CLI_SERVER_ADDRESS", failure(env("CLI_ID", "1", "CLI_SERVER_ADDRESS", "nohostport"), file).key());
+        assertEquals("CLI_SERVER_ADDRESS", failure(env("CLI_ID", "1", "CLI_SERVER_ADDRESS", "h:70000"), file).key());
+        assertEquals("CLI_SERVER_ADDRESS", failure(env("CLI_ID", "1", "CLI_SERVER_ADDRESS", ":12345"), file).key());
+        assertEquals("CLI_LOG_LEVEL", failure(env("CLI_ID", "1", "CLI_LOG_LEVEL", "LOUD"), file).key());
+        assertEquals("CLI_BATCH_MAXAMOUNT", failure(env("CLI_ID", "1", "CLI_BATCH_MAXAMOUNT", "0"), file).key());
+        assertEquals("CLI_BATCH_MAXAMOUNT", failure(env("CLI_ID", "1", "CLI_BATCH_MAXAMOUNT", "lots"), file).key());
+        assertEquals("CLI_BATCH_MAXAMOUNT", failure(env("CLI_ID", "1", "CLI_BATCH_MAXAMOUNT", "65536"), file).key());
+        assertEquals("CLI_SERVER_CONNECTTIMEOUT",
+                failure(env("CLI_ID", "1", "CLI_SERVER_CONNECTTIMEOUT", "30"), file).key());
+
+        assertEquals("log.level", failure(env("CLI_ID", "1"), yaml(SHIPPED.replace("level: INFO", "level: LOUD"))).key());
+        assertEquals("batch.maxAmount",
+                failure(env("CLI_ID", "1"), yaml(SHIPPED.replace("maxAmount: 500", "maxAmount: -5"))).key());
+        assertEquals("server.connectTimeout",
+                failure(env("CLI_ID", "1"), yaml(SHIPPED.replace("connectTimeout: 30s", "connectTimeout: soon"))).key());
+        assertEquals("server.address",
+                failure(env("CLI_ID", "1"), yaml(SHIPPED.replace("\"server:12345\"", "[a, b]"))).key());
+        assertEquals("server", failure(env("CLI_ID", "1"), yaml("server: just-text\n")).key());
+    }
+
+    @Test
+    void aBrokenYamlFileIsAConfigError() throws Exception {
+        Path file = yaml("server: [unclosed\n");
+        ConfigException e = failure(env("CLI_ID", "1"), file);
+        assertEquals(file.toString(), e.key());
+        assertTrue(e.logLine().startsWith("action: config | result: fail | key: "), e.logLine());
+        assertEquals(file.toString(), failure(env("CLI_ID", "1"), yaml("- a list\n- not a map\n")).key());
+    }
+
+    @Test
+    void parsesDurations() {
+        assertEquals(Duration.ofMillis(500), DurationText.parse("500ms"));
+        assertEquals(Duration.ofSeconds(30), DurationText.parse("30s"));
+        assertEquals(Duration.ofMinutes(2), DurationText.parse("2m"));
+        assertEquals(Duration.ofHours(1), DurationText.parse("1h"));
+        assertEquals(Duration.ofSeconds(90), DurationText.parse("1m30s"));
+        assertEquals(Duration.ZERO, DurationText.parse("0s"));
+        for (String bad : new String[] {"", "30", "s", "3x", "-1s", "1.5s", "30 s"}) {
+            assertThrows(IllegalArgumentException.class, () -> DurationText.parse(bad), bad);
+        }
+    }
+
+    @Test
+    void parsesServerAddresses() {
+        assertEquals(new ServerAddress("server", 12345), ServerAddress.parse("server:12345"));
+        assertEquals(new ServerAddress("::1", 80), ServerAddress.parse("[::1]:80"));
+        assertEquals("[::1]:80", ServerAddress.parse("[::1]:80").toString());
+        assertEquals("server:12345", ServerAddress.parse(" server:12345 ").toString());
+    }
+
+    @Test
+    void singleBetModeNeedsAllFiveVariables() throws Exception {
+        Map<String, String> env = env("CLI_ID", "1", "CLI_SERVER_ADDRESS", "h:1",
+                "NOMBRE", "Nicolás", "APELLIDO", "Saldaña", "DOCUMENTO", "00123", "NACIMIENTO", "1999-03-17",
+                "NUMERO", "7574");
+        AgencyConfig c = ConfigLoader.load(env, dir.resolve("absent.yaml"));
+        assertEquals(Optional.of(new Bet("Nicolás", "Saldaña", "00123", LocalDate.of(1999, 3, 17), 7574)), c.singleBet());
+        assertTrue(c.summaryLogLine().endsWith("| data_file: none (single bet from env)"), c.summaryLogLine());
+        assertTrue(SingleBetEnv.partialWarning(env).isEmpty());
+
+        env.remove("NUMERO");
+        assertEquals(Optional.empty(), ConfigLoader.load(env, dir.resolve("absent.yaml")).singleBet());
+        assertTrue(SingleBetEnv.partialWarning(env).orElseThrow().contains("missing: NUMERO"));
+    }
+
+    @Test
+    void anInvalidSingleBetNamesTheVariable() {
+        Map<String, String> env = env("CLI_ID", "1", "CLI_SERVER_ADDRESS", "h:1",
+                "NOMBRE", "Ana", "APELLIDO", "Paz", "DOCUMENTO", "12a", "NACIMIENTO", "1999-03-17", "NUMERO", "1");
+        assertEquals("DOCUMENTO", failure(env, dir.resolve("absent.yaml")).key());
+        env.put("DOCUMENTO", "123");
+        env.put("NACIMIENTO", "1999-02-30");
+        assertEquals("NACIMIENTO", failure(env, dir.resolve("absent.yaml")).key());
+        env.put("NACIMIENTO", "1999-02-28");
+        env.put("NUMERO", "-4");
+        assertEquals("NUMERO", failure(env, dir.resolve("absent.yaml")).key());
+    }
+
+    @Test
+    void theSummaryLineHasExactlyTheContractKeysInOrder() throws Exception {
+        AgencyConfig c = ConfigLoader.load(env("CLI_ID", "4", "CLI_LOG_LEVEL", "DEBUG"), yaml(SHIPPED));
+        assertEquals("action: config | result: success | client_id: 4 | server_address: server:12345"
+                + " | batch_max_amount: 500 | log_level: DEBUG | data_file: .data/agency-4.csv", c.summaryLogLine());
+    }
+}

@@ -1,0 +1,85 @@
+package tp0.agency;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@link Log} whose lines tests can read, and wait for, without sleeping. */
+final class LogCapture {
+    /** "yyyy-MM-dd HH:mm:ss " + 8-column level + " ". */
+    static final int PREFIX_LENGTH = 20 + 8 + 1;
+
+    private final List<String> lines = new ArrayList<>(); // guarded by this
+    final Log log;
+
+    LogCapture(LogLevel threshold) {
+        log = new Log(new PrintStream(new LineSink(), true, StandardCharsets.UTF_8), threshold);
+    }
+
+    LogCapture() {
+        this(LogLevel.DEBUG);
+    }
+
+    synchronized List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    /** The lines without timestamp and level. */
+    synchronized List<String> messages() {
+        return lines.stream().map(l -> l.substring(PREFIX_LENGTH)).toList();
+    }
+
+    boolean contains(String fragment) {
+        return lines().stream().anyMatch(l -> l.contains(fragment));
+    }
+
+    long count(String fragment) {
+        return lines().stream().filter(l -> l.contains(fragment)).count();
+    }
+
+    /** The first line containing {@code fragment}, waiting up to {@code timeout} for it. */
+    synchronized String awaitLine(String fragment, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (String line : lines) {
+                if (line.contains(fragment)) {
+                    return line;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("no log line with '" + fragment + "' within " + timeout + "; got:\n"
+                        + String.join("\n", lines));
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    private synchronized void add(String line) {
+        lines.add(line);
+        notifyAll();
+    }
+
+    @Override
+    public synchronized String toString() {
+        return String.join("\n", lines);
+    }
+
+    private final class LineSink extends OutputStream {
+        private final ByteArrayOutputStream current = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                add(current.toString(StandardCharsets.UTF_8));
+                current.reset();
+            } else {
+                current.write(b);
+            }
+        }
+    }
+}

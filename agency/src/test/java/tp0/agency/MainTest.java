@@ -1,0 +1,53 @@
+package tp0.agency;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(30)
+class MainTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void withoutClientIdItLogsOneConfigFailLineAndReturnsOne() {
+        LogCapture capture = new LogCapture(LogLevel.INFO);
+        assertEquals(ExitCodes.FAILURE, Main.run(Map.of(), dir.resolve("config.yaml"), capture.log, new StopSignal()));
+        assertEquals(1, capture.lines().size());
+        assertTrue(capture.lines().get(0).contains(
+                " ERROR    action: config | result: fail | key: CLI_ID | error: "), capture.toString());
+    }
+
+    @Test
+    void runsTheWholeSessionFromEnvAndConfigFile() throws Exception {
+        try (FakeLotteryServer server = FakeLotteryServer.start(FakeLotteryServer.lottery("30904465"))) {
+            Path config = dir.resolve("config.yaml");
+            Files.writeString(config, "server:\n  address: \"127.0.0.1:" + server.port() + "\"\nlog:\n  level: INFO\n"
+                    + "loop:\n  amount: 5\n  period: 5s\n", StandardCharsets.UTF_8);
+            Path data = dir.resolve("bets.csv");
+            Files.writeString(data, "Santiago Lionel,Lorca,30904465,1999-03-17,7574\n", StandardCharsets.UTF_8);
+
+            LogCapture capture = new LogCapture(LogLevel.ERROR); // Main switches to the configured level
+            int status = Main.run(Map.of("CLI_ID", "1", "CLI_DATA_FILE", data.toString()), config, capture.log,
+                    new StopSignal());
+            server.awaitDone(Duration.ofSeconds(10));
+
+            assertEquals(ExitCodes.SUCCESS, status, capture.toString());
+            assertEquals(List.of(
+                    "action: config | result: success | client_id: 1 | server_address: 127.0.0.1:" + server.port()
+                            + " | batch_max_amount: 500 | log_level: INFO | data_file: " + data,
+                    "action: apuestas_enviadas | result: success | cantidad: 1",
+                    "action: ganador | result: success | dni: 30904465",
+                    "action: consulta_ganadores | result: success | cant_ganadores: 1"), capture.messages());
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package tp0.agency;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class ProgressReporterTest {
+
+    @Test
+    void reportsEveryTwoSecondsWithTheRateOfTheLastInterval() {
+        LogCapture capture = new LogCapture(LogLevel.INFO);
+        AtomicLong now = new AtomicLong(1_000);
+        ProgressReporter progress = new ProgressReporter(capture.log, now::get);
+
+        progress.acked(100);
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(1_000));
+        progress.acked(100);
+        assertEquals(0, capture.lines().size(), "not yet two seconds");
+
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(1_000));
+        progress.acked(200);
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(4_000));
+        progress.acked(1_000);
+
+        assertEquals(java.util.List.of(
+                "action: progress | result: in_progress | sent: 400 | rate: 200/s",
+                "action: progress | result: in_progress | sent: 1400 | rate: 250/s"), capture.messages());
+        assertEquals(1_400, progress.acked());
+    }
+}
