@@ -85,6 +85,36 @@ class ServerProtocolTest {
         }
     }
 
+    // ================================================================== echo and half-close
+
+    @Test
+    void aTextLineIsEchoedOnTheSamePortEvenAfterTheClientStopsSending() throws Exception {
+        startServer(1);
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(READ_TIMEOUT_MS);
+            socket.getOutputStream().write("chequeo|de salud ñ\n".getBytes(StandardCharsets.UTF_8));
+            socket.shutdownOutput(); // what `echo msg | nc server 12345` does
+            byte[] answer = socket.getInputStream().readAllBytes(); // until the server closes
+            assertEquals("chequeo|de salud ñ\n", new String(answer, StandardCharsets.UTF_8));
+        }
+        // The port still speaks the protocol.
+        new Client().hello(1, 0);
+    }
+
+    @Test
+    void anAgencyThatHalfClosesStillGetsItsAnswers() throws Exception {
+        startServer(1);
+        Client agency = new Client().hello(1, 0);
+        agency.send(new Message.BetBatch(List.of(new Bet("Ana", "Paz", "00123", LocalDate.of(1990, 1, 2), 7574))));
+        agency.send(Message.AllBetsSent.INSTANCE);
+        agency.send(Message.WinnersQuery.INSTANCE);
+        agency.socket.shutdownOutput();
+        assertEquals(new Message.BatchAck(1, 1), agency.read());
+        assertEquals(Message.AllBetsSentAck.INSTANCE, agency.read());
+        assertEquals(new Message.Winners(List.of("00123"), true), agency.read());
+        agency.expectClosed();
+    }
+
     // ================================================================== server
 
     /** Starts a server for {@code numAgencies} agencies on a free port and waits until it accepts. */

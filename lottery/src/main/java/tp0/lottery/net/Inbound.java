@@ -1,10 +1,14 @@
 package tp0.lottery.net;
 
+import org.apache.pekko.util.ByteString;
 import tp0.protocol.DecodeException;
 import tp0.protocol.ErrorCode;
 import tp0.protocol.Message;
 
-/** What the wire format hands a session: one element per frame, or a final framing failure. */
+/**
+ * What the wire format hands a session: one element per frame (or per text line on a
+ * health-check connection), or a final framing failure.
+ */
 public sealed interface Inbound {
 
     /** A well-formed message. */
@@ -12,6 +16,9 @@ public sealed interface Inbound {
 
     /** A frame whose boundaries were fine but whose content breaks the protocol; the next frame can still be read. */
     record Malformed(DecodeException error) implements Inbound {}
+
+    /** A line of plain text (without its line break): the connection is a health check, not an agency. */
+    record TextLine(ByteString line) implements Inbound {}
 
     /** The byte stream itself is unusable (oversized or cut-off frame): the last element of the connection. */
     record Broken(ErrorCode code, String detail) implements Inbound {}

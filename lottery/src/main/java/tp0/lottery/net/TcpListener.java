@@ -28,12 +28,12 @@ import org.slf4j.LoggerFactory;
 import tp0.logline.LogLine;
 import tp0.lottery.config.ServerSettings;
 import tp0.lottery.session.AgencySession;
-import tp0.lottery.session.Outbound;
 
 /**
  * Binds the server port (with the configured listen backlog) and gives every accepted
  * connection its own stream and {@link AgencySession}, so one connection's decoding and
- * I/O never wait on another's. Registers the unbind and close-connections steps of
+ * I/O never wait on another's. Half-close is on: a peer that stops sending still gets its
+ * answers; the session decides when the connection ends. Registers the unbind and close-connections steps of
  * CoordinatedShutdown once bound.
  */
 public final class TcpListener {
@@ -62,7 +62,7 @@ public final class TcpListener {
             ActorRef<Command> self = ctx.getSelf();
             ctx.pipeToSelf(
                     Tcp.get(ctx.getSystem()).bind(settings.host(), settings.port(), settings.listenBacklog(),
-                                    List.of(), false, Optional.empty())
+                                    List.of(), true, Optional.empty())
                             .to(Sink.foreach(connection -> self.tell(new Accepted(connection))))
                             .run(mat),
                     (binding, failure) -> binding != null ? new Bound(binding) : new BindFailed(failure));
@@ -112,19 +112,18 @@ public final class TcpListener {
                     AgencySession.StreamAck.INSTANCE,
                     AgencySession.StreamCompleted.INSTANCE,
                     AgencySession.StreamFailed::new);
-            Source<ByteString, NotUsed> fromSession = outbound.second()
-                    .collectType(Outbound.Send.class)
-                    .map(Outbound.Send::message)
-                    .via(WireFormat.outbound());
+            Source<ByteString, NotUsed> fromSession = outbound.second().via(WireFormat.outbound());
             // A broken byte stream (oversized or cut-off frame) fails the framing stage, which cancels
-            // its upstream; without half-close that closes — resets — the socket at once, before the
-            // session writes its Error. A second branch keeps reading (and dropping) bytes, so the
-            // connection lives until the session closes it after the refusal.
+            // its upstream, and a stopped session cancels its sink; either would cut the socket before
+            // the last reply is written. A second branch keeps reading (and dropping) bytes, so the
+            // connection lives until the session closes its outgoing side.
             Sink<ByteString, NotUsed> fromClient = Sink.combine(WireFormat.inbound().to(toSession),
                     Sink.<ByteString>ignore(), List.of(), branches -> Broadcast.create(branches, false));
+            // Not coupled: the client closing its sending side (half-close, as `nc` does) must not
+            // cut off the answers still owed; the session completes the outgoing side when done.
             Flow<ByteString, ByteString, NotUsed> handler = Flow.of(ByteString.class)
                     .via(connections.flow())
-                    .via(Flow.fromSinkAndSourceCoupled(fromClient, fromSession))
+                    .via(Flow.fromSinkAndSource(fromClient, fromSession))
                     .via(connections.flow());
             connection.handleWith(handler, mat);
             return AgencySession.create(deps, outbound.first(), peer);

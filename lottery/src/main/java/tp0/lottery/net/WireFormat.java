@@ -5,13 +5,14 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Framing;
+import org.apache.pekko.stream.javadsl.FramingTruncation;
+import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.scaladsl.Framing.FramingException;
 import org.apache.pekko.util.ByteString;
 import tp0.protocol.Codec;
 import tp0.protocol.DecodeException;
 import tp0.protocol.ErrorCode;
 import tp0.protocol.Frame;
-import tp0.protocol.Message;
 
 /**
  * Pekko Streams stages between the TCP byte stream and protocol messages. The byte layout
@@ -19,11 +20,41 @@ import tp0.protocol.Message;
  * with the 8 KiB cap (big-endian, header included, as {@link Frame} defines), then the codec.
  */
 public final class WireFormat {
+    private static final ByteString NEWLINE = ByteString.fromString("\n");
+    private static final ByteString CR = ByteString.fromString("\r");
 
     private WireFormat() {}
 
-    /** Bytes → one {@link Inbound} per frame; a framing failure becomes a final {@link Inbound.Broken}. */
+    /**
+     * Bytes → {@link Inbound} elements. One port serves two kinds of peer, told apart by the
+     * first byte: a protocol frame always starts with 0x00 (its length is far below 16 MiB),
+     * a text line starts with a printable character. Protocol peers get one element per frame
+     * (a framing failure becomes a final {@link Inbound.Broken}); text peers get one
+     * {@link Inbound.TextLine} per line, for the echo health check. Any other first byte is
+     * treated as a (too long) frame header and refused as such.
+     */
     public static Flow<ByteString, Inbound, NotUsed> inbound() {
+        return Flow.of(ByteString.class)
+                .filter(chunk -> !chunk.isEmpty())
+                .prefixAndTail(1)
+                .flatMapConcat(firstAndRest -> {
+                    if (firstAndRest.first().isEmpty()) {
+                        return Source.<Inbound>empty(); // connected and left without a byte
+                    }
+                    ByteString first = firstAndRest.first().get(0);
+                    Source<ByteString, NotUsed> all = Source.single(first).concat(firstAndRest.second());
+                    return startsText(first.head()) ? all.via(textLines()) : all.via(frames());
+                });
+    }
+
+    /** Printable ASCII or a UTF-8 lead byte: never the first byte of a valid frame. */
+    static boolean startsText(byte first) {
+        int b = first & 0xFF;
+        return (b >= 0x20 && b <= 0x7E) || (b >= 0xC2 && b <= 0xF4);
+    }
+
+    /** Length-field frames → decoded messages. */
+    public static Flow<ByteString, Inbound, NotUsed> frames() {
         return Framing.lengthField(Frame.LENGTH_FIELD_BYTES, 0, Frame.MAX_FRAME_BYTES, ByteOrder.BIG_ENDIAN)
                 .map(WireFormat::decode)
                 .recover(new PFBuilder<Throwable, Inbound>()
@@ -31,9 +62,24 @@ public final class WireFormat {
                         .build());
     }
 
-    /** Messages → frames. */
-    public static Flow<Message, ByteString, NotUsed> outbound() {
-        return Flow.of(Message.class).map(message -> ByteString.fromArrayUnsafe(Codec.encode(message)));
+    /** Newline-terminated text (CR LF too; a last line without newline counts) → lines. */
+    static Flow<ByteString, Inbound, NotUsed> textLines() {
+        return Framing.delimiter(NEWLINE, Frame.MAX_FRAME_BYTES, FramingTruncation.ALLOW)
+                .map(line -> (Inbound) new Inbound.TextLine(
+                        line.endsWith(CR) ? line.dropRight(1) : line))
+                .recover(new PFBuilder<Throwable, Inbound>()
+                        .match(FramingException.class, e -> new Inbound.Broken(ErrorCode.FRAME_TOO_LARGE,
+                                "text line longer than " + Frame.MAX_FRAME_BYTES + " bytes"))
+                        .build());
+    }
+
+    /** Outgoing elements → bytes: frames for messages, the line plus its newline for echoes. */
+    public static Flow<Outbound, ByteString, NotUsed> outbound() {
+        return Flow.of(Outbound.class)
+                .filter(out -> !(out instanceof Outbound.Close))
+                .map(out -> out instanceof Outbound.Send send
+                        ? ByteString.fromArrayUnsafe(Codec.encode(send.message()))
+                        : ((Outbound.Echo) out).line().concat(NEWLINE));
     }
 
     static Inbound decode(ByteString frame) {

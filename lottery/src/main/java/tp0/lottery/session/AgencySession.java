@@ -12,7 +12,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.slf4j.Logger;
 import tp0.logline.LogLine;
 import tp0.lottery.draw.DrawCoordinator;
+import java.nio.charset.StandardCharsets;
 import tp0.lottery.net.Inbound;
+import tp0.lottery.net.Outbound;
 import tp0.lottery.store.BetStore;
 import tp0.protocol.Codec;
 import tp0.protocol.DecodeException;
@@ -28,6 +30,10 @@ import tp0.protocol.Protocol;
  *
  * Bad input gets an explicit refusal and a {@code fail} log line; the connection goes on
  * unless the byte stream itself is broken or the Hello was refused.
+ *
+ * When the peer stops sending, the session still answers what it owes (a batch being stored,
+ * a parked winners query) and then closes. A peer that starts with text instead of a frame is
+ * the echo health check: its line is echoed back and the connection closed.
  */
 public final class AgencySession extends AbstractBehavior<AgencySession.Command> {
 
@@ -75,6 +81,10 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     /** 0 until a Hello is accepted. */
     private int agency;
     private boolean allBetsSent;
+    /** A winners query is parked at the coordinator. */
+    private boolean awaitingWinners;
+    /** The peer sent all it will send. */
+    private boolean inputDone;
     private boolean closing;
 
     private AgencySession(ActorContext<Command> context, Deps deps, ActorRef<Outbound> out, String peer) {
@@ -97,8 +107,8 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
                 .onMessage(BatchDone.class, this::onBatchDone)
                 .onMessage(FinishRecorded.class, this::onFinishRecorded)
                 .onMessage(WinnersReady.class, this::onWinnersReady)
-                .onMessageEquals(StreamCompleted.INSTANCE, this::onStreamEnded)
-                .onMessage(StreamFailed.class, msg -> onStreamEnded())
+                .onMessageEquals(StreamCompleted.INSTANCE, this::onInputDone)
+                .onMessage(StreamFailed.class, msg -> closeNow())
                 // However the session ends (even by a failure), its connection must not outlive it.
                 .onSignal(PostStop.class, signal -> {
                     out.tell(Outbound.Close.INSTANCE);
@@ -120,6 +130,9 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         }
         if (element instanceof Inbound.Malformed malformed) {
             return onMalformed(malformed.error());
+        }
+        if (element instanceof Inbound.TextLine text) {
+            return onEcho(text);
         }
         Inbound.Broken broken = (Inbound.Broken) element;
         log.warn(LogLine.fail("mensaje_invalido", "ip", peer, "code", broken.code(), "error", broken.detail()));
@@ -151,6 +164,15 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         }
         log.warn(LogLine.fail("mensaje_invalido", "ip", peer, "code", error.code(), "error", error.getMessage()));
         send(new Message.Error(error.code(), error.getMessage()));
+        return ackPending();
+    }
+
+    /** The health check: answer with the same line, then close (one message per connection). */
+    private Behavior<Command> onEcho(Inbound.TextLine text) {
+        log.info(LogLine.success("receive_message", "ip", peer, "msg", text.line().decodeString(StandardCharsets.UTF_8)));
+        out.tell(new Outbound.Echo(text.line()));
+        out.tell(Outbound.Close.INSTANCE);
+        closing = true;
         return ackPending();
     }
 
@@ -238,11 +260,13 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
             return refuse(ErrorCode.NOT_IDENTIFIED, "Hello must come first");
         }
         // Parked at the coordinator until the draw; keep reading meanwhile.
+        awaitingWinners = true;
         deps.coordinator().tell(new DrawCoordinator.QueryWinners(agency, winnersReplies));
         return ackPending();
     }
 
     private Behavior<Command> onWinnersReady(WinnersReady msg) {
+        awaitingWinners = false;
         if (msg.answer() instanceof DrawCoordinator.AgencyWinners winners) {
             for (Message.Winners frame : Codec.winnersFrames(winners.documents())) {
                 send(frame);
@@ -253,7 +277,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
             log.error(LogLine.fail("ganadores_enviados", "agencia", agency, "error", failed.reason()));
             send(new Message.Error(ErrorCode.STORAGE_FAILURE, "the draw failed: " + failed.reason()));
         }
-        return this;
+        return finishIfDone();
     }
 
     // ----------------------------------------------------------------- replies
@@ -291,10 +315,23 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
             pendingAck.tell(StreamAck.INSTANCE);
             pendingAck = null;
         }
+        return finishIfDone();
+    }
+
+    private Behavior<Command> onInputDone() {
+        inputDone = true;
+        return finishIfDone();
+    }
+
+    /** Once the peer has stopped sending and nothing is owed to it, close and stop. */
+    private Behavior<Command> finishIfDone() {
+        if (inputDone && pendingAck == null && (!awaitingWinners || closing)) {
+            return closeNow();
+        }
         return this;
     }
 
-    private Behavior<Command> onStreamEnded() {
+    private Behavior<Command> closeNow() {
         log.debug(LogLine.success("conexion_cerrada", "ip", peer, "agencia", agency));
         out.tell(Outbound.Close.INSTANCE);
         return Behaviors.stopped();

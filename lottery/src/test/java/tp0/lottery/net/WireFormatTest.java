@@ -2,6 +2,8 @@ package tp0.lottery.net;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.io.ByteArrayOutputStream;
@@ -9,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -204,7 +207,8 @@ class WireFormatTest {
                 new Message.Winners(List.of("001", "2"), true),
                 new Message.Error(ErrorCode.UNKNOWN_AGENCY, "agency 9 is outside 1..5"));
 
-        List<ByteString> out = Source.from(replies).via(WireFormat.outbound()).runWith(Sink.seq(), testKit.system())
+        List<Outbound> sends = replies.stream().map(m -> (Outbound) new Outbound.Send(m)).toList();
+        List<ByteString> out = Source.from(sends).via(WireFormat.outbound()).runWith(Sink.seq(), testKit.system())
                 .toCompletableFuture().get(5, TimeUnit.SECONDS);
 
         assertEquals(replies.size(), out.size());
@@ -213,5 +217,37 @@ class WireFormatTest {
         }
         // and back through inbound, they are the same messages
         assertEquals(decoded(replies), decode(out));
+    }
+
+    // ------------------------------------------------------------------ health-check text
+
+    @Test
+    void aConnectionStartingWithTextIsReadAsLinesEvenOneByteAtATime() throws Exception {
+        byte[] text = "hola|mundo Ñandú\r\nsegunda".getBytes(StandardCharsets.UTF_8);
+        List<ByteString> oneByteEach = new java.util.ArrayList<>();
+        for (byte b : text) {
+            oneByteEach.add(ByteString.fromArray(new byte[] {b}));
+        }
+        List<Inbound> lines = Source.from(oneByteEach).via(WireFormat.inbound())
+                .runWith(Sink.seq(), testKit.system()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(List.of(new Inbound.TextLine(ByteString.fromString("hola|mundo Ñandú", StandardCharsets.UTF_8)),
+                new Inbound.TextLine(ByteString.fromString("segunda"))), lines);
+    }
+
+    @Test
+    void onlyPrintableFirstBytesSelectTextMode() {
+        assertTrue(WireFormat.startsText((byte) 'p'));
+        assertTrue(WireFormat.startsText((byte) 0xC3)); // UTF-8 lead byte, e.g. "Ñ"
+        for (int b : new int[] {0x00, 0x01, 0x1F, 0x7F, 0x80, 0xC1, 0xF5, 0xFF}) {
+            assertFalse(WireFormat.startsText((byte) b), "byte " + b);
+        }
+    }
+
+    @Test
+    void anEchoIsTheLineWithItsNewline() throws Exception {
+        List<ByteString> out = Source.single((Outbound) new Outbound.Echo(ByteString.fromString("ping")))
+                .via(WireFormat.outbound()).runWith(Sink.seq(), testKit.system())
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(List.of(ByteString.fromString("ping\n")), out);
     }
 }
