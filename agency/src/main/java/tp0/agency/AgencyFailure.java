@@ -1,6 +1,8 @@
 package tp0.agency;
 
 import java.io.IOException;
+import tp0.agency.bets.BetFileException;
+import tp0.agency.net.IoErrors;
 import tp0.logline.LogLine;
 import tp0.protocol.DecodeException;
 import tp0.protocol.Message;
@@ -32,26 +34,26 @@ public final class AgencyFailure extends Exception {
         return new AgencyFailure(e.logLine(), ExitCodes.BAD_DATA);
     }
 
-    static AgencyFailure connectionLost(String action, String detail) {
+    public static AgencyFailure connectionLost(String action, String detail) {
         return new AgencyFailure(LogLine.fail(action, "error", "connection lost: " + detail), ExitCodes.FAILURE);
     }
 
-    static AgencyFailure connectionLost(String action, IOException e) {
+    public static AgencyFailure connectionLost(String action, IOException e) {
         return connectionLost(action, IoErrors.describe(e));
     }
 
-    static AgencyFailure badFrame(String action, DecodeException e) {
+    public static AgencyFailure badFrame(String action, DecodeException e) {
         return new AgencyFailure(LogLine.fail(action, "code", e.code(), "error", "bad frame from server: " + e.getMessage()),
                 ExitCodes.FAILURE);
     }
 
     /** The server refused with an Error message. */
-    static AgencyFailure serverError(String action, Message.Error error) {
+    public static AgencyFailure serverError(String action, Message.Error error) {
         return new AgencyFailure(LogLine.fail(action, "code", error.code(), "error", error.text()), ExitCodes.FAILURE);
     }
 
     /** A message that makes no sense at this point of the conversation. */
-    static AgencyFailure unexpected(String action, Message message) {
+    public static AgencyFailure unexpected(String action, Message message) {
         return new AgencyFailure(LogLine.fail(action, "error", "unexpected " + message.type() + " from server"),
                 ExitCodes.FAILURE);
     }

@@ -8,6 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.Security;
 import java.util.Map;
+import tp0.agency.config.AgencyConfig;
+import tp0.agency.config.ConfigException;
+import tp0.agency.config.ConfigLoader;
+import tp0.agency.config.SingleBetEnv;
+import tp0.agency.log.Log;
+import tp0.agency.log.LogLevel;
 import tp0.logline.LogLine;
 
 /**

@@ -1,6 +1,7 @@
 package tp0.agency;
 
 import sun.misc.Signal;
+import tp0.agency.log.Log;
 import tp0.logline.LogLine;
 
 /**

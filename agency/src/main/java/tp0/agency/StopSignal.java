@@ -44,7 +44,7 @@ public final class StopSignal {
     }
 
     /** Closes {@code resource} when a stop is requested (now, if it already was). */
-    void closeOnStop(Closeable resource) {
+    public void closeOnStop(Closeable resource) {
         synchronized (this) {
             if (!isRequested()) {
                 watched = resource;
@@ -55,7 +55,7 @@ public final class StopSignal {
     }
 
     /** Sleeps up to {@code millis}, waking early on a stop; true when stopped. */
-    boolean sleepUnlessStopped(long millis) {
+    public boolean sleepUnlessStopped(long millis) {
         try {
             return requested.await(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

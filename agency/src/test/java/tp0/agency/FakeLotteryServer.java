@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import tp0.agency.config.ServerAddress;
 import tp0.protocol.Bet;
 import tp0.protocol.Codec;
 import tp0.protocol.ErrorCode;

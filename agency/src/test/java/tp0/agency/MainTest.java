@@ -12,6 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import tp0.agency.log.LogCapture;
+import tp0.agency.log.LogLevel;
 
 @Timeout(30)
 class MainTest {

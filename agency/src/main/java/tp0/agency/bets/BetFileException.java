@@ -1,4 +1,4 @@
-package tp0.agency;
+package tp0.agency.bets;
 
 import java.nio.file.Path;
 import tp0.logline.LogLine;

@@ -1,4 +1,4 @@
-package tp0.agency;
+package tp0.agency.bets;
 
 import tp0.protocol.Bet;
 

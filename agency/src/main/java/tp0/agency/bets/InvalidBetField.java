@@ -1,4 +1,4 @@
-package tp0.agency;
+package tp0.agency.bets;
 
 /** One field of a bet breaks a rule; the caller adds where the bet came from (file line, env var). */
 public final class InvalidBetField extends Exception {

@@ -1,4 +1,4 @@
-package tp0.agency;
+package tp0.agency.bets;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,9 @@
-package tp0.agency;
+package tp0.agency.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import tp0.agency.log.LogLevel;
 import tp0.logline.LogLine;
 import tp0.protocol.Bet;
 

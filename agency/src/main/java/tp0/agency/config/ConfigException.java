@@ -1,4 +1,4 @@
-package tp0.agency;
+package tp0.agency.config;
 
 import tp0.logline.LogLine;
 

@@ -1,4 +1,4 @@
-package tp0.agency;
+package tp0.agency.config;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.yaml.snakeyaml.error.YAMLException;
+import tp0.agency.log.LogLevel;
 import tp0.protocol.Bet;
 
 /**

@@ -1,4 +1,4 @@
-package tp0.agency;
+package tp0.agency.config;
 
 /** Where the lottery server listens: {@code host:port}, or {@code [v6-literal]:port}. */
 public record ServerAddress(String host, int port) {

@@ -1,9 +1,11 @@
-package tp0.agency;
+package tp0.agency.config;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import tp0.agency.bets.BetFields;
+import tp0.agency.bets.InvalidBetField;
 import tp0.logline.LogLine;
 import tp0.protocol.Bet;
 

@@ -1,4 +1,4 @@
-package tp0.agency;
+package tp0.agency.config;
 
 import java.io.Reader;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package tp0.agency;
+package tp0.agency.log;
 
 import java.io.PrintStream;
 import java.time.LocalDateTime;

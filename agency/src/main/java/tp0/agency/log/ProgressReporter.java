@@ -1,4 +1,4 @@
-package tp0.agency;
+package tp0.agency.log;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -8,7 +8,7 @@ import tp0.logline.LogLine;
  * Logs how many bets the server has acked, every couple of seconds, so a long file shows
  * it is moving. The rate is over the last interval: it shows a slowdown when it happens.
  */
-final class ProgressReporter {
+public final class ProgressReporter {
     static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final Log log;
@@ -17,13 +17,13 @@ final class ProgressReporter {
     private long ackedAtLastReport;
     private long lastReportNanos;
 
-    ProgressReporter(Log log, LongSupplier nanoClock) {
+    public ProgressReporter(Log log, LongSupplier nanoClock) {
         this.log = log;
         this.nanoClock = nanoClock;
         this.lastReportNanos = nanoClock.getAsLong();
     }
 
-    void acked(int bets) {
+    public void acked(int bets) {
         acked += bets;
         long now = nanoClock.getAsLong();
         long elapsed = now - lastReportNanos;
@@ -35,7 +35,7 @@ final class ProgressReporter {
         }
     }
 
-    long acked() {
+    public long acked() {
         return acked;
     }
 }

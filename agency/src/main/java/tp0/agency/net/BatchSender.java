@@ -1,7 +1,9 @@
-package tp0.agency;
+package tp0.agency.net;
 
 import java.util.ArrayDeque;
 import java.util.List;
+import tp0.agency.AgencyFailure;
+import tp0.agency.ExitCodes;
 import tp0.logline.LogLine;
 import tp0.protocol.Bet;
 import tp0.protocol.Message;
@@ -12,11 +14,11 @@ import tp0.protocol.Message;
  * to the oldest. With {@code maxInFlight = 1} this is stop-and-wait; a sliding window only
  * needs a larger value (the queue and the matching already handle it).
  */
-final class BatchSender {
-    static final String ACTION = "batch_enviado";
+public final class BatchSender {
+    public static final String ACTION = "batch_enviado";
 
     /** Told of each acked batch, oldest first. */
-    interface AckListener {
+    public interface AckListener {
         void acked(int count, long storedBets);
     }
 
@@ -26,7 +28,7 @@ final class BatchSender {
     /** Bet counts of the batches sent but not yet acked, oldest first. */
     private final ArrayDeque<Integer> inFlight = new ArrayDeque<>();
 
-    BatchSender(ServerConnection connection, int maxInFlight, AckListener listener) {
+    public BatchSender(ServerConnection connection, int maxInFlight, AckListener listener) {
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight must be positive: " + maxInFlight);
         }
@@ -36,7 +38,7 @@ final class BatchSender {
     }
 
     /** Sends {@code bets} once the window has room, waiting for acks to make it. */
-    void send(List<Bet> bets) throws AgencyFailure {
+    public void send(List<Bet> bets) throws AgencyFailure {
         while (inFlight.size() >= maxInFlight) {
             awaitAck();
         }
@@ -45,7 +47,7 @@ final class BatchSender {
     }
 
     /** Waits until every batch sent has been acked. */
-    void awaitAllAcks() throws AgencyFailure {
+    public void awaitAllAcks() throws AgencyFailure {
         while (!inFlight.isEmpty()) {
             awaitAck();
         }

@@ -1,4 +1,4 @@
-package tp0.agency;
+package tp0.agency.net;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -6,6 +6,13 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import tp0.agency.AgencyFailure;
+import tp0.agency.ExitCodes;
+import tp0.agency.StopRequested;
+import tp0.agency.StopSignal;
+import tp0.agency.config.ServerAddress;
+import tp0.agency.log.Log;
+import tp0.agency.log.LogLevel;
 import tp0.logline.LogLine;
 
 /**
@@ -13,7 +20,7 @@ import tp0.logline.LogLine;
  * start before the server, or while its name is not yet in DNS) with exponential backoff,
  * for at most the configured connect timeout.
  */
-final class Connector {
+public final class Connector {
     static final long FIRST_DELAY_MILLIS = 100;
     static final long MAX_DELAY_MILLIS = 2_000;
     /** A retry line at INFO at most this often; the rest go to DEBUG, to avoid spam. */
@@ -32,7 +39,7 @@ final class Connector {
     private final StopSignal stop;
     private final LongSupplier nanoClock;
 
-    Connector(ServerAddress address, Duration timeout, Log log, StopSignal stop, LongSupplier nanoClock) {
+    public Connector(ServerAddress address, Duration timeout, Log log, StopSignal stop, LongSupplier nanoClock) {
         this.address = address;
         this.timeoutNanos = timeout.toNanos();
         this.log = log;
@@ -41,7 +48,7 @@ final class Connector {
     }
 
     /** A connected socket with TCP_NODELAY (small frames, each waited for: no Nagle delay). */
-    Socket connect() throws AgencyFailure, StopRequested {
+    public Socket connect() throws AgencyFailure, StopRequested {
         long start = nanoClock.getAsLong();
         long deadline = start + timeoutNanos;
         long delayMillis = FIRST_DELAY_MILLIS;

@@ -1,4 +1,4 @@
-package tp0.agency;
+package tp0.agency.net;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -7,11 +7,11 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 
 /** Short human text for a network exception; some JDK messages are just a host name. */
-final class IoErrors {
+public final class IoErrors {
 
     private IoErrors() {}
 
-    static String describe(IOException e) {
+    public static String describe(IOException e) {
         if (e instanceof UnknownHostException) {
             return "unknown host " + e.getMessage();
         }

@@ -1,10 +1,11 @@
-package tp0.agency;
+package tp0.agency.net;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import tp0.agency.AgencyFailure;
 import tp0.protocol.Codec;
 import tp0.protocol.DecodeException;
 import tp0.protocol.Frame;
@@ -16,19 +17,19 @@ import tp0.protocol.Message;
  * go wrong turned into an {@link AgencyFailure} for the step ({@code action}) that was
  * under way. An Error message from the server is always a failure, so it is raised here.
  */
-final class ServerConnection implements AutoCloseable {
+public final class ServerConnection implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final FrameReader frames;
 
-    ServerConnection(Socket socket) throws IOException {
+    public ServerConnection(Socket socket) throws IOException {
         this.socket = socket;
         this.out = new BufferedOutputStream(socket.getOutputStream(), Frame.MAX_FRAME_BYTES);
         this.frames = new FrameReader(new BufferedInputStream(socket.getInputStream(), Frame.MAX_FRAME_BYTES));
     }
 
     /** Writes and flushes: a frame is never left sitting in the buffer while we wait for a reply. */
-    void send(Message message, String action) throws AgencyFailure {
+    public void send(Message message, String action) throws AgencyFailure {
         try {
             out.write(Codec.encode(message));
             out.flush();
@@ -38,7 +39,7 @@ final class ServerConnection implements AutoCloseable {
     }
 
     /** The next message; blocks as long as it takes (the draw waits for every agency). */
-    Message receive(String action) throws AgencyFailure {
+    public Message receive(String action) throws AgencyFailure {
         Message message;
         try {
             message = frames.read();

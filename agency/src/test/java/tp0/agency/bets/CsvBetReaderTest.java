@@ -1,4 +1,4 @@
-package tp0.agency;
+package tp0.agency.bets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

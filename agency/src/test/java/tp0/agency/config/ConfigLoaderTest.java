@@ -1,4 +1,4 @@
-package tp0.agency;
+package tp0.agency.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tp0.agency.log.LogLevel;
 import tp0.protocol.Bet;
 
 class ConfigLoaderTest {

@@ -1,4 +1,4 @@
-package tp0.agency;
+package tp0.agency.log;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -9,40 +9,40 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A {@link Log} whose lines tests can read, and wait for, without sleeping. */
-final class LogCapture {
+public final class LogCapture {
     /** "yyyy-MM-dd HH:mm:ss " + 8-column level + " ". */
     static final int PREFIX_LENGTH = 20 + 8 + 1;
 
     private final List<String> lines = new ArrayList<>(); // guarded by this
-    final Log log;
+    public final Log log;
 
-    LogCapture(LogLevel threshold) {
+    public LogCapture(LogLevel threshold) {
         log = new Log(new PrintStream(new LineSink(), true, StandardCharsets.UTF_8), threshold);
     }
 
-    LogCapture() {
+    public LogCapture() {
         this(LogLevel.DEBUG);
     }
 
-    synchronized List<String> lines() {
+    public synchronized List<String> lines() {
         return List.copyOf(lines);
     }
 
     /** The lines without timestamp and level. */
-    synchronized List<String> messages() {
+    public synchronized List<String> messages() {
         return lines.stream().map(l -> l.substring(PREFIX_LENGTH)).toList();
     }
 
-    boolean contains(String fragment) {
+    public boolean contains(String fragment) {
         return lines().stream().anyMatch(l -> l.contains(fragment));
     }
 
-    long count(String fragment) {
+    public long count(String fragment) {
         return lines().stream().filter(l -> l.contains(fragment)).count();
     }
 
     /** The first line containing {@code fragment}, waiting up to {@code timeout} for it. */
-    synchronized String awaitLine(String fragment, Duration timeout) throws InterruptedException {
+    public synchronized String awaitLine(String fragment, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             for (String line : lines) {

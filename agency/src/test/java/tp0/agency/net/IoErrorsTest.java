@@ -1,4 +1,4 @@
-package tp0.agency;
+package tp0.agency.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
