@@ -20,17 +20,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One real {@code java -jar} process (server or agency) with its own working directory and
- * environment. Its stdout+stderr lines are kept in memory and in {@code <name>.log}, so
- * callers can wait for a log line instead of sleeping.
+ * One real child process — a {@code java -jar} server or agency, or a command such as
+ * {@code docker logs -f} — with its own working directory and environment. Its stdout+stderr
+ * lines are kept in memory and in {@code <name>.log}, so callers can wait for a log line
+ * instead of sleeping.
  */
-public final class JavaProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final List<String> lines = new ArrayList<>();
     private final Thread pump;
 
-    private JavaProcess(String name, Process process, Path logFile, Consumer<String> echo) throws IOException {
+    private ChildProcess(String name, Process process, Path logFile, Consumer<String> echo) throws IOException {
         this.name = name;
         this.process = process;
         PrintStream log = new PrintStream(Files.newOutputStream(logFile), true, StandardCharsets.UTF_8);
@@ -63,15 +64,21 @@ public final class JavaProcess implements AutoCloseable {
      * Starts {@code java -jar jar} in {@code workDir} with {@code env} added to this process's
      * environment; output goes to {@code workDir/<name>.log} and to {@code echo}.
      */
-    public static JavaProcess start(String name, Path jar, Path workDir, Map<String, String> env,
-                                    Consumer<String> echo) throws IOException {
-        Files.createDirectories(workDir);
+    public static ChildProcess startJar(String name, Path jar, Path workDir, Map<String, String> env,
+                                        Consumer<String> echo) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toAbsolutePath().toString())
+        return start(name, List.of(java, "-jar", jar.toAbsolutePath().toString()), workDir, env, echo);
+    }
+
+    /** Starts {@code command} in {@code workDir}; output goes to {@code workDir/<name>.log} and to {@code echo}. */
+    public static ChildProcess start(String name, List<String> command, Path workDir, Map<String, String> env,
+                                     Consumer<String> echo) throws IOException {
+        Files.createDirectories(workDir);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true);
         builder.environment().putAll(env);
-        return new JavaProcess(name, builder.start(), workDir.resolve(name + ".log"), echo);
+        return new ChildProcess(name, builder.start(), workDir.resolve(name + ".log"), echo);
     }
 
     public String name() {

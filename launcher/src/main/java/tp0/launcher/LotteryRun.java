@@ -29,11 +29,11 @@ public final class LotteryRun implements AutoCloseable {
 
     private final Path root;
     private final Path runDir;
-    private final JavaProcess server;
+    private final ChildProcess server;
     private final int port;
-    private final Map<Integer, JavaProcess> agencies = new LinkedHashMap<>();
+    private final Map<Integer, ChildProcess> agencies = new LinkedHashMap<>();
 
-    private LotteryRun(Path root, Path runDir, JavaProcess server, int port) {
+    private LotteryRun(Path root, Path runDir, ChildProcess server, int port) {
         this.root = root;
         this.runDir = runDir;
         this.server = server;
@@ -56,13 +56,13 @@ public final class LotteryRun implements AutoCloseable {
     public static LotteryRun start(Path root, Path runDir, int numAgencies, Map<String, String> env,
                                    Consumer<String> echo) throws IOException {
         Path serverDir = runDir.resolve("server");
-        JavaProcess.copy(root.resolve("lottery/config.ini"), serverDir.resolve("config.ini"));
+        ChildProcess.copy(root.resolve("lottery/config.ini"), serverDir.resolve("config.ini"));
         Map<String, String> serverEnv = new HashMap<>();
         serverEnv.put("SERVER_IP", "127.0.0.1");
         serverEnv.put("SERVER_PORT", "0");
         serverEnv.put("NUM_AGENCIES", Integer.toString(numAgencies));
         serverEnv.putAll(env);
-        JavaProcess server = JavaProcess.start("server", jar(root, "lottery"), serverDir, serverEnv, echo);
+        ChildProcess server = ChildProcess.startJar("server", jar(root, "lottery"), serverDir, serverEnv, echo);
         try {
             Matcher listen = server.awaitLine(LISTEN.pattern(), Duration.ofSeconds(60));
             return new LotteryRun(root, runDir, server, Integer.parseInt(listen.group(1)));
@@ -72,7 +72,7 @@ public final class LotteryRun implements AutoCloseable {
         }
     }
 
-    public JavaProcess server() {
+    public ChildProcess server() {
         return server;
     }
 
@@ -89,10 +89,10 @@ public final class LotteryRun implements AutoCloseable {
     }
 
     /** Starts agency {@code id} on {@code dataFile}; {@code env} overrides config.yaml keys. */
-    public JavaProcess startAgency(int id, Path dataFile, Map<String, String> env, Consumer<String> echo)
+    public ChildProcess startAgency(int id, Path dataFile, Map<String, String> env, Consumer<String> echo)
             throws IOException {
         Path dir = runDir.resolve("agency-" + id);
-        JavaProcess.copy(root.resolve("agency/config.yaml"), dir.resolve("config.yaml"));
+        ChildProcess.copy(root.resolve("agency/config.yaml"), dir.resolve("config.yaml"));
         Map<String, String> agencyEnv = new HashMap<>();
         agencyEnv.put("CLI_ID", Integer.toString(id));
         agencyEnv.put("CLI_SERVER_ADDRESS", "127.0.0.1:" + port);
@@ -100,7 +100,7 @@ public final class LotteryRun implements AutoCloseable {
             agencyEnv.put("CLI_DATA_FILE", dataFile.toAbsolutePath().toString());
         }
         agencyEnv.putAll(env);
-        JavaProcess agency = JavaProcess.start("agency-" + id, jar(root, "agency"), dir, agencyEnv, echo);
+        ChildProcess agency = ChildProcess.startJar("agency-" + id, jar(root, "agency"), dir, agencyEnv, echo);
         agencies.put(id, agency);
         return agency;
     }
@@ -108,8 +108,8 @@ public final class LotteryRun implements AutoCloseable {
     /** Waits for every started agency to exit and reads the winners each one logged. */
     public List<AgencyOutcome> awaitAgencies(Duration timeout) {
         List<AgencyOutcome> outcomes = new ArrayList<>();
-        for (Map.Entry<Integer, JavaProcess> entry : agencies.entrySet()) {
-            JavaProcess agency = entry.getValue();
+        for (Map.Entry<Integer, ChildProcess> entry : agencies.entrySet()) {
+            ChildProcess agency = entry.getValue();
             int exit = agency.awaitExit(timeout).orElseThrow(() -> new IllegalStateException(
                     agency.name() + " still running after " + timeout + "; last lines:\n  "
                             + String.join("\n  ", agency.tail(20))));
@@ -118,7 +118,7 @@ public final class LotteryRun implements AutoCloseable {
         return outcomes;
     }
 
-    public static List<String> winnersLogged(JavaProcess agency) {
+    public static List<String> winnersLogged(ChildProcess agency) {
         List<String> winners = new ArrayList<>();
         for (String line : agency.lines()) {
             Matcher m = WINNER.matcher(line);
@@ -138,7 +138,7 @@ public final class LotteryRun implements AutoCloseable {
 
     @Override
     public void close() {
-        agencies.values().forEach(JavaProcess::close);
+        agencies.values().forEach(ChildProcess::close);
         server.close();
     }
 }

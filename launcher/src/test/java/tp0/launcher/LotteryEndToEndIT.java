@@ -62,7 +62,7 @@ class LotteryEndToEndIT {
                 assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners(),
                         "winners of agency " + outcome.agency());
             }
-            JavaProcess server = run.server();
+            ChildProcess server = run.server();
             // The server keeps running after the agencies finish.
             assertTrue(server.isAlive(), "server still up after the agencies are done");
             server.awaitLine("action: sorteo \\| result: success$", LONG);
@@ -100,7 +100,7 @@ class LotteryEndToEndIT {
     @Test
     void singleBetFromTheEnvironmentIsConfirmedAndWins() throws IOException {
         try (LotteryRun run = LotteryRun.start(ROOT, runDir, 1, Map.of(), line -> { })) {
-            JavaProcess agency = run.startAgency(1, null, Map.of(
+            ChildProcess agency = run.startAgency(1, null, Map.of(
                     "NOMBRE", "Nicolás", "APELLIDO", "Saldaña", "DOCUMENTO", "00012345",
                     "NACIMIENTO", "1999-03-17", "NUMERO", "7574"), line -> { });
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(LONG);
@@ -119,8 +119,8 @@ class LotteryEndToEndIT {
         int port = freePort();
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"), new int[] {300}, new int[] {1}, 7);
         Path agencyDir = runDir.resolve("early-agency");
-        JavaProcess.copy(ROOT.resolve("agency/config.yaml"), agencyDir.resolve("config.yaml"));
-        try (JavaProcess agency = JavaProcess.start("agency-1", LotteryRun.jar(ROOT, "agency"), agencyDir, Map.of(
+        ChildProcess.copy(ROOT.resolve("agency/config.yaml"), agencyDir.resolve("config.yaml"));
+        try (ChildProcess agency = ChildProcess.startJar("agency-1", LotteryRun.jar(ROOT, "agency"), agencyDir, Map.of(
                 "CLI_ID", "1", "CLI_SERVER_ADDRESS", "127.0.0.1:" + port, "CLI_SERVER_CONNECTTIMEOUT", "120s",
                 "CLI_DATA_FILE", data.files().get(1).toString()), line -> { })) {
             agency.awaitLine("action: connect \\| result: in_progress", LONG);
@@ -138,9 +138,9 @@ class LotteryEndToEndIT {
     @Test
     void agencyGivesUpWithAFailLineWhenTheServerNeverComes() throws IOException {
         Path agencyDir = runDir.resolve("lonely-agency");
-        JavaProcess.copy(ROOT.resolve("agency/config.yaml"), agencyDir.resolve("config.yaml"));
+        ChildProcess.copy(ROOT.resolve("agency/config.yaml"), agencyDir.resolve("config.yaml"));
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"), new int[] {10}, new int[] {0}, 1);
-        try (JavaProcess agency = JavaProcess.start("agency-1", LotteryRun.jar(ROOT, "agency"), agencyDir, Map.of(
+        try (ChildProcess agency = ChildProcess.startJar("agency-1", LotteryRun.jar(ROOT, "agency"), agencyDir, Map.of(
                 "CLI_ID", "1", "CLI_SERVER_ADDRESS", "127.0.0.1:" + freePort(), "CLI_SERVER_CONNECTTIMEOUT", "2s",
                 "CLI_DATA_FILE", data.files().get(1).toString()), line -> { })) {
             int exit = agency.awaitExit(LONG).orElseThrow();
@@ -155,7 +155,7 @@ class LotteryEndToEndIT {
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"), new int[] {2000, 10}, new int[] {1, 0}, 3);
         try (LotteryRun run = LotteryRun.start(ROOT, runDir, 2, Map.of(), line -> { })) {
             // Agency 2 never comes, so agency 1 waits for the draw with its connection open.
-            JavaProcess agency = run.startAgency(1, data.files().get(1), Map.of(), line -> { });
+            ChildProcess agency = run.startAgency(1, data.files().get(1), Map.of(), line -> { });
             run.server().awaitLine("action: agencia_finalizada \\| result: success \\| agencia: 1", LONG);
 
             agency.terminate();
@@ -176,7 +176,7 @@ class LotteryEndToEndIT {
                 + "Inés,Núñez,00123456,2000-05-10,9325\r\n"
                 + "Luis,Gómez,21689196,2001-02-30,1033\r\n", StandardCharsets.UTF_8);
         try (LotteryRun run = LotteryRun.start(ROOT, runDir, 1, Map.of(), line -> { })) {
-            JavaProcess agency = run.startAgency(1, file, Map.of(), line -> { });
+            ChildProcess agency = run.startAgency(1, file, Map.of(), line -> { });
             int exit = agency.awaitExit(LONG).orElseThrow();
             assertEquals(2, exit, "bad data file exit status");
             List<String> fail = agency.linesContaining("action: leer_apuestas | result: fail");
@@ -250,7 +250,7 @@ class LotteryEndToEndIT {
         return sum;
     }
 
-    private static void assertEveryLineKeepsTheContract(JavaProcess process) {
+    private static void assertEveryLineKeepsTheContract(ChildProcess process) {
         process.lines().forEach(LotteryEndToEndIT::assertContractLine);
     }
 

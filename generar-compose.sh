@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Writes a docker compose file for the lottery: one `server` and agencies client1..clientN
+# on the network testing_net (172.25.125.0/24) of project tp0.
+#
+#   ./generar-compose.sh <output file> <number of clients>      (0 = server only)
+#
+# The server gets lottery/config.ini and every client agency/config.yaml, bind-mounted, so
+# editing them takes effect on the next `up` without rebuilding; the compose file sets no
+# variable that would override them (only NUM_AGENCIES and CLI_ID). clientK also gets
+# .data/agency-K.csv, read-only. Paths in the file are relative to the file's folder.
+# LOTTERY_CONFIG, AGENCY_CONFIG and DATA_DIR (environment) point elsewhere, e.g. for tests.
+set -euo pipefail
+
+usage() {
+  echo "usage: $0 <output file> <number of clients>" >&2
+  echo "  <number of clients>: a non-negative integer (0 = server only)" >&2
+  exit 2
+}
+
+[ $# -eq 2 ] || usage
+output=$1
+clients=$2
+[ -n "$output" ] || usage
+[[ "$clients" =~ ^[0-9]+$ ]] || { echo "error: '$clients' is not a non-negative integer" >&2; usage; }
+clients=$((10#$clients))
+
+here=$(cd "$(dirname "$0")" && pwd)
+lottery_config=${LOTTERY_CONFIG:-$here/lottery/config.ini}
+agency_config=${AGENCY_CONFIG:-$here/agency/config.yaml}
+data_dir=${DATA_DIR:-$here/.data}
+for f in "$lottery_config" "$agency_config"; do
+  [ -f "$f" ] || { echo "error: $f not found" >&2; exit 1; }
+done
+
+out_dir=$(mkdir -p "$(dirname "$output")" && cd "$(dirname "$output")" && pwd)
+# A path as seen from the compose file's folder (compose resolves relative paths from there).
+rel() { local p; p=$(realpath -m --relative-to="$out_dir" "$1"); case "$p" in /*) echo "$p" ;; .*) echo "$p" ;; *) echo "./$p" ;; esac; }
+
+echo "Nombre del archivo de salida: $output"
+echo "Cantidad de clientes: $clients"
+
+{
+  cat <<YAML
+name: tp0
+services:
+  server:
+    container_name: server
+    image: tp0-lottery:latest
+YAML
+  # With no clients the server runs alone (e.g. for the echo check) with NUM_AGENCIES from config.ini.
+  if [ "$clients" -gt 0 ]; then
+    cat <<YAML
+    environment:
+      - NUM_AGENCIES=$clients
+YAML
+  fi
+  cat <<YAML
+    volumes:
+      - $(rel "$lottery_config"):/app/config.ini:ro
+    networks:
+      - testing_net
+YAML
+  for ((k = 1; k <= clients; k++)); do
+    cat <<YAML
+
+  client$k:
+    container_name: client$k
+    image: tp0-agency:latest
+    environment:
+      - CLI_ID=$k
+    volumes:
+      - $(rel "$agency_config"):/app/config.yaml:ro
+      - $(rel "$data_dir/agency-$k.csv"):/app/.data/agency-$k.csv:ro
+    networks:
+      - testing_net
+    depends_on:
+      - server
+YAML
+  done
+  cat <<YAML
+
+networks:
+  testing_net:
+    ipam:
+      driver: default
+      config:
+        - subnet: 172.25.125.0/24
+YAML
+} > "$output"
+
+missing=0
+for ((k = 1; k <= clients; k++)); do
+  [ -f "$data_dir/agency-$k.csv" ] || missing=$((missing + 1))
+done
+if [ "$missing" -gt 0 ]; then
+  echo "warning: $missing of $clients bet files $data_dir/agency-K.csv are missing; create them before 'up'" >&2
+  echo "  (e.g. unzip dataset.zip -d .data), or Docker will create empty folders in their place." >&2
+fi

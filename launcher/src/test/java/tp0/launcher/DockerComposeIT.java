@@ -1,0 +1,325 @@
+package tp0.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * The Docker deployment as its users run it: images built from the jars, a compose file from
+ * generar-compose.sh with config and data bind-mounted, and only what `docker compose logs`,
+ * `docker inspect` and validar-echo-server.sh show.
+ *
+ * It uses the deployment's real names (containers server, client1..5, network tp0_testing_net)
+ * and so would replace a deployment already running here: it runs only when asked with
+ * TP0_DOCKER_TESTS=1 (as .ci/run does after starting an engine with
+ * ../shared/docker/ci-docker-setup.sh) and a Docker engine answers; otherwise it is skipped loudly.
+ */
+class DockerComposeIT {
+    private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
+    private static final String BASE_IMAGE = System.getenv().getOrDefault("TP0_BASE_IMAGE", "eclipse-temurin:17-jre");
+    private static final Duration RUN = Duration.ofMinutes(4);
+    private static final List<String> CONTAINERS =
+            List.of("server", "client1", "client2", "client3", "client4", "client5");
+    private static boolean dockerReady;
+
+    private Path work;
+    private Path composeFile;
+    private Path lotteryConfig;
+    private Path agencyConfig;
+    private Path dataDir;
+
+    @BeforeAll
+    static void dockerEngineAndImages() {
+        boolean asked = "1".equals(System.getenv("TP0_DOCKER_TESTS"));
+        dockerReady = asked
+                && Shell.run(ROOT, "docker", "info").ok()
+                && Shell.run(ROOT, "docker", "image", "inspect", BASE_IMAGE).ok()
+                && Shell.run(ROOT, "docker", "image", "inspect", "busybox:latest").ok();
+        if (!dockerReady) {
+            System.out.println("*********************************************************************");
+            System.out.println(asked
+                    ? "*** SKIPPED: Docker suite — no Docker engine, " + BASE_IMAGE + " or busybox image here."
+                    : "*** SKIPPED: Docker suite — set TP0_DOCKER_TESTS=1 to run it (it replaces containers"
+                            + " server, client1..5).");
+            System.out.println("*** (CI gets an engine and images from ../shared/docker/ci-docker-setup.sh)");
+            System.out.println("*********************************************************************");
+            return;
+        }
+        for (String[] image : new String[][] {{"lottery", "tp0-lottery"}, {"agency", "tp0-agency"}}) {
+            Shell.Result build = Shell.run(ROOT, Map.of(), Duration.ofMinutes(5), "docker", "build", "-q",
+                    "-f", "compose/" + image[0] + ".Dockerfile", "--build-arg", "BASE_IMAGE=" + BASE_IMAGE,
+                    "-t", image[1] + ":latest", ".");
+            assertEquals(0, build.exit(), "docker build " + image[0] + ":\n" + build.output());
+        }
+    }
+
+    @BeforeEach
+    void freshProject(TestInfo test) throws IOException {
+        assumeTrue(dockerReady, "SKIPPED: no Docker engine");
+        removeLeftovers();
+        work = ROOT.resolve("launcher/target/docker-e2e").resolve(test.getTestMethod().orElseThrow().getName());
+        deleteRecursively(work);
+        Files.createDirectories(work);
+        composeFile = work.resolve("docker-compose.yaml");
+        lotteryConfig = work.resolve("config/config.ini");
+        agencyConfig = work.resolve("config/config.yaml");
+        dataDir = work.resolve("data");
+        ChildProcess.copy(ROOT.resolve("lottery/config.ini"), lotteryConfig);
+        ChildProcess.copy(ROOT.resolve("agency/config.yaml"), agencyConfig);
+    }
+
+    @AfterEach
+    void down() {
+        if (dockerReady && composeFile != null && Files.exists(composeFile)) {
+            compose("down", "-t", "1");
+        }
+        if (dockerReady) {
+            removeLeftovers();
+        }
+    }
+
+    @Test
+    void fiveAgenciesRunUnderComposeAndEachGetsItsOwnWinners() throws IOException {
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(dataDir,
+                new int[] {3000, 2500, 2000, 1000, 300}, new int[] {2, 1, 3, 0, 1}, 11);
+        generate(5);
+        up();
+
+        for (int k = 1; k <= 5; k++) {
+            assertEquals(0, awaitExit("client" + k), "client" + k + " exit code");
+        }
+        assertTrue(running("server"), "the server keeps running after the agencies finish");
+        Map<String, List<String>> logs = logsByContainer();
+
+        List<String> server = logs.get("server");
+        assertEquals(1, count(server, "action: config | result: success | port: 12345 | listen_backlog: 5"
+                + " | logging_level: INFO | num_agencies: 5"));
+        assertEquals(1, count(server, "action: sorteo | result: success"));
+        assertEquals(data.totalBets(), sum(server, "action: apuesta_recibida \\| result: success \\| cantidad: (\\d+)$"));
+        for (int k = 1; k <= 5; k++) {
+            List<String> client = logs.get("client" + k);
+            assertEquals(1, count(client, "action: config | result: success | client_id: " + k
+                    + " | server_address: server:12345 | batch_max_amount: 500 | log_level: INFO | data_file: .data/agency-"
+                    + k + ".csv"));
+            assertEquals(data.winnersPerAgency().get(k), matches(client, "action: ganador \\| result: success \\| dni: (\\S+)"),
+                    "client" + k + " learns exactly its own winners");
+            assertEquals(1, count(client, "action: consulta_ganadores | result: success | cant_ganadores: "
+                    + data.winnersPerAgency().get(k).size()));
+            assertEquals(0, count(client, "result: fail"));
+        }
+
+        assertEquals("action: test_echo_server | result: success", echoCheck(Map.of()));
+        assertTrue(logsByContainer().get("server").stream().anyMatch(l -> l.contains("action: receive_message | result: success")));
+
+        compose("stop", "-t", "10");
+        assertEquals(0, exitCode("server"), "server exit code after docker compose stop");
+        assertShutdownLines(logsByContainer().get("server"), "listener", "connections", "bets_file");
+    }
+
+    @Test
+    void editedConfigFilesTakeEffectOnTheNextUpWithoutARebuild() throws IOException {
+        DatasetGenerator.generate(dataDir, new int[] {400}, new int[] {1}, 5);
+        generate(1);
+        up();
+        assertEquals(0, awaitExit("client1"));
+        Map<String, List<String>> before = logsByContainer();
+        assertEquals(1, count(before.get("server"), "| logging_level: INFO |"));
+        assertEquals(1, count(before.get("client1"), "| batch_max_amount: 500 |"));
+        compose("down", "-t", "10");
+
+        Files.writeString(lotteryConfig, Files.readString(lotteryConfig).replace("LOGGING_LEVEL = INFO", "LOGGING_LEVEL = DEBUG"));
+        Files.writeString(agencyConfig, Files.readString(agencyConfig).replaceAll("maxAmount: *\\d+", "maxAmount: 50"));
+        up();
+        assertEquals(0, awaitExit("client1"));
+        Map<String, List<String>> after = logsByContainer();
+        assertEquals(1, count(after.get("server"), "| logging_level: DEBUG |"));
+        assertEquals(1, count(after.get("client1"), "| batch_max_amount: 50 |"));
+        assertEquals(8, count(after.get("server"), "action: apuesta_recibida | result: success | cantidad: 50"),
+                "400 bets in batches of 50");
+        assertEquals(400, count(after.get("server"), "action: apuesta_almacenada | result: success"), "DEBUG lines");
+    }
+
+    @Test
+    void echoCheckFailsWithoutServerAndAgainstAWrongOrSilentOne() {
+        Shell.run(ROOT, "docker", "network", "create", "--subnet", "172.25.125.0/24", "tp0_testing_net");
+        try {
+            assertEquals("action: test_echo_server | result: fail", echoCheck(Map.of("TIMEOUT", "2")), "no server");
+
+            standIn("while true; do echo wrong | nc -l -p 12345; done");
+            assertEquals("action: test_echo_server | result: fail", echoCheck(Map.of("TIMEOUT", "2")), "wrong answer");
+            Shell.run(ROOT, "docker", "rm", "-f", "server");
+
+            standIn("while true; do nc -l -p 12345 > /dev/null; done");
+            assertEquals("action: test_echo_server | result: fail", echoCheck(Map.of("TIMEOUT", "2")), "silent server");
+        } finally {
+            Shell.run(ROOT, "docker", "rm", "-f", "server");
+            Shell.run(ROOT, "docker", "network", "rm", "tp0_testing_net");
+        }
+    }
+
+    @Test
+    void sigtermMidIngestionEndsClientAndServerWithCodeZero() throws IOException {
+        DatasetGenerator.generate(dataDir, new int[] {150_000, 150_000}, new int[] {1, 1}, 9);
+        generate(2);
+        up();
+        awaitLog("client1", "action: progress \\| result: in_progress");
+
+        Shell.Result stop = Shell.run(ROOT, Map.of(), RUN, "docker", "stop", "-t", "10", "client1");
+        assertEquals(0, stop.exit(), stop.output());
+        assertEquals(0, exitCode("client1"), "client stopped mid-ingestion exits 0");
+        List<String> client = logsByContainer().get("client1");
+        assertEquals(1, count(client, "action: shutdown | result: success | resource: connection"));
+        assertEquals(1, count(client, "action: shutdown | result: success | resource: data_file"));
+
+        assertTrue(running("client2"), "client2 is still ingesting");
+        stop = Shell.run(ROOT, Map.of(), RUN, "docker", "stop", "-t", "10", "server");
+        assertEquals(0, stop.exit(), stop.output());
+        assertEquals(0, exitCode("server"), "server stopped mid-ingestion exits 0");
+        assertShutdownLines(logsByContainer().get("server"), "listener", "connections", "bets_file");
+    }
+
+    @Test
+    void composeStopEndsEveryContainerWithCodeZero() throws IOException {
+        DatasetGenerator.generate(dataDir, new int[] {150_000, 150_000, 150_000}, new int[] {0, 0, 0}, 4);
+        generate(3);
+        up();
+        for (int k = 1; k <= 3; k++) {
+            awaitLog("client" + k, "action: progress \\| result: in_progress");
+        }
+        compose("stop", "-t", "10");
+        Map<String, List<String>> logs = logsByContainer();
+        for (String container : List.of("client1", "client2", "client3", "server")) {
+            assertEquals(0, exitCode(container), container + " exit code");
+        }
+        for (int k = 1; k <= 3; k++) {
+            assertEquals(1, count(logs.get("client" + k), "action: shutdown | result: success | resource: connection"));
+        }
+        assertShutdownLines(logs.get("server"), "listener", "connections", "bets_file");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void generate(int clients) {
+        Shell.Result result = Shell.run(ROOT, Map.of(
+                        "LOTTERY_CONFIG", lotteryConfig.toString(),
+                        "AGENCY_CONFIG", agencyConfig.toString(),
+                        "DATA_DIR", dataDir.toString()),
+                Duration.ofMinutes(1), "./generar-compose.sh", composeFile.toString(), Integer.toString(clients));
+        assertEquals(0, result.exit(), result.output());
+        Shell.Result config = Shell.run(ROOT, "docker", "compose", "-f", composeFile.toString(), "config", "-q");
+        assertEquals(0, config.exit(), "docker compose config: " + config.output());
+    }
+
+    private void up() {
+        Shell.Result result = compose("up", "-d");
+        assertEquals(0, result.exit(), result.output());
+    }
+
+    private Shell.Result compose(String... args) {
+        List<String> command = new ArrayList<>(List.of("docker", "compose", "-f", composeFile.toString()));
+        command.addAll(List.of(args));
+        return Shell.run(ROOT, Map.of(), RUN, command.toArray(String[]::new));
+    }
+
+    private static int awaitExit(String container) {
+        Shell.Result result = Shell.run(ROOT, Map.of(), RUN, "docker", "wait", container);
+        assertEquals(0, result.exit(), result.output());
+        return Integer.parseInt(result.output().strip());
+    }
+
+    private static int exitCode(String container) {
+        return Integer.parseInt(Shell.run(ROOT, "docker", "inspect", "-f", "{{.State.ExitCode}}", container).output().strip());
+    }
+
+    private static boolean running(String container) {
+        return Shell.run(ROOT, "docker", "inspect", "-f", "{{.State.Running}}", container).output().strip().equals("true");
+    }
+
+    /** Follows a container's log until a line matches: waits for the event, not for a guess of its time. */
+    private void awaitLog(String container, String regex) throws IOException {
+        try (ChildProcess follow = ChildProcess.start("follow-" + container,
+                List.of("docker", "logs", "-f", container), work, Map.of(), line -> { })) {
+            follow.awaitLine(regex, RUN);
+        }
+    }
+
+    private Map<String, List<String>> logsByContainer() {
+        Shell.Result logs = compose("logs", "--no-color");
+        Map<String, List<String>> byContainer = new HashMap<>();
+        Pattern prefix = Pattern.compile("^(\\S+)\\s+\\| (.*)$");
+        for (String line : logs.output().split("\n")) {
+            Matcher m = prefix.matcher(line);
+            if (m.matches()) {
+                byContainer.computeIfAbsent(m.group(1), c -> new ArrayList<>()).add(m.group(2));
+            }
+        }
+        return byContainer;
+    }
+
+    private static String echoCheck(Map<String, String> env) {
+        Shell.Result result = Shell.run(ROOT, env, Duration.ofMinutes(1), "sh", "validar-echo-server.sh");
+        return result.output().strip();
+    }
+
+    private static void standIn(String script) {
+        Shell.Result result = Shell.run(ROOT, "docker", "run", "-d", "--name", "server", "--network", "tp0_testing_net",
+                "busybox:latest", "sh", "-c", script);
+        assertEquals(0, result.exit(), result.output());
+    }
+
+    private static void assertShutdownLines(List<String> lines, String... resources) {
+        for (String resource : resources) {
+            assertEquals(1, count(lines, "action: shutdown | result: success | resource: " + resource),
+                    "shutdown line for " + resource);
+        }
+    }
+
+    private static long count(List<String> lines, String text) {
+        return lines == null ? 0 : lines.stream().filter(l -> l.contains(text)).count();
+    }
+
+    private static long sum(List<String> lines, String regex) {
+        Pattern p = Pattern.compile(regex);
+        return lines.stream().map(p::matcher).filter(Matcher::find).mapToLong(m -> Long.parseLong(m.group(1))).sum();
+    }
+
+    private static List<String> matches(List<String> lines, String regex) {
+        Pattern p = Pattern.compile(regex);
+        return lines.stream().map(p::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
+    }
+
+    private static void removeLeftovers() {
+        List<String> command = new ArrayList<>(List.of("docker", "rm", "-f"));
+        command.addAll(CONTAINERS);
+        Shell.run(ROOT, command.toArray(String[]::new));
+        Shell.run(ROOT, "docker", "network", "rm", "tp0_testing_net");
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
