@@ -24,7 +24,11 @@ public enum ErrorCode {
     AGENCY_FINISHED(17, "this agency already declared all bets sent"),
     STORAGE_FAILURE(18, "bets could not be stored"),
     SHUTTING_DOWN(19, "server is shutting down"),
-    INVALID_FIELD(20, "field holds a value outside its range");
+    INVALID_FIELD(20, "field holds a value outside its range"),
+    SESSION_ACTIVE(21, "another connection of this agency is still open; retry later"),
+    AUTH_FAILED(22, "wrong or missing agency secret"),
+    TOO_MANY_CONNECTIONS(23, "the server's connection limit is reached; retry later"),
+    FRAME_TIMEOUT(24, "no complete frame within the time limit");
 
     private static final ErrorCode[] BY_CODE;
 
