@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -111,20 +112,36 @@ public final class ChildProcess implements AutoCloseable {
      */
     public Matcher awaitLine(String regex, Duration timeout) {
         Pattern pattern = Pattern.compile(regex);
+        Matcher m = pattern.matcher(awaitLines(line -> pattern.matcher(line).find(), 1,
+                "a line matching /" + regex + "/", timeout));
+        m.find();
+        return m;
+    }
+
+    /**
+     * Waits until at least {@code n} lines contain {@code text}; fails if the deadline passes or
+     * the process ends first.
+     */
+    public void awaitCount(String text, long n, Duration timeout) {
+        awaitLines(line -> line.contains(text), n, n + " lines with '" + text + "'", timeout);
+    }
+
+    /** Blocks until the {@code n}-th line accepted by {@code wanted} has been printed; returns it. */
+    private String awaitLines(Predicate<String> wanted, long n, String what, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         int seen = 0;
+        long found = 0;
         synchronized (lines) {
             while (true) {
                 for (; seen < lines.size(); seen++) {
-                    Matcher m = pattern.matcher(lines.get(seen));
-                    if (m.find()) {
-                        return m;
+                    if (wanted.test(lines.get(seen)) && ++found >= n) {
+                        return lines.get(seen);
                     }
                 }
                 long left = Duration.between(Instant.now(), deadline).toMillis();
                 if (left <= 0 || (!pump.isAlive() && seen == lines.size())) {
-                    throw new IllegalStateException(name + ": no line matching /" + regex + "/ within " + timeout
-                            + (process.isAlive() ? "" : " (process exited " + process.exitValue() + ")")
+                    throw new IllegalStateException(name + ": no " + what + " within " + timeout + " (" + found
+                            + " found)" + (process.isAlive() ? "" : " (process exited " + process.exitValue() + ")")
                             + "; last lines:\n  " + String.join("\n  ", tail(20)));
                 }
                 try {
@@ -134,6 +151,17 @@ public final class ChildProcess implements AutoCloseable {
                     throw new IllegalStateException("interrupted", e);
                 }
             }
+        }
+    }
+
+    /** SIGKILL: a crash, with no chance to clean up. */
+    public void kill() {
+        process.toHandle().destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+            pump.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -29,13 +29,19 @@ public final class LotteryRun implements AutoCloseable {
 
     private final Path root;
     private final Path runDir;
-    private final ChildProcess server;
-    private final int port;
+    private final Map<String, String> serverEnv;
+    private final Consumer<String> serverEcho;
+    private ChildProcess server;
+    private int port;
+    private int incarnation = 1;
     private final Map<Integer, ChildProcess> agencies = new LinkedHashMap<>();
 
-    private LotteryRun(Path root, Path runDir, ChildProcess server, int port) {
+    private LotteryRun(Path root, Path runDir, Map<String, String> serverEnv, Consumer<String> serverEcho,
+                       ChildProcess server, int port) {
         this.root = root;
         this.runDir = runDir;
+        this.serverEnv = serverEnv;
+        this.serverEcho = serverEcho;
         this.server = server;
         this.port = port;
     }
@@ -63,13 +69,29 @@ public final class LotteryRun implements AutoCloseable {
         serverEnv.put("NUM_AGENCIES", Integer.toString(numAgencies));
         serverEnv.putAll(env);
         ChildProcess server = ChildProcess.startJar("server", jar(root, "lottery"), serverDir, serverEnv, echo);
+        return new LotteryRun(root, runDir, serverEnv, echo, server, awaitListening(server));
+    }
+
+    private static int awaitListening(ChildProcess server) {
         try {
-            Matcher listen = server.awaitLine(LISTEN.pattern(), Duration.ofSeconds(60));
-            return new LotteryRun(root, runDir, server, Integer.parseInt(listen.group(1)));
+            return Integer.parseInt(server.awaitLine(LISTEN.pattern(), Duration.ofSeconds(60)).group(1));
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
+    }
+
+    /**
+     * Kills the server with SIGKILL (a crash: no shutdown, nothing flushed by the program) and
+     * starts a new one in the same folder on the same port; returns once it listens again.
+     */
+    public void crashAndRestartServer() throws IOException {
+        server.kill();
+        incarnation++;
+        Map<String, String> env = new HashMap<>(serverEnv);
+        env.put("SERVER_PORT", Integer.toString(port));
+        server = ChildProcess.startJar("server-" + incarnation, jar(root, "lottery"), serverDir(), env, serverEcho);
+        port = awaitListening(server);
     }
 
     public ChildProcess server() {

@@ -75,7 +75,7 @@ class DockerComposeIT {
         assumeTrue(dockerReady, "SKIPPED: no Docker engine");
         removeLeftovers();
         work = ROOT.resolve("launcher/target/docker-e2e").resolve(test.getTestMethod().orElseThrow().getName());
-        deleteRecursively(work);
+        E2eFiles.deleteRecursively(work);
         Files.createDirectories(work);
         composeFile = work.resolve("docker-compose.yaml");
         lotteryConfig = work.resolve("config/config.ini");
@@ -312,14 +312,4 @@ class DockerComposeIT {
         Shell.run(ROOT, "docker", "network", "rm", "tp0_testing_net");
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
 }

@@ -12,13 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +40,7 @@ class LotteryEndToEndIT {
     @BeforeEach
     void freshRunDir(TestInfo test) throws IOException {
         runDir = ROOT.resolve("launcher/target/e2e").resolve(test.getTestMethod().orElseThrow().getName());
-        deleteRecursively(runDir);
+        E2eFiles.deleteRecursively(runDir);
         Files.createDirectories(runDir);
     }
 
@@ -74,7 +72,7 @@ class LotteryEndToEndIT {
             assertFalse(server.linesContaining("| dni: 00").isEmpty(), "documents keep their leading zeros");
             assertEquals(data.totalBets(), sumOf(server.lines(), "action: apuesta_recibida \\| result: success \\| cantidad: (\\d+)$"));
 
-            assertStoredExactly(run.betsFile(), data);
+            StoredBets.assertExactlyOnceInOrder(run.betsFile(), data);
 
             int exit = run.stopServer(Duration.ofSeconds(30));
             assertEquals(0, exit, "server exit status after SIGTERM");
@@ -212,30 +210,8 @@ class LotteryEndToEndIT {
 
     // ------------------------------------------------------------------ helpers
 
-    private static void assertStoredExactly(Path betsFile, DatasetGenerator.Dataset data) throws IOException {
-        byte[] raw = Files.readAllBytes(betsFile);
-        String text = new String(raw, StandardCharsets.UTF_8);
-        assertTrue(text.endsWith("\r\n"), "rows end with CRLF like Python's csv.writer");
-        Map<Integer, List<String>> storedByAgency = new HashMap<>();
-        for (String row : storedRows(betsFile)) {
-            int comma = row.indexOf(',');
-            storedByAgency.computeIfAbsent(Integer.parseInt(row.substring(0, comma)), k -> new ArrayList<>())
-                    .add(row.substring(comma + 1));
-        }
-        for (Map.Entry<Integer, Path> file : data.files().entrySet()) {
-            List<String> expected = Files.readAllLines(file.getValue(), StandardCharsets.UTF_8).stream()
-                    .map(line -> line.replace("\r", "")).filter(line -> !line.isEmpty()).toList();
-            assertEquals(expected, storedByAgency.get(file.getKey()),
-                    "agency " + file.getKey() + ": every row once, in file order");
-        }
-    }
-
     private static List<String> storedRows(Path betsFile) throws IOException {
-        if (!Files.exists(betsFile)) {
-            return List.of();
-        }
-        return Files.readAllLines(betsFile, StandardCharsets.UTF_8).stream()
-                .map(line -> line.replace("\r", "")).filter(line -> !line.isEmpty()).toList();
+        return StoredBets.rows(betsFile);
     }
 
     private static long sumOf(List<String> lines, String regex) {
@@ -279,14 +255,4 @@ class LotteryEndToEndIT {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
 }

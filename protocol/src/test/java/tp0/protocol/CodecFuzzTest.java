@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class CodecFuzzTest {
 
     private static final long SEED = 20_240_501L;
-    private static final int CASES = 20_000;
+    private static final int CASES = 100_000;
 
     /** Bodies (type byte and payload) of valid messages: the material mutations start from. */
     private static final List<byte[]> VALID_BODIES = validBodies();
