@@ -1,11 +1,9 @@
 package tp0.launcher;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +23,7 @@ public final class LocalLottery {
         Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
         int numAgencies = Integer.parseInt(System.getenv().getOrDefault("NUM_AGENCIES", "5"));
         Path runDir = root.resolve("launcher/target/local-run");
-        deleteRecursively(runDir);
+        E2eData.reset(runDir);
 
         Map<Integer, Path> files = dataFiles(root, runDir, numAgencies);
         long started = System.nanoTime();
@@ -102,20 +100,5 @@ public final class LocalLottery {
 
     private static void say(String text) {
         System.out.println("[lottery] " + text);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 }

@@ -23,7 +23,7 @@ class ConnectionCutIT {
     @Test
     void resetConnectionsLoseAndDuplicateNothing() throws IOException {
         Path runDir = ROOT.resolve("launcher/target/e2e/connection-cuts");
-        E2eFiles.deleteRecursively(runDir);
+        E2eData.reset(runDir);
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
                 new int[] {30_000, 25_000, 20_000, 15_000, 10_000}, new int[] {1, 2, 0, 3, 1}, 77);
         long seed = Long.getLong("tp0.cut.seed", System.nanoTime());

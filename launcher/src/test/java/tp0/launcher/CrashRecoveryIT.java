@@ -25,7 +25,7 @@ class CrashRecoveryIT {
     @Test
     void serverKilledAtRandomPointsLosesAndDuplicatesNothing() throws IOException {
         Path runDir = ROOT.resolve("launcher/target/e2e/crash-recovery");
-        E2eFiles.deleteRecursively(runDir);
+        E2eData.reset(runDir);
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
                 new int[] {60_000, 50_000, 40_000, 30_000, 20_000}, new int[] {3, 2, 2, 1, 0}, 2024);
         long seed = Long.getLong("tp0.crash.seed", System.nanoTime());

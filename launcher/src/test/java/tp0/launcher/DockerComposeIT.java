@@ -75,7 +75,7 @@ class DockerComposeIT {
         assumeTrue(dockerReady, "SKIPPED: no Docker engine");
         removeLeftovers();
         work = ROOT.resolve("launcher/target/docker-e2e").resolve(test.getTestMethod().orElseThrow().getName());
-        E2eFiles.deleteRecursively(work);
+        E2eData.reset(work);
         Files.createDirectories(work);
         composeFile = work.resolve("docker-compose.yaml");
         lotteryConfig = work.resolve("config/config.ini");

@@ -275,7 +275,7 @@ class HostileInputIT {
 
     private static Path freshDir(TestInfo test) throws IOException {
         Path dir = ROOT.resolve("launcher/target/e2e").resolve(test.getTestMethod().orElseThrow().getName());
-        E2eFiles.deleteRecursively(dir);
+        E2eData.reset(dir);
         Files.createDirectories(dir);
         return dir;
     }

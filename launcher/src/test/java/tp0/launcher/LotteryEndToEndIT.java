@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -40,7 +38,7 @@ class LotteryEndToEndIT {
     @BeforeEach
     void freshRunDir(TestInfo test) throws IOException {
         runDir = ROOT.resolve("launcher/target/e2e").resolve(test.getTestMethod().orElseThrow().getName());
-        E2eFiles.deleteRecursively(runDir);
+        E2eData.reset(runDir);
         Files.createDirectories(runDir);
     }
 
@@ -190,7 +188,7 @@ class LotteryEndToEndIT {
         Path zip = ROOT.resolve("../shared/datasets/dataset.zip").normalize();
         assumeTrue(Files.isRegularFile(zip), "no course dataset at " + zip);
         Path dataDir = runDir.resolve("data");
-        unzip(zip, dataDir);
+        E2eData.unzip(zip, dataDir);
 
         try (LotteryRun run = LotteryRun.start(ROOT, runDir, 5, Map.of(), line -> { })) {
             for (int k = 1; k <= 5; k++) {
@@ -239,20 +237,4 @@ class LotteryEndToEndIT {
             return socket.getLocalPort();
         }
     }
-
-    private static void unzip(Path zip, Path dir) throws IOException {
-        Files.createDirectories(dir);
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            ZipEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                if (entry.isDirectory()) {
-                    continue;
-                }
-                Path target = dir.resolve(Path.of(entry.getName()).getFileName().toString());
-                Files.write(target, in.readAllBytes());
-                in.closeEntry();
-            }
-        }
-    }
-
 }

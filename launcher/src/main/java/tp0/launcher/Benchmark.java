@@ -1,0 +1,137 @@
+package tp0.launcher;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Measures the real jars on this machine: K agencies × M generated bets (or the course's
+ * dataset) against one server on loopback. Prints total bets/s (first agency start → last
+ * winners answer, JVM starts included), ingest-only bets/s (first agency configured → last
+ * "all bets acknowledged"), and the server's peak RSS and heap.
+ *
+ * <pre>
+ *   mvn -q -DskipTests package
+ *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark [agencies] [betsPerAgency]
+ *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark dataset [path/to/dataset.zip]
+ * </pre>
+ */
+public final class Benchmark {
+    private static final Pattern ALL_ACKED = Pattern.compile("action: apuestas_enviadas \\| result: success \\| cantidad: (\\d+)");
+
+    private Benchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("tp0.root", ".")).toAbsolutePath().normalize();
+        Path runDir = root.resolve("launcher/target/bench");
+        Map<Integer, Path> files;
+        String workload;
+        if (args.length > 0 && args[0].equals("dataset")) {
+            Path zip = Path.of(args.length > 1 ? args[1] : "../shared/datasets/dataset.zip");
+            E2eData.reset(runDir);
+            files = E2eData.unzip(zip, runDir.resolve("data"));
+            workload = "course dataset (" + zip + ")";
+        } else {
+            int agencies = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+            int bets = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
+            E2eData.reset(runDir);
+            int[] perAgency = new int[agencies];
+            int[] winners = new int[agencies];
+            java.util.Arrays.fill(perAgency, bets);
+            java.util.Arrays.fill(winners, 1);
+            files = DatasetGenerator.generate(runDir.resolve("data"), perAgency, winners, 1).files();
+            workload = agencies + " agencies × " + bets + " generated bets";
+        }
+        long totalBets = 0;
+        for (Path f : files.values()) {
+            try (var lines = Files.lines(f, StandardCharsets.UTF_8)) {
+                totalBets += lines.filter(l -> !l.isBlank()).count();
+            }
+        }
+        System.out.println("workload: " + workload + " = " + totalBets + " bets");
+        Result r = run(root, runDir, files, Map.of());
+        System.out.println(r.describe(totalBets));
+    }
+
+    /** Figures of one run. */
+    record Result(double totalSeconds, double ingestSeconds, long serverPeakRssKib, String serverHeap) {
+        String describe(long bets) {
+            return String.format(Locale.ROOT,
+                    "total:  %.2f s, %,.0f bets/s (first agency start → last winners, JVM starts included)%n"
+                            + "ingest: %.2f s, %,.0f bets/s (first agency configured → last batch acknowledged)%n"
+                            + "server: peak RSS %d MiB; heap %s",
+                    totalSeconds, bets / totalSeconds, ingestSeconds, bets / ingestSeconds,
+                    serverPeakRssKib / 1024, serverHeap);
+        }
+    }
+
+    static Result run(Path root, Path runDir, Map<Integer, Path> files, Map<String, String> agencyEnv) throws IOException {
+        Map<String, Long> firstConfig = new ConcurrentHashMap<>();
+        Map<Integer, Long> allAcked = new ConcurrentHashMap<>();
+        try (LotteryRun run = LotteryRun.start(root, runDir, files.size(), Map.of(), line -> { })) {
+            long start = System.nanoTime();
+            for (Map.Entry<Integer, Path> file : files.entrySet()) {
+                int id = file.getKey();
+                run.startAgency(id, file.getValue(), agencyEnv, line -> {
+                    long now = System.nanoTime();
+                    if (line.contains("action: config | result: success")) {
+                        firstConfig.merge("first", now, Math::min);
+                    }
+                    Matcher m = ALL_ACKED.matcher(line);
+                    if (m.find()) {
+                        allAcked.put(id, now);
+                    }
+                });
+            }
+            List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(Duration.ofHours(1));
+            long end = System.nanoTime();
+            for (LotteryRun.AgencyOutcome o : outcomes) {
+                if (o.exitCode() != 0) {
+                    throw new IllegalStateException("agency " + o.agency() + " failed: exit " + o.exitCode());
+                }
+            }
+            long lastAck = allAcked.values().stream().mapToLong(Long::longValue).max().orElse(end);
+            long peak = procStatus(run.server().pid(), "VmHWM");
+            String heap = heapOf(run.server().pid());
+            run.stopServer(Duration.ofSeconds(60));
+            return new Result((end - start) / 1e9, (lastAck - firstConfig.get("first")) / 1e9, peak, heap);
+        }
+    }
+
+    static long procStatus(long pid, String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    /** The server's heap as jcmd reports it (after the run, before shutdown). */
+    static String heapOf(long pid) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return "n/a (no jcmd in this Java)";
+        }
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
+            return m.find() ? String.format("%d MiB used of %d MiB committed", Long.parseLong(m.group(2)) / 1024,
+                    Long.parseLong(m.group(1)) / 1024) : "n/a";
+        } catch (IOException | InterruptedException e) {
+            return "n/a (" + e.getMessage() + ")";
+        }
+    }
+}
