@@ -2,18 +2,24 @@ package tp0.agency;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 import tp0.agency.bets.BetBatcher;
+import tp0.agency.bets.BetCursor;
 import tp0.agency.bets.BetFileException;
 import tp0.agency.bets.BetSource;
 import tp0.agency.bets.CsvBetReader;
 import tp0.agency.bets.SingleBetSource;
 import tp0.agency.config.AgencyConfig;
 import tp0.agency.log.Log;
+import tp0.agency.log.LogLevel;
 import tp0.agency.log.ProgressReporter;
 import tp0.agency.net.BatchSender;
+import tp0.agency.net.ConnectionLost;
 import tp0.agency.net.Connector;
+import tp0.agency.net.IoErrors;
+import tp0.agency.net.Outage;
 import tp0.agency.net.ServerConnection;
 import tp0.logline.LogLine;
 import tp0.protocol.Bet;
@@ -21,19 +27,26 @@ import tp0.protocol.Message;
 import tp0.protocol.Protocol;
 
 /**
- * One agency's whole session: open the bets, connect, say Hello, send every batch, declare
- * all bets sent, then ask for (and wait for) the winners. {@link #run()} returns the exit
- * status instead of exiting, so tests drive the real flow in-process.
+ * One agency's whole run: open the bets, connect, say Hello, send every batch the server
+ * does not hold yet, declare all bets sent, then ask for (and wait for) the winners.
+ * {@link #run()} returns the exit status instead of exiting, so tests drive the real flow
+ * in-process.
+ *
+ * <p>Exactly once: the server's Welcome says how many of our bets it holds durably, and we
+ * continue from that row of the file. So when the connection is lost at any step, we
+ * reconnect (within {@code connectTimeout} of the loss), say Hello again and go on from the
+ * new Welcome's count; batches that were in flight are just derived from the file again.
  *
  * <p>Failures travel as {@link AgencyFailure} and are logged once, here. A stop request
- * (SIGTERM/SIGINT) makes the flow unwind at the next check or at the blocked read the
- * closed socket interrupts; it then closes what is open, logs it and returns 0.
+ * (SIGTERM/SIGINT) makes the flow unwind at the next check or at the blocked read, connect
+ * or backoff it interrupts; it then closes what is open, logs it and returns 0.
  */
 public final class AgencyClient {
     /** Stop-and-wait: one batch in flight. A sliding window only raises this. */
     static final int MAX_BATCHES_IN_FLIGHT = 1;
 
     private static final String HELLO = "conectado";
+    private static final String RESUME = "resume";
     private static final String ALL_SENT = "apuestas_enviadas";
     private static final String WINNERS = "consulta_ganadores";
 
@@ -41,10 +54,20 @@ public final class AgencyClient {
     private final Log log;
     private final StopSignal stop;
     private final LongSupplier nanoClock;
+    private final Connector connector;
+    private final ProgressReporter progress;
 
     // What is open right now; whatever is left open when run() ends gets closed there.
-    private BetSource source;
+    private BetCursor bets;
     private ServerConnection connection;
+
+    /** While the server has not answered since the start or the last loss; null once it has. */
+    private Outage outage;
+    private int welcomes;
+    /** The first Welcome's count: what earlier runs of this agency stored. */
+    private long storedAtStart = -1;
+    private boolean singleBetAnnounced;
+    private boolean allSentAnnounced;
 
     public AgencyClient(AgencyConfig config, Log log, StopSignal stop) {
         this(config, log, stop, System::nanoTime);
@@ -55,6 +78,8 @@ public final class AgencyClient {
         this.log = log;
         this.stop = stop;
         this.nanoClock = nanoClock;
+        this.connector = new Connector(config.serverAddress(), stop);
+        this.progress = new ProgressReporter(log, nanoClock);
     }
 
     /** Runs the session; returns an {@link ExitCodes} status. Call once. */
@@ -72,48 +97,73 @@ public final class AgencyClient {
             return failure.exitCode();
         } finally {
             closeConnection();
-            closeSource();
+            closeBets();
         }
     }
 
     private void runSession() throws AgencyFailure, StopRequested {
         checkStop();
         // The file first: a missing file should not cost a connection (or its retries).
-        source = openSource();
-        connection = connect();
-        handshake();
-        long sent = sendAllBets();
-        closeSource();
-        declareAllBetsSent(sent);
-        receiveWinners();
-        closeConnection();
+        bets = openBets();
+        outage = newOutage(); // the server may not be up yet
+        while (true) {
+            long stored = openSession();
+            try {
+                deliver(stored);
+                closeConnection();
+                return;
+            } catch (ConnectionLost lost) {
+                afterLoss(lost);
+            }
+        }
     }
 
-    private BetSource openSource() throws AgencyFailure {
-        if (config.singleBet().isPresent()) {
-            return new SingleBetSource(config.singleBet().get());
-        }
+    private BetCursor openBets() throws AgencyFailure {
         try {
-            return CsvBetReader.open(config.dataFile());
+            return BetCursor.open(this::openSource);
         } catch (BetFileException e) {
             throw AgencyFailure.badData(e);
         }
     }
 
-    private ServerConnection connect() throws AgencyFailure, StopRequested {
-        Socket socket = new Connector(config.serverAddress(), config.connectTimeout(), log, stop, nanoClock).connect();
-        try {
-            return new ServerConnection(socket);
-        } catch (IOException e) {
-            closeQuietly(socket);
-            throw AgencyFailure.connectionLost("connect", e);
+    private BetSource openSource() throws BetFileException {
+        if (config.singleBet().isPresent()) {
+            return new SingleBetSource(config.singleBet().get());
+        }
+        return CsvBetReader.open(config.dataFile());
+    }
+
+    private Outage newOutage() {
+        return new Outage(config.serverAddress(), config.connectTimeout(), log, stop, nanoClock);
+    }
+
+    /** Connects and says Hello until welcomed, within the current outage; returns the stored count. */
+    private long openSession() throws AgencyFailure, StopRequested {
+        while (true) {
+            checkStop();
+            Socket socket = connector.connect(outage);
+            String error;
+            try {
+                connection = new ServerConnection(socket);
+                return handshake();
+            } catch (IOException e) {
+                closeQuietly(socket);
+                error = IoErrors.describe(e);
+            } catch (ConnectionLost lost) {
+                checkStop(); // our own closed socket; shutDown closes and logs the connection
+                closeConnection();
+                error = "no Welcome: " + lost.detail();
+            }
+            outage.failed(error);
         }
     }
 
-    private void handshake() throws AgencyFailure, StopRequested {
-        checkStop();
-        connection.send(new Message.Hello(Protocol.VERSION, config.clientId(), ""), HELLO);
+    private long handshake() throws AgencyFailure, ConnectionLost {
+        connection.send(new Message.Hello(Protocol.VERSION, config.clientId(), config.secret()), HELLO);
+        // A server that takes the connection but never answers is a failed attempt, not a hang.
+        connection.setReadTimeout(outage.attemptMillis(), HELLO);
         Message reply = connection.receive(HELLO);
+        connection.setReadTimeout(0, HELLO); // from here on waits are long: the draw waits for every agency
         if (!(reply instanceof Message.Welcome welcome)) {
             throw AgencyFailure.unexpected(HELLO, reply);
         }
@@ -121,17 +171,56 @@ public final class AgencyClient {
             throw new AgencyFailure(LogLine.fail(HELLO, "error", "server speaks protocol version "
                     + welcome.version() + ", this agency " + Protocol.VERSION), ExitCodes.FAILURE);
         }
-        log.debug(LogLine.success(HELLO, "stored_bets", welcome.storedBets()));
+        welcomes++;
+        // Quiet the first time; a reconnection is worth seeing next to its connection_lost line.
+        log.log(welcomes == 1 ? LogLevel.DEBUG : LogLevel.INFO, LogLine.success(HELLO, "stored_bets", welcome.storedBets()));
+        return welcome.storedBets();
     }
 
-    /** Sends every batch and waits for all acks; returns the number of bets stored. */
-    private long sendAllBets() throws AgencyFailure, StopRequested {
-        ProgressReporter progress = new ProgressReporter(log, nanoClock);
+    /** Everything after the Welcome, on one connection. */
+    private void deliver(long stored) throws AgencyFailure, StopRequested, ConnectionLost {
+        resumeAt(stored);
+        sendRemainingBets();
+        closeBets(); // all stored: the file is reopened only if the server ever holds fewer
+        declareAllBetsSent();
+        receiveWinners();
+    }
+
+    /** Positions the bets at the server's count: rows before it are stored already. */
+    private void resumeAt(long stored) throws AgencyFailure {
+        if (stored < 0) { // a u64 past Long.MAX_VALUE: no file has that many rows
+            throw new AgencyFailure(LogLine.fail(RESUME, "stored_bets", Long.toUnsignedString(stored),
+                    "error", "impossible stored count"), ExitCodes.FAILURE);
+        }
+        if (storedAtStart < 0) {
+            storedAtStart = stored;
+        }
+        try {
+            bets.seek(stored);
+        } catch (BetFileException e) {
+            throw AgencyFailure.badData(e);
+        } catch (BetCursor.BeyondEnd e) {
+            throw new AgencyFailure(LogLine.fail(RESUME, "stored_bets", stored, "file_rows", e.rows(),
+                    "error", "the server holds more bets of agency " + config.clientId() + " than "
+                            + (config.singleBet().isPresent() ? "the single bet" : "the data file has rows")),
+                    ExitCodes.FAILURE);
+        }
+        progress.resume(stored);
+        if (stored > 0) {
+            log.info(LogLine.success(RESUME, "stored_bets", stored, "skipped_rows", stored));
+        }
+        announceSingleBet(stored);
+    }
+
+    /** Sends every batch from the current row on and waits for all acks. */
+    private void sendRemainingBets() throws AgencyFailure, StopRequested, ConnectionLost {
         BatchSender sender = new BatchSender(connection, MAX_BATCHES_IN_FLIGHT, (count, storedBets) -> {
             log.debug(LogLine.success(BatchSender.ACTION, "cantidad", count));
+            answered();
             progress.acked(count);
+            announceSingleBet(progress.acked());
         });
-        BetBatcher batcher = new BetBatcher(source, config.batchMaxAmount());
+        BetBatcher batcher = new BetBatcher(bets, config.batchMaxAmount());
         while (true) {
             checkStop(); // a stop means: send nothing more
             List<Bet> batch;
@@ -146,40 +235,80 @@ public final class AgencyClient {
             sender.send(batch);
         }
         sender.awaitAllAcks();
-        config.singleBet().ifPresent(bet -> log.info(LogLine.success("apuesta_enviada",
-                "dni", bet.document(), "numero", bet.number())));
-        return progress.acked();
     }
 
-    private void declareAllBetsSent(long sent) throws AgencyFailure, StopRequested {
+    /**
+     * Single-bet mode logs {@code apuesta_enviada} once, when it learns that this run's send
+     * was stored: from its BatchAck or, if the ack was lost with the connection, from the
+     * next Welcome's count. When the first Welcome already counts the bet, an earlier run
+     * stored it, and only the resume line says so.
+     */
+    private void announceSingleBet(long stored) {
+        if (config.singleBet().isEmpty() || singleBetAnnounced || storedAtStart != 0 || stored < 1) {
+            return;
+        }
+        Bet bet = config.singleBet().get();
+        log.info(LogLine.success("apuesta_enviada", "dni", bet.document(), "numero", bet.number()));
+        singleBetAnnounced = true;
+    }
+
+    /** Also after a reconnection: the server treats a repeated AllBetsSent as the same one. */
+    private void declareAllBetsSent() throws AgencyFailure, StopRequested, ConnectionLost {
         checkStop();
         connection.send(Message.AllBetsSent.INSTANCE, ALL_SENT);
         Message reply = connection.receive(ALL_SENT);
         if (reply != Message.AllBetsSentAck.INSTANCE) {
             throw AgencyFailure.unexpected(ALL_SENT, reply);
         }
-        log.info(LogLine.success(ALL_SENT, "cantidad", sent));
+        answered();
+        log.log(allSentAnnounced ? LogLevel.DEBUG : LogLevel.INFO, LogLine.success(ALL_SENT, "cantidad", progress.acked()));
+        allSentAnnounced = true;
     }
 
     /** Blocks without a timeout: the draw happens only once every agency has finished. */
-    private void receiveWinners() throws AgencyFailure, StopRequested {
+    private void receiveWinners() throws AgencyFailure, StopRequested, ConnectionLost {
         checkStop();
         connection.send(Message.WinnersQuery.INSTANCE, WINNERS);
-        long winners = 0;
+        List<String> winners = new ArrayList<>();
         while (true) {
             Message reply = connection.receive(WINNERS);
             if (!(reply instanceof Message.Winners frame)) {
                 throw AgencyFailure.unexpected(WINNERS, reply);
             }
-            for (String document : frame.documents()) {
-                log.info(LogLine.success("ganador", "dni", document));
-            }
-            winners += frame.documents().size();
+            answered();
+            winners.addAll(frame.documents());
             if (frame.last()) {
                 break;
             }
         }
-        log.info(LogLine.success(WINNERS, "cant_ganadores", winners));
+        // Logged once whole: a connection lost between frames asks again, and no line repeats.
+        for (String document : winners) {
+            log.info(LogLine.success("ganador", "dni", document));
+        }
+        log.info(LogLine.success(WINNERS, "cant_ganadores", winners.size()));
+    }
+
+    /** The server answered on this connection: any outage is over. */
+    private void answered() {
+        outage = null;
+    }
+
+    /**
+     * Closes the lost connection and gets ready to reconnect. A loss before the server
+     * answered anything after its Welcome belongs to the outage that was under way (since
+     * the start, or the previous loss), so a server that welcomes and drops every time is
+     * given up on when that window ends, not retried forever.
+     */
+    private void afterLoss(ConnectionLost lost) throws AgencyFailure, StopRequested {
+        checkStop(); // our own closed socket; shutDown closes and logs the connection
+        closeConnection();
+        log.warning(LogLine.inProgress("connection_lost", "error", lost.detail(), "sent", progress.acked(),
+                "during", lost.action()));
+        if (outage == null) {
+            outage = newOutage();
+        } else {
+            outage.failed("no answer after Welcome: " + lost.detail());
+        }
     }
 
     private void checkStop() throws StopRequested {
@@ -196,9 +325,9 @@ public final class AgencyClient {
             log.info(LogLine.success("shutdown", "resource", "connection"));
             anyOpen = true;
         }
-        if (source != null) {
-            boolean wasFile = source.isDataFile();
-            closeSource();
+        if (bets != null && bets.isOpen()) {
+            boolean wasFile = bets.isDataFile();
+            closeBets();
             if (wasFile) {
                 log.info(LogLine.success("shutdown", "resource", "data_file"));
                 anyOpen = true;
@@ -217,10 +346,9 @@ public final class AgencyClient {
         }
     }
 
-    private void closeSource() {
-        if (source != null) {
-            source.close();
-            source = null;
+    private void closeBets() {
+        if (bets != null) {
+            bets.close();
         }
     }
 

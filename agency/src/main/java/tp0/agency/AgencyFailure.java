@@ -1,8 +1,6 @@
 package tp0.agency;
 
-import java.io.IOException;
 import tp0.agency.bets.BetFileException;
-import tp0.agency.net.IoErrors;
 import tp0.logline.LogLine;
 import tp0.protocol.DecodeException;
 import tp0.protocol.Message;
@@ -10,7 +8,8 @@ import tp0.protocol.Message;
 /**
  * Why the agency gives up: the contract fail line to log and the exit status. Thrown from
  * deep in the flow and logged once, by {@link AgencyClient#run()}, unless the failure is
- * only the echo of a requested stop (a socket we closed ourselves).
+ * only the echo of a requested stop (a socket we closed ourselves). A lost connection is
+ * not one of these (see {@link tp0.agency.net.ConnectionLost}) until reconnecting fails.
  */
 public final class AgencyFailure extends Exception {
     private final String logLine;
@@ -32,14 +31,6 @@ public final class AgencyFailure extends Exception {
 
     static AgencyFailure badData(BetFileException e) {
         return new AgencyFailure(e.logLine(), ExitCodes.BAD_DATA);
-    }
-
-    public static AgencyFailure connectionLost(String action, String detail) {
-        return new AgencyFailure(LogLine.fail(action, "error", "connection lost: " + detail), ExitCodes.FAILURE);
-    }
-
-    public static AgencyFailure connectionLost(String action, IOException e) {
-        return connectionLost(action, IoErrors.describe(e));
     }
 
     public static AgencyFailure badFrame(String action, DecodeException e) {

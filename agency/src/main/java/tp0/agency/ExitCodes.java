@@ -4,7 +4,10 @@ package tp0.agency;
 public final class ExitCodes {
     /** All bets stored and winners received, or stopped on request (SIGTERM/SIGINT). */
     public static final int SUCCESS = 0;
-    /** Bad configuration, no server, or the server refused / the connection broke. */
+    /**
+     * Bad configuration, the server refused something (unknown agency, wrong secret, a
+     * rejected batch), or it could not be reached within the connect timeout of an outage.
+     */
     public static final int FAILURE = 1;
     /** The bets file is missing, unreadable or has a malformed row. */
     public static final int BAD_DATA = 2;

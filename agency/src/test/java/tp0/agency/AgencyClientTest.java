@@ -78,7 +78,7 @@ class AgencyClientTest {
     }
 
     private AgencyConfig config(ServerAddress address, Path dataFile, int maxAmount, Duration connectTimeout) {
-        return new AgencyConfig(1, address, LogLevel.DEBUG, maxAmount, connectTimeout, dataFile, Optional.empty());
+        return new AgencyConfig(1, address, LogLevel.DEBUG, maxAmount, connectTimeout, dataFile, Optional.empty(), "");
     }
 
     private AgencyConfig config(FakeLotteryServer server, Path dataFile, int maxAmount) {
@@ -150,7 +150,7 @@ class AgencyClientTest {
         Bet bet = new Bet("Santiago Lionel", "Lorca", "30904465", LocalDate.of(1999, 3, 17), 7574);
         FakeLotteryServer server = server(FakeLotteryServer.lottery("30904465"));
         AgencyConfig config = new AgencyConfig(1, server.address(), LogLevel.INFO, 500, Duration.ofSeconds(5),
-                dir.resolve("not-read.csv"), Optional.of(bet));
+                dir.resolve("not-read.csv"), Optional.of(bet), "");
 
         assertEquals(ExitCodes.SUCCESS, run(config));
         server.awaitDone(WAIT);
@@ -200,14 +200,20 @@ class AgencyClientTest {
     }
 
     @Test
-    void losingTheConnectionIsAFailure() throws Exception {
+    void aConnectionLostForGoodEndsWithAConnectFailOnceTheWindowHasPassed() throws Exception {
         FakeLotteryServer server = server(peer -> {
             FakeLotteryServer.expectHello(peer);
             peer.send(new Message.Welcome(Protocol.VERSION, 0));
-            peer.receive(); // the first batch, then hang up
+            peer.receive(); // the first batch, then hang up and stop listening
         });
-        assertEquals(ExitCodes.FAILURE, run(config(server, csv(bets(10), ""), 5)));
-        assertTrue(capture.contains("action: batch_enviado | result: fail | error: connection lost"), capture.toString());
+        assertEquals(ExitCodes.FAILURE, run(config(server.address(), csv(bets(10), ""), 5, Duration.ofMillis(500))));
+        assertTrue(capture.contains("WARNING  action: connection_lost | result: in_progress | error: "
+                + "server closed the connection | sent: 0 | during: batch_enviado"), capture.toString());
+        assertTrue(capture.contains("action: connect | result: in_progress | server_address: " + server.address()
+                + " | attempt: 1 | error: "), capture.toString());
+        assertTrue(capture.contains("action: connect | result: fail | server_address: " + server.address()),
+                capture.toString());
+        assertEquals(1, capture.count("result: fail"));
     }
 
     @Test

@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import tp0.agency.config.ServerAddress;
 import tp0.protocol.Bet;
 import tp0.protocol.Codec;
@@ -20,21 +18,32 @@ import tp0.protocol.FrameReader;
 import tp0.protocol.Message;
 import tp0.protocol.Protocol;
 
-/** A scripted stand-in for the lottery server: serves one connection on its own thread. */
+/**
+ * A scripted stand-in for the lottery server. It serves connections one after another on
+ * its own thread, each with the script its {@link Sessions} gives for that connection
+ * number; when there is none it stops listening, so a further connect is refused.
+ */
 final class FakeLotteryServer implements AutoCloseable {
 
     interface Script {
         void run(Peer peer) throws Exception;
     }
 
+    /** The script for connection {@code number} (1-based), or null to stop listening. */
+    interface Sessions {
+        Script connection(int number);
+    }
+
     /** The server's side of the connection; records everything the agency sends. */
     final class Peer {
         private final FrameReader in;
         private final OutputStream out;
+        private final List<Message> mine;
 
-        Peer(Socket socket) throws IOException {
+        Peer(Socket socket, List<Message> mine) throws IOException {
             in = new FrameReader(new BufferedInputStream(socket.getInputStream()));
             out = socket.getOutputStream();
+            this.mine = mine;
         }
 
         /** The next message, or null when the agency closed the connection. */
@@ -47,6 +56,7 @@ final class FakeLotteryServer implements AutoCloseable {
             }
             if (m != null) {
                 received.add(m);
+                mine.add(m);
             }
             return m;
         }
@@ -60,38 +70,70 @@ final class FakeLotteryServer implements AutoCloseable {
     private final ServerSocket serverSocket;
     private final Thread thread;
     private final List<Message> received = Collections.synchronizedList(new ArrayList<>());
-    private final CountDownLatch done = new CountDownLatch(1);
+    private final List<List<Message>> byConnection = Collections.synchronizedList(new ArrayList<>());
+    private int finished; // scripts that have ended; guarded by this
     private volatile Throwable failure;
     private volatile Socket connection;
 
-    private FakeLotteryServer(ServerSocket serverSocket, Script script) {
+    private FakeLotteryServer(ServerSocket serverSocket, Sessions sessions) {
         this.serverSocket = serverSocket;
-        this.thread = new Thread(() -> serve(script), "fake-lottery-server");
+        this.thread = new Thread(() -> serveAll(sessions), "fake-lottery-server");
         thread.setDaemon(true);
         thread.start();
     }
 
+    /** Serves one connection with {@code script}, then stops listening. */
     static FakeLotteryServer start(Script script) throws IOException {
         return start(0, script);
     }
 
     static FakeLotteryServer start(int port, Script script) throws IOException {
+        return serve(port, n -> n == 1 ? script : null);
+    }
+
+    static FakeLotteryServer serve(Sessions sessions) throws IOException {
+        return serve(0, sessions);
+    }
+
+    static FakeLotteryServer serve(int port, Sessions sessions) throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
         socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        return new FakeLotteryServer(socket, script);
+        return new FakeLotteryServer(socket, sessions);
     }
 
-    private void serve(Script script) {
-        try (Socket socket = serverSocket.accept()) {
+    private void serveAll(Sessions sessions) {
+        try {
+            for (int n = 1; ; n++) {
+                Script script = sessions.connection(n);
+                if (script == null) {
+                    return;
+                }
+                serveOne(script);
+            }
+        } catch (IOException e) {
+            // accept() after close(): the test is over.
+        } finally {
+            closeQuietly(serverSocket);
+        }
+    }
+
+    private void serveOne(Script script) throws IOException {
+        Socket socket = serverSocket.accept(); // throws once the test has closed the server
+        try (socket) {
             connection = socket;
-            script.run(new Peer(socket));
+            List<Message> mine = Collections.synchronizedList(new ArrayList<>());
+            byConnection.add(mine);
+            script.run(new Peer(socket, mine));
         } catch (Throwable t) {
-            if (!serverSocket.isClosed()) {
+            if (!serverSocket.isClosed() && failure == null) {
                 failure = t;
             }
         } finally {
-            done.countDown();
+            synchronized (this) {
+                finished++;
+                notifyAll();
+            }
         }
     }
 
@@ -103,9 +145,26 @@ final class FakeLotteryServer implements AutoCloseable {
         return new ServerAddress("127.0.0.1", port());
     }
 
+    /** Stops taking connections: the next connect is refused. */
+    void stopListening() {
+        closeQuietly(serverSocket);
+    }
+
+    /** Everything every connection received, in order. */
     List<Message> received() {
         synchronized (received) {
             return List.copyOf(received);
+        }
+    }
+
+    /** What each connection received, by connection. */
+    List<List<Message>> connections() {
+        synchronized (byConnection) {
+            return byConnection.stream().map(l -> {
+                synchronized (l) {
+                    return List.copyOf(l);
+                }
+            }).toList();
         }
     }
 
@@ -118,10 +177,20 @@ final class FakeLotteryServer implements AutoCloseable {
         return batches().stream().flatMap(b -> b.bets().stream()).toList();
     }
 
-    /** Waits for the script to end and rethrows what broke it, if anything. */
+    /** Waits for the first script to end and rethrows what broke it, if anything. */
     void awaitDone(Duration timeout) throws Exception {
-        if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("fake server script did not finish within " + timeout);
+        awaitScripts(1, timeout);
+    }
+
+    /** Waits for {@code count} scripts to end and rethrows what broke any of them. */
+    synchronized void awaitScripts(int count, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (finished < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError(finished + " of " + count + " fake server scripts finished within " + timeout);
+            }
+            wait(Math.max(1, left / 1_000_000));
         }
         if (failure != null) {
             throw new AssertionError("fake server script failed", failure);
@@ -134,6 +203,14 @@ final class FakeLotteryServer implements AutoCloseable {
         Socket c = connection;
         if (c != null) {
             c.close();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // Test teardown.
         }
     }
 
@@ -156,9 +233,7 @@ final class FakeLotteryServer implements AutoCloseable {
                 } else if (m == Message.AllBetsSent.INSTANCE) {
                     peer.send(Message.AllBetsSentAck.INSTANCE);
                 } else if (m == Message.WinnersQuery.INSTANCE) {
-                    for (int i = 0; i < winnerFrames.size(); i++) {
-                        peer.send(new Message.Winners(winnerFrames.get(i), i == winnerFrames.size() - 1));
-                    }
+                    sendWinners(peer, winnerFrames);
                     return;
                 } else {
                     throw new AssertionError("unexpected " + m);
@@ -189,6 +264,20 @@ final class FakeLotteryServer implements AutoCloseable {
                 peer.send(new Message.BatchAck(batch.bets().size(), 0));
             }
         };
+    }
+
+    /** Answers the Hello with an Error and hangs up, as a server refusing the session does. */
+    static Script refusingHello(ErrorCode code) {
+        return peer -> {
+            expectHello(peer);
+            peer.send(new Message.Error(code, code.description));
+        };
+    }
+
+    static void sendWinners(Peer peer, List<List<String>> frames) throws IOException {
+        for (int i = 0; i < frames.size(); i++) {
+            peer.send(new Message.Winners(frames.get(i), i == frames.size() - 1));
+        }
     }
 
     static Message.Hello expectHello(Peer peer) throws Exception {

@@ -1,6 +1,7 @@
 package tp0.agency;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tp0.agency.log.LogCapture;
 import tp0.agency.log.LogLevel;
+import tp0.protocol.Message;
+import tp0.protocol.Protocol;
 
 @Timeout(30)
 class MainTest {
@@ -46,10 +49,30 @@ class MainTest {
             assertEquals(ExitCodes.SUCCESS, status, capture.toString());
             assertEquals(List.of(
                     "action: config | result: success | client_id: 1 | server_address: 127.0.0.1:" + server.port()
-                            + " | batch_max_amount: 500 | log_level: INFO | data_file: " + data,
+                            + " | batch_max_amount: 500 | log_level: INFO | data_file: " + data + " | secret: none",
                     "action: apuestas_enviadas | result: success | cantidad: 1",
                     "action: ganador | result: success | dni: 30904465",
                     "action: consulta_ganadores | result: success | cant_ganadores: 1"), capture.messages());
+        }
+    }
+
+    @Test
+    void theSecretFromTheEnvironmentReachesHelloAndNeverTheLog() throws Exception {
+        String secret = "s3cr3t-Agency-1";
+        try (FakeLotteryServer server = FakeLotteryServer.start(FakeLotteryServer.lottery())) {
+            Path data = dir.resolve("bets.csv");
+            Files.writeString(data, "Santiago Lionel,Lorca,30904465,1999-03-17,7574\n", StandardCharsets.UTF_8);
+            LogCapture capture = new LogCapture(LogLevel.DEBUG);
+            int status = Main.run(Map.of("CLI_ID", "1", "CLI_DATA_FILE", data.toString(), "CLI_LOG_LEVEL", "DEBUG",
+                    "CLI_SERVER_ADDRESS", "127.0.0.1:" + server.port(), "CLI_SECRET", secret),
+                    dir.resolve("absent.yaml"), capture.log, new StopSignal());
+            server.awaitDone(Duration.ofSeconds(10));
+
+            assertEquals(ExitCodes.SUCCESS, status, capture.toString());
+            assertEquals(new Message.Hello(Protocol.VERSION, 1, secret), server.received().get(0));
+            assertTrue(capture.lines().get(0).endsWith(" | data_file: " + data + " | secret: set"), capture.toString());
+            assertFalse(capture.contains(secret), capture.toString());
+            assertFalse(capture.contains("s3cr3t"), capture.toString());
         }
     }
 }

@@ -2,6 +2,7 @@ package tp0.agency.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import tp0.agency.log.LogLevel;
 import tp0.logline.LogLine;
@@ -11,6 +12,7 @@ import tp0.protocol.Bet;
  * Everything the agency needs to run, already validated.
  *
  * @param singleBet present in single-bet mode (bet given in env vars; no file is read)
+ * @param secret    sent in Hello; empty when the agency has none. Never logged.
  */
 public record AgencyConfig(
         int clientId,
@@ -19,15 +21,32 @@ public record AgencyConfig(
         int batchMaxAmount,
         Duration connectTimeout,
         Path dataFile,
-        Optional<Bet> singleBet) {
+        Optional<Bet> singleBet,
+        String secret) {
 
-    /** The contract's config line: exactly these keys, in this order. */
+    public AgencyConfig {
+        Objects.requireNonNull(secret, "secret");
+    }
+
+    /**
+     * The contract's config line: exactly these keys, in this order; {@code secret} comes
+     * last, so lines matched by their prefix still match, and says only whether one is set.
+     */
     public String summaryLogLine() {
         return LogLine.success("config",
                 "client_id", clientId,
                 "server_address", serverAddress,
                 "batch_max_amount", batchMaxAmount,
                 "log_level", logLevel,
-                "data_file", singleBet.isPresent() ? "none (single bet from env)" : dataFile);
+                "data_file", singleBet.isPresent() ? "none (single bet from env)" : dataFile,
+                "secret", secret.isEmpty() ? "none" : "set");
+    }
+
+    /** Hides the secret: a record's own toString would print it wherever the config is printed. */
+    @Override
+    public String toString() {
+        return "AgencyConfig[clientId=" + clientId + ", serverAddress=" + serverAddress + ", logLevel=" + logLevel
+                + ", batchMaxAmount=" + batchMaxAmount + ", connectTimeout=" + connectTimeout + ", dataFile=" + dataFile
+                + ", singleBet=" + singleBet + ", secret=" + (secret.isEmpty() ? "none" : "***") + "]";
     }
 }

@@ -12,6 +12,8 @@ import java.util.Optional;
 import org.yaml.snakeyaml.error.YAMLException;
 import tp0.agency.log.LogLevel;
 import tp0.protocol.Bet;
+import tp0.protocol.Codec;
+import tp0.protocol.Frame;
 
 /**
  * Builds the {@link AgencyConfig} from {@code config.yaml} and the environment; an env var
@@ -30,17 +32,21 @@ public final class ConfigLoader {
     public static final String ENV_BATCH_MAX_AMOUNT = "CLI_BATCH_MAXAMOUNT";
     public static final String ENV_CONNECT_TIMEOUT = "CLI_SERVER_CONNECTTIMEOUT";
     public static final String ENV_DATA_FILE = "CLI_DATA_FILE";
+    public static final String ENV_SECRET = "CLI_SECRET";
 
     public static final String KEY_SERVER_ADDRESS = "server.address";
     public static final String KEY_CONNECT_TIMEOUT = "server.connectTimeout";
     public static final String KEY_LOG_LEVEL = "log.level";
     public static final String KEY_BATCH_MAX_AMOUNT = "batch.maxAmount";
+    public static final String KEY_SECRET = "server.secret";
 
     static final LogLevel DEFAULT_LOG_LEVEL = LogLevel.INFO;
     static final int DEFAULT_BATCH_MAX_AMOUNT = 500;
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
     /** A BetBatch's count is a u16 on the wire. */
     static final int MAX_BATCH_MAX_AMOUNT = 0xFFFF;
+    /** Hello's secret must leave room in its frame for the version, agency id and lengths. */
+    static final int MAX_SECRET_BYTES = Frame.MAX_FRAME_BYTES - (Frame.LENGTH_FIELD_BYTES + 1 + 2 + 4 + 2);
 
     /** A setting's raw text and the key (env var or YAML path) it came from. */
     private record Raw(String key, String value) {
@@ -104,8 +110,25 @@ public final class ConfigLoader {
         String dataFile = env.get(ENV_DATA_FILE);
         Path dataPath = Path.of(isBlank(dataFile) ? ".data/agency-" + clientId + ".csv" : dataFile.trim());
 
+        String secret = "";
+        Optional<Raw> secretRaw = loader.lookup(ENV_SECRET, KEY_SECRET);
+        if (secretRaw.isPresent()) {
+            secret = parseSecret(secretRaw.get());
+        }
+
         Optional<Bet> singleBet = SingleBetEnv.read(env);
-        return new AgencyConfig(clientId, serverAddress, logLevel, batchMaxAmount, connectTimeout, dataPath, singleBet);
+        return new AgencyConfig(clientId, serverAddress, logLevel, batchMaxAmount, connectTimeout, dataPath, singleBet,
+                secret);
+    }
+
+    /** The error never quotes the value: it is a secret. */
+    private static String parseSecret(Raw raw) throws ConfigException {
+        String secret = raw.text();
+        int bytes = Codec.utf8Length(secret);
+        if (bytes > MAX_SECRET_BYTES) {
+            throw new ConfigException(raw.key(), "secret of " + bytes + " bytes is longer than " + MAX_SECRET_BYTES);
+        }
+        return secret;
     }
 
     private static int parseClientId(String text) throws ConfigException {

@@ -5,8 +5,9 @@ import java.util.function.LongSupplier;
 import tp0.logline.LogLine;
 
 /**
- * Logs how many bets the server has acked, every couple of seconds, so a long file shows
- * it is moving. The rate is over the last interval: it shows a slowdown when it happens.
+ * Logs how many of this agency's bets the server holds, every couple of seconds, so a long
+ * file shows it is moving. The rate is over the last interval: it shows a slowdown when it
+ * happens. Each (re)connection restarts the count from the server's own figure.
  */
 public final class ProgressReporter {
     static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -35,6 +36,14 @@ public final class ProgressReporter {
         }
     }
 
+    /** The server's count on (re)connecting: counting goes on from there, the rate from now. */
+    public void resume(long storedBets) {
+        acked = storedBets;
+        ackedAtLastReport = storedBets;
+        lastReportNanos = nanoClock.getAsLong();
+    }
+
+    /** Bets of this agency the server holds, as far as the agency knows. */
     public long acked() {
         return acked;
     }

@@ -13,6 +13,10 @@ import tp0.protocol.Message;
  * order it got them, so the batches in flight form a FIFO queue and each BatchAck belongs
  * to the oldest. With {@code maxInFlight = 1} this is stop-and-wait; a sliding window only
  * needs a larger value (the queue and the matching already handle it).
+ *
+ * <p>One sender per connection: when the connection is lost, the batches still in flight
+ * are dropped with it; what to send again is decided by the server's stored count on the
+ * next Welcome, not by this queue.
  */
 public final class BatchSender {
     public static final String ACTION = "batch_enviado";
@@ -38,7 +42,7 @@ public final class BatchSender {
     }
 
     /** Sends {@code bets} once the window has room, waiting for acks to make it. */
-    public void send(List<Bet> bets) throws AgencyFailure {
+    public void send(List<Bet> bets) throws AgencyFailure, ConnectionLost {
         while (inFlight.size() >= maxInFlight) {
             awaitAck();
         }
@@ -47,13 +51,13 @@ public final class BatchSender {
     }
 
     /** Waits until every batch sent has been acked. */
-    public void awaitAllAcks() throws AgencyFailure {
+    public void awaitAllAcks() throws AgencyFailure, ConnectionLost {
         while (!inFlight.isEmpty()) {
             awaitAck();
         }
     }
 
-    private void awaitAck() throws AgencyFailure {
+    private void awaitAck() throws AgencyFailure, ConnectionLost {
         int expected = inFlight.getFirst();
         Message reply = connection.receive(ACTION);
         if (reply instanceof Message.BatchAck ack) {

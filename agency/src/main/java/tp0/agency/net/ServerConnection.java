@@ -5,19 +5,31 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.EnumSet;
+import java.util.Set;
 import tp0.agency.AgencyFailure;
 import tp0.protocol.Codec;
 import tp0.protocol.DecodeException;
+import tp0.protocol.ErrorCode;
 import tp0.protocol.Frame;
 import tp0.protocol.FrameReader;
 import tp0.protocol.Message;
 
 /**
- * The agency's end of one connection: whole messages in and out, with every way it can
- * go wrong turned into an {@link AgencyFailure} for the step ({@code action}) that was
- * under way. An Error message from the server is always a failure, so it is raised here.
+ * The agency's end of one connection: whole messages in and out, for the step
+ * ({@code action}) under way. A broken connection — and an Error that only means "come back
+ * later" — is a {@link ConnectionLost}, to reconnect from; any other Error, or a frame that
+ * breaks the protocol, is an {@link AgencyFailure}.
  */
 public final class ServerConnection implements AutoCloseable {
+    /**
+     * Refusals about the moment, not about us: a previous connection of ours the server has
+     * not yet noticed is gone, its connection limit, a restart under way, or a frame of ours
+     * a stall cut short. Reconnecting later fixes each of them.
+     */
+    static final Set<ErrorCode> RETRY_LATER = EnumSet.of(ErrorCode.SESSION_ACTIVE, ErrorCode.TOO_MANY_CONNECTIONS,
+            ErrorCode.SHUTTING_DOWN, ErrorCode.FRAME_TIMEOUT);
+
     private final Socket socket;
     private final OutputStream out;
     private final FrameReader frames;
@@ -29,32 +41,47 @@ public final class ServerConnection implements AutoCloseable {
     }
 
     /** Writes and flushes: a frame is never left sitting in the buffer while we wait for a reply. */
-    public void send(Message message, String action) throws AgencyFailure {
+    public void send(Message message, String action) throws ConnectionLost {
         try {
             out.write(Codec.encode(message));
             out.flush();
         } catch (IOException e) {
-            throw AgencyFailure.connectionLost(action, e);
+            throw new ConnectionLost(action, IoErrors.describe(e));
         }
     }
 
-    /** The next message; blocks as long as it takes (the draw waits for every agency). */
-    public Message receive(String action) throws AgencyFailure {
+    /**
+     * The next message. Blocks as long as it takes (the draw waits for every agency) unless
+     * a read timeout is set.
+     */
+    public Message receive(String action) throws AgencyFailure, ConnectionLost {
         Message message;
         try {
             message = frames.read();
         } catch (DecodeException e) {
             throw AgencyFailure.badFrame(action, e);
         } catch (IOException e) {
-            throw AgencyFailure.connectionLost(action, e);
+            throw new ConnectionLost(action, IoErrors.describe(e));
         }
         if (message == null) {
-            throw AgencyFailure.connectionLost(action, "server closed the connection");
+            throw new ConnectionLost(action, "server closed the connection");
         }
         if (message instanceof Message.Error error) {
+            if (RETRY_LATER.contains(error.code())) {
+                throw new ConnectionLost(action, error.code() + ": " + error.text());
+            }
             throw AgencyFailure.serverError(action, error);
         }
         return message;
+    }
+
+    /** Bounds each later {@link #receive} to {@code millis}; 0 waits forever. */
+    public void setReadTimeout(long millis, String action) throws ConnectionLost {
+        try {
+            socket.setSoTimeout((int) Math.min(millis, Integer.MAX_VALUE));
+        } catch (IOException e) {
+            throw new ConnectionLost(action, IoErrors.describe(e));
+        }
     }
 
     @Override

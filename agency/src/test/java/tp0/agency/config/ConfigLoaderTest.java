@@ -1,6 +1,8 @@
 package tp0.agency.config;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -201,7 +203,8 @@ class ConfigLoaderTest {
                 "NUMERO", "7574");
         AgencyConfig c = ConfigLoader.load(env, dir.resolve("absent.yaml"));
         assertEquals(Optional.of(new Bet("Nicolás", "Saldaña", "00123", LocalDate.of(1999, 3, 17), 7574)), c.singleBet());
-        assertTrue(c.summaryLogLine().endsWith("| data_file: none (single bet from env)"), c.summaryLogLine());
+        assertTrue(c.summaryLogLine().endsWith("| data_file: none (single bet from env) | secret: none"),
+                c.summaryLogLine());
         assertTrue(SingleBetEnv.partialWarning(env).isEmpty());
 
         env.remove("NUMERO");
@@ -226,6 +229,41 @@ class ConfigLoaderTest {
     void theSummaryLineHasExactlyTheContractKeysInOrder() throws Exception {
         AgencyConfig c = ConfigLoader.load(env("CLI_ID", "4", "CLI_LOG_LEVEL", "DEBUG"), yaml(SHIPPED));
         assertEquals("action: config | result: success | client_id: 4 | server_address: server:12345"
-                + " | batch_max_amount: 500 | log_level: DEBUG | data_file: .data/agency-4.csv", c.summaryLogLine());
+                + " | batch_max_amount: 500 | log_level: DEBUG | data_file: .data/agency-4.csv | secret: none",
+                c.summaryLogLine());
+    }
+
+    @Test
+    void theSecretComesFromTheEnvOrTheFileAndIsNeverShown() throws Exception {
+        assertEquals("", ConfigLoader.load(env("CLI_ID", "1"), yaml(SHIPPED)).secret(), "none by default");
+        String withSecret = SHIPPED.replace("connectTimeout: 30s", "connectTimeout: 30s\n  secret: \"from-yaml\"");
+        AgencyConfig fromFile = ConfigLoader.load(env("CLI_ID", "1"), yaml(withSecret));
+        assertEquals("from-yaml", fromFile.secret());
+        AgencyConfig fromEnv = ConfigLoader.load(env("CLI_ID", "1", "CLI_SECRET", " from-env "), yaml(withSecret));
+        assertEquals("from-env", fromEnv.secret(), "the env beats the file; surrounding spaces are not part of it");
+        assertEquals("from-yaml", ConfigLoader.load(env("CLI_ID", "1", "CLI_SECRET", ""), yaml(withSecret)).secret());
+
+        assertTrue(fromEnv.summaryLogLine().endsWith(" | data_file: .data/agency-1.csv | secret: set"),
+                fromEnv.summaryLogLine());
+        assertFalse(fromEnv.summaryLogLine().contains("from-env"));
+        assertFalse(fromEnv.toString().contains("from-env"), fromEnv.toString());
+        // YAML would read an unquoted 0123 as a number; here it stays the text written.
+        assertEquals("0123", ConfigLoader.load(env("CLI_ID", "1"),
+                yaml(SHIPPED.replace("connectTimeout: 30s", "connectTimeout: 30s\n  secret: 0123"))).secret());
+    }
+
+    @Test
+    void aSecretTooLongForTheHelloFrameIsAConfigErrorThatDoesNotQuoteIt() {
+        String huge = "x".repeat(ConfigLoader.MAX_SECRET_BYTES + 1);
+        ConfigException e = failure(env("CLI_ID", "1", "CLI_SERVER_ADDRESS", "h:1", "CLI_SECRET", huge),
+                dir.resolve("absent.yaml"));
+        assertEquals("CLI_SECRET", e.key());
+        assertFalse(e.logLine().contains("xxxxxxxx"), e.logLine());
+        String longest = "x".repeat(ConfigLoader.MAX_SECRET_BYTES);
+        assertEquals(longest, assertDoesNotThrow(() -> ConfigLoader.load(
+                env("CLI_ID", "1", "CLI_SERVER_ADDRESS", "h:1", "CLI_SECRET", longest), dir.resolve("absent.yaml")))
+                .secret());
+        // And the longest one does fit in a Hello frame.
+        tp0.protocol.Codec.encode(new tp0.protocol.Message.Hello(1, Integer.MAX_VALUE, longest));
     }
 }

@@ -29,4 +29,22 @@ class ProgressReporterTest {
                 "action: progress | result: in_progress | sent: 1400 | rate: 250/s"), capture.messages());
         assertEquals(1_400, progress.acked());
     }
+
+    @Test
+    void aReconnectionContinuesFromTheServersCountWithoutARateJump() {
+        LogCapture capture = new LogCapture(LogLevel.INFO);
+        AtomicLong now = new AtomicLong(1_000);
+        ProgressReporter progress = new ProgressReporter(capture.log, now::get);
+        progress.acked(300);
+        now.addAndGet(TimeUnit.SECONDS.toNanos(10)); // an outage
+        progress.resume(250); // the last batch's ack was lost, and it was not stored
+
+        progress.acked(100);
+        assertEquals(0, capture.lines().size(), "the interval restarts with the connection");
+        now.addAndGet(TimeUnit.SECONDS.toNanos(2));
+        progress.acked(100);
+        assertEquals(java.util.List.of("action: progress | result: in_progress | sent: 450 | rate: 100/s"),
+                capture.messages());
+        assertEquals(450, progress.acked());
+    }
 }
