@@ -1,7 +1,6 @@
 package tp0.lottery;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -16,12 +15,14 @@ import tp0.lottery.config.ServerSettings;
 import tp0.lottery.draw.DrawCoordinator;
 import tp0.lottery.net.TcpListener;
 import tp0.lottery.session.AgencySession;
+import tp0.lottery.session.SessionRegistry;
 import tp0.lottery.store.BetStore;
-import tp0.lottery.store.BetsFile;
+import tp0.lottery.store.StoreRecovery;
 
 /**
- * Root of the server: the store (on its own blocking dispatcher), the draw coordinator and
- * the TCP listener. Losing the store is fatal; closing it is the last shutdown step.
+ * Root of the server: the store (on its own blocking dispatcher), the draw coordinator, the
+ * session registry and the TCP listener. Losing the store is fatal; closing it is the last
+ * shutdown step.
  */
 public final class LotteryGuardian {
 
@@ -29,15 +30,20 @@ public final class LotteryGuardian {
 
     private LotteryGuardian() {}
 
-    public static Behavior<Void> create(ServerSettings settings, BetsFile betsFile, Map<Integer, Long> storedByAgency,
-                                        Consumer<String> fatal) {
+    /**
+     * @param files what {@link StoreRecovery#recover} opened and found at start
+     */
+    public static Behavior<Void> create(ServerSettings settings, StoreRecovery.Recovered files, Consumer<String> fatal) {
         return Behaviors.<Void>setup(ctx -> {
-            ActorRef<BetStore.Command> store = ctx.spawn(BetStore.create(betsFile, storedByAgency), "bet-store",
+            ActorRef<BetStore.Command> store = ctx.spawn(
+                    BetStore.create(files.bets(), files.finishMarks(), files.storedByAgency()), "bet-store",
                     DispatcherSelector.fromConfig(STORE_DISPATCHER));
             ctx.watch(store);
-            ActorRef<DrawCoordinator.Command> coordinator =
-                    ctx.spawn(DrawCoordinator.create(settings.numAgencies(), store), "draw-coordinator");
-            AgencySession.Deps deps = new AgencySession.Deps(settings.numAgencies(), store, coordinator);
+            ActorRef<DrawCoordinator.Command> coordinator = ctx.spawn(
+                    DrawCoordinator.create(settings.numAgencies(), store, files.finished()), "draw-coordinator");
+            ActorRef<SessionRegistry.Command> registry = ctx.spawn(SessionRegistry.create(), "session-registry");
+            AgencySession.Deps deps = new AgencySession.Deps(settings.numAgencies(), store, coordinator, registry,
+                    settings.agencySecrets(), settings.frameTimeout());
             ctx.spawn(TcpListener.create(settings, deps, fatal), "listener");
 
             CoordinatedShutdown.get(ctx.getSystem()).addTask(

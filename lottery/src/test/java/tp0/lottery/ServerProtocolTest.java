@@ -18,12 +18,15 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,13 +39,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tp0.lottery.config.AgencySecrets;
 import tp0.lottery.config.ServerSettings;
 import tp0.lottery.draw.DrawCoordinator;
 import tp0.lottery.net.TcpListener;
 import tp0.lottery.session.AgencySession;
+import tp0.lottery.session.SessionRegistry;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.BetsCsv;
-import tp0.lottery.store.BetsFile;
+import tp0.lottery.store.FinishMarks;
+import tp0.lottery.store.StoreRecovery;
 import tp0.lottery.store.StoredBet;
 import tp0.protocol.Bet;
 import tp0.protocol.Codec;
@@ -55,9 +61,10 @@ import tp0.protocol.MessageType;
 import tp0.protocol.Protocol;
 
 /**
- * The server as an agency sees it: the actors {@link LotteryGuardian} spawns (store on its own
- * dispatcher, draw coordinator, TCP listener), a real socket, and frames made by the protocol
- * codec or by hand. Every test gets its own server, port and bets.csv.
+ * The server as an agency sees it: the files as {@link Main} recovers them, the actors
+ * {@link LotteryGuardian} spawns (store on its own dispatcher, draw coordinator, session
+ * registry, TCP listener), a real socket, and frames made by the protocol codec or by hand.
+ * Every test gets its own server, port, bets.csv and all-bets-sent.txt.
  */
 class ServerProtocolTest {
 
@@ -76,6 +83,7 @@ class ServerProtocolTest {
     private final List<Client> clients = new ArrayList<>();
     private int port;
     private Path betsPath;
+    private Path marksPath;
     private ActorRef<BetStore.Command> store;
 
     @AfterEach
@@ -117,20 +125,49 @@ class ServerProtocolTest {
 
     // ================================================================== server
 
-    /** Starts a server for {@code numAgencies} agencies on a free port and waits until it accepts. */
+    /** The settings tests vary; the rest are fixed. */
+    private record Options(Duration frameTimeout, int maxConnections, AgencySecrets secrets) {
+        static final Options DEFAULTS = new Options(Duration.ofSeconds(30), 1024, AgencySecrets.NONE);
+
+        Options withFrameTimeout(Duration timeout) {
+            return new Options(timeout, maxConnections, secrets);
+        }
+
+        Options withMaxConnections(int max) {
+            return new Options(frameTimeout, max, secrets);
+        }
+
+        Options withSecrets(AgencySecrets agencySecrets) {
+            return new Options(frameTimeout, maxConnections, agencySecrets);
+        }
+    }
+
     private void startServer(int numAgencies) throws Exception {
+        startServer(numAgencies, Options.DEFAULTS);
+    }
+
+    /**
+     * Starts a server for {@code numAgencies} agencies on a free port over this test's files
+     * (repaired and read back as at a real start) and waits until it accepts.
+     */
+    private void startServer(int numAgencies, Options options) throws Exception {
         betsPath = dir.resolve("bets.csv");
-        BetsFile file = BetsFile.open(betsPath);
-        store = testKit.spawn(BetStore.create(file, BetStore.countByAgency(file)),
+        marksPath = dir.resolve("all-bets-sent.txt");
+        StoreRecovery.Recovered files = StoreRecovery.recover(betsPath, marksPath, numAgencies);
+        store = testKit.spawn(BetStore.create(files.bets(), files.finishMarks(), files.storedByAgency()),
                 "bet-store-" + System.nanoTime(), DispatcherSelector.fromConfig("lottery.store-dispatcher"));
-        ActorRef<DrawCoordinator.Command> coordinator = testKit.spawn(DrawCoordinator.create(numAgencies, store));
-        AgencySession.Deps deps = new AgencySession.Deps(numAgencies, store, coordinator);
+        ActorRef<DrawCoordinator.Command> coordinator =
+                testKit.spawn(DrawCoordinator.create(numAgencies, store, files.finished()));
+        ActorRef<SessionRegistry.Command> registry = testKit.spawn(SessionRegistry.create());
+        AgencySession.Deps deps = new AgencySession.Deps(numAgencies, store, coordinator, registry,
+                options.secrets(), options.frameTimeout());
 
         // The listener only logs the port it bound, so pick a free one; retry if another process took it meanwhile.
         for (int attempt = 0; attempt < 5; attempt++) {
             int candidate = freePort();
             CompletableFuture<String> bindFailed = new CompletableFuture<>();
-            ServerSettings settings = new ServerSettings("127.0.0.1", candidate, 50, "INFO", numAgencies, betsPath);
+            ServerSettings settings = new ServerSettings("127.0.0.1", candidate, 50, "INFO", numAgencies, betsPath,
+                    marksPath, options.frameTimeout(), options.maxConnections(), options.secrets());
             testKit.spawn(TcpListener.create(settings, deps, bindFailed::complete));
             if (awaitAccepting(candidate, bindFailed)) {
                 port = candidate;
@@ -235,6 +272,13 @@ class ServerProtocolTest {
             return this;
         }
 
+        /** Expects an Error with {@code code} (already sent or the answer to what was sent), then EOF. */
+        void expectRefusal(ErrorCode code) throws IOException {
+            Message.Error error = assertInstanceOf(Message.Error.class, read());
+            assertEquals(code, error.code(), error.text());
+            expectClosed();
+        }
+
         @Override
         public void close() {
             try {
@@ -247,6 +291,29 @@ class ServerProtocolTest {
 
     private Client connect() throws IOException {
         return new Client();
+    }
+
+    /** What an agency client may retry: the server frees the slot or the agency id soon. */
+    private static final Set<ErrorCode> RETRYABLE = Set.of(ErrorCode.SESSION_ACTIVE, ErrorCode.TOO_MANY_CONNECTIONS);
+
+    /**
+     * Connects and says Hello, retrying (as an agency does) while the server answers a retryable
+     * refusal: a connection just closed by the test takes a moment to end on the server.
+     */
+    private Client helloWhenAllowed(int agency, String secret, long expectedStored) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            Client client = connect();
+            Message reply = client.exchange(new Message.Hello(Protocol.VERSION, agency, secret));
+            if (reply instanceof Message.Error error && RETRYABLE.contains(error.code())
+                    && System.nanoTime() < deadline) {
+                client.expectClosed();
+                client.close();
+                continue;
+            }
+            assertEquals(new Message.Welcome(Protocol.VERSION, expectedStored), reply);
+            return client;
+        }
     }
 
     // ================================================================== bets and hand-made frames
@@ -340,7 +407,7 @@ class ServerProtocolTest {
 
         // A reconnecting agency learns how many of its bets are stored (its resume offset).
         agency.close();
-        connect().hello(1, 5);
+        helloWhenAllowed(1, "", 5);
         connect().hello(2, 0);
     }
 
@@ -479,7 +546,7 @@ class ServerProtocolTest {
         assertEquals(ErrorCode.FRAME_TOO_LARGE, assertInstanceOf(Message.Error.class, reply).code());
         agency.expectClosed();
 
-        Client fresh = connect().hello(1, 1);
+        Client fresh = helloWhenAllowed(1, "", 1);
         assertEquals(new Message.BatchAck(1, 2), fresh.exchange(new Message.BetBatch(bets("2", 1))));
 
         // Lengths Pekko's framing reports differently (negative, overflowing) are refused the same way.
@@ -543,7 +610,8 @@ class ServerProtocolTest {
                 one.exchange(Message.WinnersQuery.INSTANCE), "asking again gets the same answer");
 
         // The draw closed the bets: an agency on a new connection (not yet finished there) is told so.
-        Client late = connect().hello(1, 6);
+        one.close();
+        Client late = helloWhenAllowed(1, "", 6);
         assertEquals(new Message.BatchRejected(ErrorCode.BETS_CLOSED, 2), late.exchange(new Message.BetBatch(bets("3", 2))));
 
         List<StoredBet> expected = new ArrayList<>(stored(1, one1));
@@ -602,9 +670,188 @@ class ServerProtocolTest {
         store.tell(new BetStore.Close(closed.getRef())); // as the first server's shutdown does
         closed.expectMessage(Done.getInstance());
 
+        // The crash this repairs: a row cut short, never acknowledged.
+        Files.write(betsPath, "1,Torn,Ro".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+
         startServer(2); // a second server over the same bets.csv, as after a restart
         assertFalse(port == firstPort);
-        connect().hello(2, 3);
+        Client resumed = connect().hello(2, 3);
         connect().hello(1, 0);
+        assertEquals(new Message.BatchAck(1, 4), resumed.exchange(new Message.BetBatch(bets("4", 1))));
+        assertEquals(4, storedBets().size(), "the torn row is gone and the file still loads");
+    }
+
+    // ================================================================== reliability
+
+    private void closeStore() {
+        TestProbe<Done> closed = testKit.createTestProbe();
+        store.tell(new BetStore.Close(closed.getRef()));
+        closed.expectMessage(Done.getInstance());
+    }
+
+    @Test
+    void whenEveryAgencyHadFinishedBeforeTheRestartTheDrawIsHeldAtOnce() throws Exception {
+        startServer(2);
+        Client one = connect().hello(1, 0);
+        Client two = connect().hello(2, 0);
+        assertEquals(new Message.BatchAck(2, 2), one.exchange(new Message.BetBatch(List.of(bet("1001", 7574), bet("1002", 1)))));
+        assertEquals(new Message.BatchAck(1, 1), two.exchange(new Message.BetBatch(List.of(bet("2001", 7574)))));
+        assertEquals(Message.AllBetsSentAck.INSTANCE, one.exchange(Message.AllBetsSent.INSTANCE));
+        assertEquals(Set.of(1), FinishMarks.read(marksPath, 2).agencies(), "durable once acknowledged");
+        assertEquals(Message.AllBetsSentAck.INSTANCE, two.exchange(Message.AllBetsSent.INSTANCE));
+        assertEquals(Set.of(1, 2), FinishMarks.read(marksPath, 2).agencies());
+        one.close();
+        two.close();
+        closeStore(); // the crash: agencies acknowledged, winners not yet asked for
+
+        startServer(2);
+        // Nobody says AllBetsSent again: the marks read back at start complete the set.
+        Client again = helloWhenAllowed(1, "", 2);
+        assertEquals(new Message.Winners(List.of("1001"), true), again.exchange(Message.WinnersQuery.INSTANCE));
+        assertEquals(new Message.BatchRejected(ErrorCode.BETS_CLOSED, 1),
+                again.exchange(new Message.BetBatch(bets("3", 1))), "the draw closed the bets");
+        assertEquals(new Message.Winners(List.of("2001"), true),
+                connect().hello(2, 1).exchange(Message.WinnersQuery.INSTANCE));
+    }
+
+    @Test
+    void anAgencyThatFinishedBeforeTheRestartIsNotWaitedForAgain() throws Exception {
+        startServer(2);
+        Client one = connect().hello(1, 0);
+        assertEquals(new Message.BatchAck(1, 1), one.exchange(new Message.BetBatch(List.of(bet("1001", 7574)))));
+        assertEquals(Message.AllBetsSentAck.INSTANCE, one.exchange(Message.AllBetsSent.INSTANCE));
+        one.close();
+        closeStore();
+
+        startServer(2);
+        Client parked = connect().hello(1, 1);
+        parked.send(Message.WinnersQuery.INSTANCE);
+        parked.expectNothing(QUIET); // agency 2 has not finished
+        assertEquals(Message.AllBetsSentAck.INSTANCE, connect().hello(2, 0).exchange(Message.AllBetsSent.INSTANCE));
+        assertEquals(new Message.Winners(List.of("1001"), true), parked.read());
+    }
+
+    @Test
+    void aSecondConnectionOfALiveAgencyIsRefusedUntilTheFirstCloses() throws Exception {
+        startServer(2);
+        Client first = connect().hello(1, 0);
+        assertEquals(new Message.BatchAck(3, 3), first.exchange(new Message.BetBatch(bets("1", 3))));
+
+        Client second = connect();
+        second.send(new Message.Hello(Protocol.VERSION, 1, ""));
+        second.expectRefusal(ErrorCode.SESSION_ACTIVE);
+
+        connect().hello(2, 0); // another agency is not affected
+        assertEquals(new Message.BatchAck(2, 5), first.exchange(new Message.BetBatch(bets("2", 2))),
+                "the first connection goes on");
+
+        first.close();
+        Client third = helloWhenAllowed(1, "", 5); // resumes from everything the first stored
+        assertEquals(new Message.BatchAck(1, 6), third.exchange(new Message.BetBatch(bets("3", 1))));
+        assertEquals(6, storedBets().size(), "nothing stored twice");
+    }
+
+    @Test
+    void anAgencyWhoseParkedQueryLostItsConnectionCanReconnectBeforeTheDraw() throws Exception {
+        startServer(2);
+        Client lost = connect().hello(1, 0);
+        assertEquals(new Message.BatchAck(1, 1), lost.exchange(new Message.BetBatch(List.of(bet("1001", 7574)))));
+        assertEquals(Message.AllBetsSentAck.INSTANCE, lost.exchange(Message.AllBetsSent.INSTANCE));
+        lost.send(Message.WinnersQuery.INSTANCE);
+        lost.close(); // to the server this is a FIN, like a half-close: its session still waits for the draw
+
+        Client back = helloWhenAllowed(1, "", 1); // not refused until the draw
+        assertEquals(Message.AllBetsSentAck.INSTANCE, back.exchange(Message.AllBetsSent.INSTANCE));
+        back.send(Message.WinnersQuery.INSTANCE);
+        assertEquals(Message.AllBetsSentAck.INSTANCE, connect().hello(2, 0).exchange(Message.AllBetsSent.INSTANCE));
+        assertEquals(new Message.Winners(List.of("1001"), true), back.read());
+    }
+
+    @Test
+    void silentAndSlowConnectionsAreClosedAfterTheFrameTimeout() throws Exception {
+        startServer(2, Options.DEFAULTS.withFrameTimeout(Duration.ofSeconds(1)));
+        Client silent = connect();
+        Client halfFrame = connect();
+        byte[] hello = Codec.encode(new Message.Hello(Protocol.VERSION, 1, ""));
+        halfFrame.sendRaw(Arrays.copyOf(hello, hello.length / 2));
+        Client idle = connect().hello(2, 0);
+
+        silent.expectRefusal(ErrorCode.FRAME_TIMEOUT);
+        halfFrame.expectRefusal(ErrorCode.FRAME_TIMEOUT);
+        idle.expectRefusal(ErrorCode.FRAME_TIMEOUT);
+
+        // A connection that keeps sending is not closed, however long it lasts in all.
+        Client busy = connect().hello(1, 0);
+        for (int i = 1; i <= 4; i++) {
+            busy.expectNothing(Duration.ofMillis(600)); // a pause shorter than the timeout
+            assertEquals(new Message.BatchAck(1, i), busy.exchange(new Message.BetBatch(bets("7" + i, 1))));
+        }
+    }
+
+    @Test
+    void aParkedWinnersQueryIsNotClosedByTheFrameTimeout() throws Exception {
+        startServer(2, Options.DEFAULTS.withFrameTimeout(Duration.ofSeconds(1)));
+        Client one = connect().hello(1, 0);
+        assertEquals(new Message.BatchAck(1, 1), one.exchange(new Message.BetBatch(List.of(bet("1001", 7574)))));
+        assertEquals(Message.AllBetsSentAck.INSTANCE, one.exchange(Message.AllBetsSent.INSTANCE));
+        one.send(Message.WinnersQuery.INSTANCE);
+
+        one.expectNothing(Duration.ofMillis(2_500)); // well past the timeout, waiting for the draw
+
+        Client two = connect().hello(2, 0);
+        assertEquals(Message.AllBetsSentAck.INSTANCE, two.exchange(Message.AllBetsSent.INSTANCE));
+        assertEquals(new Message.Winners(List.of("1001"), true), one.read());
+    }
+
+    @Test
+    void connectionsOverTheCapAreRefusedUntilOneCloses() throws Exception {
+        startServer(3, Options.DEFAULTS.withMaxConnections(2));
+        // (the start-up probe's connection may still count for a moment)
+        Client one = helloWhenAllowed(1, "", 0);
+        Client two = helloWhenAllowed(2, "", 0);
+
+        Client three = connect();
+        three.expectRefusal(ErrorCode.TOO_MANY_CONNECTIONS); // before it sends anything
+        assertEquals(new Message.BatchAck(1, 1), two.exchange(new Message.BetBatch(bets("2", 1))),
+                "the open ones are served");
+
+        one.close();
+        Client again = helloWhenAllowed(3, "", 0);
+        assertEquals(new Message.BatchAck(1, 1), again.exchange(new Message.BetBatch(bets("3", 1))));
+    }
+
+    @Test
+    void aPeerThatKeepsAClosedConnectionOpenIsCutOffAndFreesItsSlot() throws Exception {
+        startServer(2, Options.DEFAULTS.withFrameTimeout(Duration.ofSeconds(1)).withMaxConnections(1));
+        Client stubborn = helloWhenAllowed(1, "", 0);
+        stubborn.expectRefusal(ErrorCode.FRAME_TIMEOUT); // and it never closes its socket
+
+        // Its session lingers until the peer closes or the linger (the frame timeout) runs out.
+        Client next = helloWhenAllowed(2, "", 0);
+        assertEquals(new Message.BatchAck(1, 1), next.exchange(new Message.BetBatch(bets("2", 1))));
+    }
+
+    @Test
+    void withSecretsOnlyTheRightSecretGetsIn() throws Exception {
+        Path secretsFile = dir.resolve("secrets.txt");
+        Files.writeString(secretsFile, "# test\n1=s3cret\n");
+        startServer(2, Options.DEFAULTS.withSecrets(AgencySecrets.load(secretsFile, "AGENCY_SECRETS_FILE")));
+
+        Client agency = connect();
+        assertEquals(new Message.Welcome(Protocol.VERSION, 0),
+                agency.exchange(new Message.Hello(Protocol.VERSION, 1, "s3cret")));
+
+        // Checked before the session claim: an impostor learns nothing about the live session.
+        for (Message.Hello hello : List.of(
+                new Message.Hello(Protocol.VERSION, 1, "wrong"),
+                new Message.Hello(Protocol.VERSION, 1, ""),
+                new Message.Hello(Protocol.VERSION, 2, "s3cret"), // agency 2 has no secret in the file
+                new Message.Hello(Protocol.VERSION, 2, ""))) {
+            Client impostor = connect();
+            impostor.send(hello);
+            impostor.expectRefusal(ErrorCode.AUTH_FAILED);
+        }
+        assertEquals(new Message.BatchAck(1, 1), agency.exchange(new Message.BetBatch(bets("1", 1))));
+        assertEquals(stored(1, bets("1", 1)), storedBets(), "nothing stored by the refused ones");
     }
 }

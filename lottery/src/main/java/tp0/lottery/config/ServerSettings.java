@@ -1,6 +1,7 @@
 package tp0.lottery.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -8,6 +9,11 @@ import java.util.Optional;
 /**
  * The server's settings, read once at start from {@code config.ini} ([DEFAULT]) with an
  * environment variable of the same name overriding each key, then passed down immutable.
+ *
+ * @param finishMarksFile the durable "all bets sent" marks, one agency id per line
+ * @param frameTimeout    how long a connection the server owes nothing may go without a complete frame
+ * @param maxConnections  sessions open at once; one more is refused with TOO_MANY_CONNECTIONS
+ * @param agencySecrets   {@link AgencySecrets#NONE} unless {@code AGENCY_SECRETS_FILE} names a file
  */
 public record ServerSettings(
         String host,
@@ -15,13 +21,24 @@ public record ServerSettings(
         int listenBacklog,
         String loggingLevel,
         int numAgencies,
-        Path betsFile) {
+        Path betsFile,
+        Path finishMarksFile,
+        Duration frameTimeout,
+        int maxConnections,
+        AgencySecrets agencySecrets) {
 
     public static final String SERVER_PORT = "SERVER_PORT";
     public static final String SERVER_IP = "SERVER_IP";
     public static final String SERVER_LISTEN_BACKLOG = "SERVER_LISTEN_BACKLOG";
     public static final String LOGGING_LEVEL = "LOGGING_LEVEL";
     public static final String NUM_AGENCIES = "NUM_AGENCIES";
+    public static final String FRAME_TIMEOUT = "FRAME_TIMEOUT";
+    public static final String MAX_CONNECTIONS = "MAX_CONNECTIONS";
+    public static final String AGENCY_SECRETS_FILE = "AGENCY_SECRETS_FILE";
+
+    /** Both files live in the working directory; "all bets sent" marks sit next to the bets. */
+    public static final String BETS_FILE_NAME = "bets.csv";
+    public static final String FINISH_MARKS_FILE_NAME = "all-bets-sent.txt";
 
     public static ServerSettings load(IniFile ini, Map<String, String> env, Path workDir) throws ConfigException {
         Source source = new Source(ini, env);
@@ -31,7 +48,19 @@ public record ServerSettings(
                 source.integer(SERVER_LISTEN_BACKLOG, 5, 1, 65535),
                 loggingLevel(source.string(LOGGING_LEVEL, "INFO")),
                 source.integer(NUM_AGENCIES, 5, 1, 100_000),
-                workDir.resolve("bets.csv"));
+                workDir.resolve(BETS_FILE_NAME),
+                workDir.resolve(FINISH_MARKS_FILE_NAME),
+                Duration.ofSeconds(source.integer(FRAME_TIMEOUT, 30, 1, 86_400)),
+                source.integer(MAX_CONNECTIONS, 1024, 1, 100_000),
+                agencySecrets(source.optional(AGENCY_SECRETS_FILE), workDir));
+    }
+
+    /** No file (absent or empty key): authentication off, the exercise's behaviour. */
+    private static AgencySecrets agencySecrets(Optional<String> file, Path workDir) throws ConfigException {
+        if (file.isEmpty()) {
+            return AgencySecrets.NONE;
+        }
+        return AgencySecrets.load(workDir.resolve(file.get()), AGENCY_SECRETS_FILE);
     }
 
     /** Accepts Python's level names too (WARNING, CRITICAL); returns Logback's. */
@@ -56,6 +85,11 @@ public record ServerSettings(
             String fromEnv = env.get(key);
             if (fromEnv != null) return Optional.of(fromEnv.strip());
             return ini.get(key);
+        }
+
+        /** A key whose empty value means "not set". */
+        Optional<String> optional(String key) {
+            return raw(key).filter(value -> !value.isEmpty());
         }
 
         String string(String key, String fallback) throws ConfigException {

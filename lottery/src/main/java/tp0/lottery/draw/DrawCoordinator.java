@@ -1,9 +1,11 @@
 package tp0.lottery.draw;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -12,6 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.pattern.StatusReply;
 import tp0.logline.LogLine;
 import tp0.lottery.store.BetStore;
 
@@ -19,13 +22,20 @@ import tp0.lottery.store.BetStore;
  * Waits until every agency 1..N has said "all bets sent", asks the store to run the draw
  * once, then answers winner queries — the ones parked while waiting and any later ones —
  * each with the asking agency's winners only. A query is never answered with partial data.
+ *
+ * An agency's "all bets sent" counts (and is acknowledged) only once the store has made its
+ * mark durable, so a restarted server, given the marks read back at start, never waits for
+ * an agency that was already told its bets were closed — and draws at once if all were.
  */
 public final class DrawCoordinator extends AbstractBehavior<DrawCoordinator.Command> {
 
     public interface Command {}
 
-    /** Agency {@code agency} sent all its bets; answered with Done once recorded. */
-    public record AgencyFinished(int agency, ActorRef<Done> replyTo) implements Command {}
+    /**
+     * Agency {@code agency} sent all its bets; answered with an ack once the mark is durable, or
+     * with an error if the store could not write it (then it does not count).
+     */
+    public record AgencyFinished(int agency, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
     /** Which of {@code agency}'s bettors won? Parked until the draw is held. */
     public record QueryWinners(int agency, ActorRef<WinnersAnswer> replyTo) implements Command {}
@@ -41,23 +51,43 @@ public final class DrawCoordinator extends AbstractBehavior<DrawCoordinator.Comm
 
     private record QuerierGone(ActorRef<WinnersAnswer> querier) implements Command {}
 
-    public static Behavior<Command> create(int numAgencies, ActorRef<BetStore.Command> store) {
-        return Behaviors.setup(ctx -> new DrawCoordinator(ctx, numAgencies, store));
+    private record MarkWritten(BetStore.MarkReply reply) implements Command {}
+
+    /**
+     * @param initiallyFinished agencies whose mark was read back at start (ids outside 1..N are ignored)
+     */
+    public static Behavior<Command> create(int numAgencies, ActorRef<BetStore.Command> store,
+                                           Set<Integer> initiallyFinished) {
+        return Behaviors.setup(ctx -> new DrawCoordinator(ctx, numAgencies, store, initiallyFinished));
     }
 
     private final int numAgencies;
     private final ActorRef<BetStore.Command> store;
+    private final ActorRef<BetStore.MarkReply> markReplies;
+    /** Agencies whose mark is durable. */
     private final Set<Integer> finished = new HashSet<>();
+    /** Agencies whose mark is being written, with everyone waiting for it. */
+    private final Map<Integer, List<ActorRef<StatusReply<Done>>>> marking = new HashMap<>();
     private final List<QueryWinners> parked = new ArrayList<>();
     private boolean drawRequested;
     /** Null until the draw is held. */
     private Map<Integer, List<String>> winners;
     private String failure;
 
-    private DrawCoordinator(ActorContext<Command> context, int numAgencies, ActorRef<BetStore.Command> store) {
+    private DrawCoordinator(ActorContext<Command> context, int numAgencies, ActorRef<BetStore.Command> store,
+                            Set<Integer> initiallyFinished) {
         super(context);
         this.numAgencies = numAgencies;
         this.store = store;
+        this.markReplies = context.messageAdapter(BetStore.MarkReply.class, MarkWritten::new);
+        for (int agency : initiallyFinished) {
+            if (inRange(agency)) {
+                finished.add(agency);
+            }
+        }
+        // All finished before a restart: the draw is computed from bets.csv, so holding it now
+        // gives what the crash-free run would have.
+        drawIfAllFinished();
     }
 
     @Override
@@ -67,21 +97,49 @@ public final class DrawCoordinator extends AbstractBehavior<DrawCoordinator.Comm
                 .onMessage(QueryWinners.class, this::onQueryWinners)
                 .onMessage(DrawCompleted.class, this::onDrawCompleted)
                 .onMessage(QuerierGone.class, this::onQuerierGone)
+                .onMessage(MarkWritten.class, this::onMarkWritten)
                 .build();
     }
 
+    private boolean inRange(int agency) {
+        return agency >= 1 && agency <= numAgencies;
+    }
+
     private Behavior<Command> onAgencyFinished(AgencyFinished msg) {
-        if (msg.agency() >= 1 && msg.agency() <= numAgencies) {
-            finished.add(msg.agency());
+        int agency = msg.agency();
+        if (!inRange(agency) || finished.contains(agency)) {
+            // Outside 1..N it never counts; already durable, nothing to write again.
+            msg.replyTo().tell(StatusReply.ack());
+        } else if (marking.containsKey(agency)) {
+            marking.get(agency).add(msg.replyTo());
+        } else {
+            marking.put(agency, new ArrayList<>(List.of(msg.replyTo())));
+            store.tell(new BetStore.MarkFinished(agency, markReplies));
         }
-        msg.replyTo().tell(Done.getInstance());
+        return this;
+    }
+
+    private Behavior<Command> onMarkWritten(MarkWritten msg) {
+        int agency = msg.reply().agency();
+        List<ActorRef<StatusReply<Done>>> waiting = Objects.requireNonNullElse(marking.remove(agency), List.of());
+        if (msg.reply() instanceof BetStore.MarkFailed failed) {
+            // Not counted: the agency is told and may say it again.
+            waiting.forEach(replyTo -> replyTo.tell(StatusReply.error(failed.reason())));
+            return this;
+        }
+        finished.add(agency);
+        waiting.forEach(replyTo -> replyTo.tell(StatusReply.ack()));
+        drawIfAllFinished();
+        return this;
+    }
+
+    private void drawIfAllFinished() {
         if (!drawRequested && finished.size() == numAgencies) {
             drawRequested = true;
             ActorRef<BetStore.DrawOutcome> adapter =
                     getContext().messageAdapter(BetStore.DrawOutcome.class, DrawCompleted::new);
             store.tell(new BetStore.Draw(adapter));
         }
-        return this;
     }
 
     private Behavior<Command> onQueryWinners(QueryWinners msg) {

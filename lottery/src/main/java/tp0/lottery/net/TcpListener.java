@@ -1,22 +1,32 @@
 package tp0.lottery.net;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Broadcast;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -28,15 +38,22 @@ import org.slf4j.LoggerFactory;
 import tp0.logline.LogLine;
 import tp0.lottery.config.ServerSettings;
 import tp0.lottery.session.AgencySession;
+import tp0.protocol.ErrorCode;
+import tp0.protocol.Message;
 
 /**
  * Binds the server port (with the configured listen backlog) and gives every accepted
  * connection its own stream and {@link AgencySession}, so one connection's decoding and
  * I/O never wait on another's. Half-close is on: a peer that stops sending still gets its
- * answers; the session decides when the connection ends. Registers the unbind and close-connections steps of
- * CoordinatedShutdown once bound.
+ * answers; the session decides when the connection ends. Registers the unbind and
+ * close-connections steps of CoordinatedShutdown once bound.
+ *
+ * At most {@code MAX_CONNECTIONS} sessions live at once (the listener watches them); a
+ * connection beyond that gets Error(TOO_MANY_CONNECTIONS) and is closed, without a session.
+ * Once the server has closed its side of any connection, the peer has the frame timeout to
+ * close its own; then the connection is cut, so no peer can hold a socket open forever.
  */
-public final class TcpListener {
+public final class TcpListener extends AbstractBehavior<TcpListener.Command> {
 
     public interface Command {}
 
@@ -49,44 +66,86 @@ public final class TcpListener {
     /** Outgoing frames a session may queue before its connection is considered stuck. */
     private static final int OUTBOUND_BUFFER = 256;
 
-    /** Shutdown tasks run outside the actor, so they log through a plain logger. */
+    /** Shutdown tasks and the linger cut run outside the actor, so they log through a plain logger. */
     private static final Logger SHUTDOWN_LOG = LoggerFactory.getLogger(TcpListener.class);
 
     /**
      * @param fatal called when the port cannot be bound: the server cannot do its job
      */
     public static Behavior<Command> create(ServerSettings settings, AgencySession.Deps deps, Consumer<String> fatal) {
-        return Behaviors.setup(ctx -> {
-            Materializer mat = Materializer.matFromSystem(ctx.getSystem());
-            SharedKillSwitch connections = KillSwitches.shared("connections");
-            ActorRef<Command> self = ctx.getSelf();
-            ctx.pipeToSelf(
-                    Tcp.get(ctx.getSystem()).bind(settings.host(), settings.port(), settings.listenBacklog(),
-                                    List.of(), true, Optional.empty())
-                            .to(Sink.foreach(connection -> self.tell(new Accepted(connection))))
-                            .run(mat),
-                    (binding, failure) -> binding != null ? new Bound(binding) : new BindFailed(failure));
+        return Behaviors.setup(ctx -> new TcpListener(ctx, settings, deps, fatal));
+    }
 
-            return Behaviors.receive(Command.class)
-                    .onMessage(Accepted.class, msg -> {
-                        ctx.spawnAnonymous(sessionWiredTo(msg.connection(), deps, mat, connections));
-                        return Behaviors.same();
-                    })
-                    .onMessage(Bound.class, msg -> {
-                        InetSocketAddress address = msg.binding().localAddress();
-                        ctx.getLog().info(LogLine.success("listen", "ip", settings.host(),
-                                "port", address.getPort(), "listen_backlog", settings.listenBacklog()));
-                        registerShutdown(ctx.getSystem(), msg.binding(), connections);
-                        return Behaviors.same();
-                    })
-                    .onMessage(BindFailed.class, msg -> {
-                        ctx.getLog().error(LogLine.fail("listen", "ip", settings.host(), "port", settings.port(),
-                                "error", msg.cause().getMessage()));
-                        fatal.accept("cannot bind " + settings.host() + ":" + settings.port());
-                        return Behaviors.same();
-                    })
-                    .build();
-        });
+    private final ServerSettings settings;
+    private final AgencySession.Deps deps;
+    private final Consumer<String> fatal;
+    // Immutable or thread-safe: a session's setup wires its connection on the session's own thread.
+    private final ActorSystem<?> system;
+    private final Materializer mat;
+    private final SharedKillSwitch connections = KillSwitches.shared("connections");
+    /** Sessions alive now. */
+    private int open;
+
+    private TcpListener(ActorContext<Command> context, ServerSettings settings, AgencySession.Deps deps,
+                        Consumer<String> fatal) {
+        super(context);
+        this.settings = settings;
+        this.deps = deps;
+        this.fatal = fatal;
+        this.system = context.getSystem();
+        this.mat = Materializer.matFromSystem(system);
+        ActorRef<Command> self = context.getSelf();
+        context.pipeToSelf(
+                Tcp.get(context.getSystem()).bind(settings.host(), settings.port(), settings.listenBacklog(),
+                                List.of(), true, Optional.empty())
+                        .to(Sink.foreach(connection -> self.tell(new Accepted(connection))))
+                        .run(mat),
+                (binding, failure) -> binding != null ? new Bound(binding) : new BindFailed(failure));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Accepted.class, this::onAccepted)
+                .onMessage(Bound.class, this::onBound)
+                .onMessage(BindFailed.class, this::onBindFailed)
+                .onSignal(Terminated.class, signal -> onSessionStopped())
+                .build();
+    }
+
+    private Behavior<Command> onAccepted(Accepted msg) {
+        Tcp.IncomingConnection connection = msg.connection();
+        if (open >= settings.maxConnections()) {
+            String peer = connection.remoteAddress().getAddress().getHostAddress();
+            getContext().getLog().warn(LogLine.fail("conexion_rechazada", "ip", peer,
+                    "code", ErrorCode.TOO_MANY_CONNECTIONS, "open", open));
+            refuse(connection, new Message.Error(ErrorCode.TOO_MANY_CONNECTIONS,
+                    "the server has " + open + " connections open, its limit; retry later"));
+            return this;
+        }
+        getContext().watch(getContext().spawnAnonymous(sessionWiredTo(connection)));
+        open++;
+        return this;
+    }
+
+    private Behavior<Command> onSessionStopped() {
+        open--;
+        return this;
+    }
+
+    private Behavior<Command> onBound(Bound msg) {
+        InetSocketAddress address = msg.binding().localAddress();
+        getContext().getLog().info(LogLine.success("listen", "ip", settings.host(),
+                "port", address.getPort(), "listen_backlog", settings.listenBacklog()));
+        registerShutdown(system, msg.binding(), connections);
+        return this;
+    }
+
+    private Behavior<Command> onBindFailed(BindFailed msg) {
+        getContext().getLog().error(LogLine.fail("listen", "ip", settings.host(), "port", settings.port(),
+                "error", msg.cause().getMessage()));
+        fatal.accept("cannot bind " + settings.host() + ":" + settings.port());
+        return this;
     }
 
     /**
@@ -94,8 +153,7 @@ public final class TcpListener {
      * (one element at a time, acked), and the session's {@link Outbound} → frames → bytes.
      * Closing either side closes both; the shared kill switch closes all at shutdown.
      */
-    private static Behavior<AgencySession.Command> sessionWiredTo(Tcp.IncomingConnection connection, AgencySession.Deps deps,
-                                                             Materializer mat, SharedKillSwitch connections) {
+    private Behavior<AgencySession.Command> sessionWiredTo(Tcp.IncomingConnection connection) {
         Pair<ActorRef<Outbound>, Source<Outbound, NotUsed>> outbound = ActorSource.<Outbound>actorRef(
                         message -> message == Outbound.Close.INSTANCE,
                         message -> Optional.empty(),
@@ -119,18 +177,48 @@ public final class TcpListener {
             // connection lives until the session closes its outgoing side.
             Sink<ByteString, NotUsed> fromClient = Sink.combine(WireFormat.inbound().to(toSession),
                     Sink.<ByteString>ignore(), List.of(), branches -> Broadcast.create(branches, false));
-            // Not coupled: the client closing its sending side (half-close, as `nc` does) must not
-            // cut off the answers still owed; the session completes the outgoing side when done.
-            Flow<ByteString, ByteString, NotUsed> handler = Flow.of(ByteString.class)
-                    .via(connections.flow())
-                    .via(Flow.fromSinkAndSource(fromClient, fromSession))
-                    .via(connections.flow());
-            connection.handleWith(handler, mat);
+            handle(connection, fromClient, fromSession);
             return AgencySession.create(deps, outbound.first(), peer);
         });
     }
 
-    private static void registerShutdown(org.apache.pekko.actor.typed.ActorSystem<?> system, Tcp.ServerBinding binding,
+    /** One Error frame, then close — a connection over the limit never gets a session. */
+    private void refuse(Tcp.IncomingConnection connection, Message.Error error) {
+        handle(connection, Sink.ignore(), Source.<Outbound>single(new Outbound.Send(error)).via(WireFormat.outbound()));
+    }
+
+    /**
+     * Runs a connection: {@code fromClient} reads what the peer sends, {@code toClient} writes to
+     * it. They are not coupled: the client closing its sending side (half-close, as `nc` does)
+     * must not cut off the answers still owed. When {@code toClient} completes the peer gets a
+     * FIN and is still read (closing with unread input would reset the connection and could
+     * destroy the last answer before the peer reads it), but only for the linger time: a peer
+     * that has not closed its side by then is cut off.
+     */
+    private void handle(Tcp.IncomingConnection connection, Sink<ByteString, ?> fromClient,
+                        Source<ByteString, NotUsed> toClient) {
+        Flow<ByteString, ByteString, Pair<UniqueKillSwitch, CompletionStage<Done>>> handler = Flow.of(ByteString.class)
+                .viaMat(KillSwitches.single(), Keep.right())
+                .via(connections.flow())
+                .viaMat(Flow.fromSinkAndSourceMat(fromClient, toClient.watchTermination(Keep.right()), Keep.right()),
+                        Keep.both())
+                .via(connections.flow());
+        Pair<UniqueKillSwitch, CompletionStage<Done>> running = connection.handleWith(handler, mat);
+        UniqueKillSwitch cut = running.first();
+        Duration linger = settings.frameTimeout();
+        // Aborting a connection that has already closed does nothing.
+        running.second().whenComplete((done, failure) -> system.scheduler().scheduleOnce(linger,
+                () -> cut.abort(new LingerExpired(linger)), system.executionContext()));
+    }
+
+    /** Why a connection was cut: the peer kept it open after the server closed its side. */
+    private static final class LingerExpired extends RuntimeException {
+        LingerExpired(Duration linger) {
+            super("peer did not close its side within " + linger.toSeconds() + " s", null, false, false);
+        }
+    }
+
+    private static void registerShutdown(ActorSystem<?> system, Tcp.ServerBinding binding,
                                          SharedKillSwitch connections) {
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind", () ->
@@ -141,7 +229,7 @@ public final class TcpListener {
         shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "close-connections", () -> {
             connections.shutdown();
             SHUTDOWN_LOG.info(LogLine.success("shutdown", "resource", "connections"));
-            return java.util.concurrent.CompletableFuture.completedFuture(Done.getInstance());
+            return CompletableFuture.completedFuture(Done.getInstance());
         });
     }
 }

@@ -1,6 +1,7 @@
 package tp0.lottery.session;
 
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -9,10 +10,11 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.slf4j.Logger;
 import tp0.logline.LogLine;
+import tp0.lottery.config.AgencySecrets;
 import tp0.lottery.draw.DrawCoordinator;
-import java.nio.charset.StandardCharsets;
 import tp0.lottery.net.Inbound;
 import tp0.lottery.net.Outbound;
 import tp0.lottery.store.BetStore;
@@ -34,6 +36,11 @@ import tp0.protocol.Protocol;
  * When the peer stops sending, the session still answers what it owes (a batch being stored,
  * a parked winners query) and then closes. A peer that starts with text instead of a frame is
  * the echo health check: its line is echoed back and the connection closed.
+ *
+ * A Hello is accepted only with the agency's secret (when secrets are configured) and only if
+ * no other live session acts as that agency ({@link SessionRegistry}). A peer that sends no
+ * complete frame for {@code frameTimeout} while the session owes it nothing is closed with
+ * FRAME_TIMEOUT; waiting for the store, the coordinator or the draw never times out.
  */
 public final class AgencySession extends AbstractBehavior<AgencySession.Command> {
 
@@ -54,21 +61,34 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
 
     public record StreamFailed(Throwable cause) implements Command {}
 
+    private record Claimed(int agency, SessionRegistry.ClaimReply reply) implements Command {}
+
     private record Welcomed(int agency, BetStore.StoredCount count) implements Command {}
 
     private record BatchDone(int declared, BetStore.StoreReply reply) implements Command {}
 
-    private record FinishRecorded(Done done) implements Command {}
+    /** {@code failure} is null when the mark is durable. */
+    private record FinishRecorded(Throwable failure) implements Command {}
 
     private record WinnersReady(DrawCoordinator.WinnersAnswer answer) implements Command {}
 
-    /** Everything a session needs from the rest of the server. */
-    public record Deps(int numAgencies, ActorRef<BetStore.Command> store, ActorRef<DrawCoordinator.Command> coordinator) {}
-
-    public static Behavior<Command> create(Deps deps, ActorRef<Outbound> out, String peer) {
-        return Behaviors.setup(ctx -> new AgencySession(ctx, deps, out, peer));
+    /** The peer was silent for the frame timeout; also the timer's key. */
+    private enum FrameTimedOut implements Command {
+        INSTANCE
     }
 
+    /** Everything a session needs from the rest of the server. */
+    public record Deps(int numAgencies, ActorRef<BetStore.Command> store, ActorRef<DrawCoordinator.Command> coordinator,
+                       ActorRef<SessionRegistry.Command> registry, AgencySecrets secrets, Duration frameTimeout) {}
+
+    /** How long the store, coordinator or registry may take to answer before the session gives up. */
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
+
+    public static Behavior<Command> create(Deps deps, ActorRef<Outbound> out, String peer) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new AgencySession(ctx, timers, deps, out, peer)));
+    }
+
+    private final TimerScheduler<Command> timers;
     private final Deps deps;
     private final ActorRef<Outbound> out;
     private final String peer;
@@ -80,6 +100,8 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     private int declaredBatch;
     /** 0 until a Hello is accepted. */
     private int agency;
+    /** This session gave its agency id back to the registry. */
+    private boolean released;
     private boolean allBetsSent;
     /** A winners query is parked at the coordinator. */
     private boolean awaitingWinners;
@@ -87,8 +109,10 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     private boolean inputDone;
     private boolean closing;
 
-    private AgencySession(ActorContext<Command> context, Deps deps, ActorRef<Outbound> out, String peer) {
+    private AgencySession(ActorContext<Command> context, TimerScheduler<Command> timers, Deps deps,
+                          ActorRef<Outbound> out, String peer) {
         super(context);
+        this.timers = timers;
         this.deps = deps;
         this.out = out;
         this.peer = peer;
@@ -96,6 +120,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         this.storeReplies = context.messageAdapter(BetStore.StoreReply.class, reply -> new BatchDone(declaredBatch, reply));
         this.winnersReplies = context.messageAdapter(DrawCoordinator.WinnersAnswer.class, WinnersReady::new);
         log.debug(LogLine.success("conexion", "ip", peer));
+        updateFrameTimer(); // a peer that never sends a byte is timed out too
     }
 
     @Override
@@ -103,10 +128,12 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         return newReceiveBuilder()
                 .onMessage(StreamStarted.class, msg -> ack(msg.ackTo()))
                 .onMessage(Received.class, this::onReceived)
+                .onMessage(Claimed.class, this::onClaimed)
                 .onMessage(Welcomed.class, this::onWelcomed)
                 .onMessage(BatchDone.class, this::onBatchDone)
                 .onMessage(FinishRecorded.class, this::onFinishRecorded)
                 .onMessage(WinnersReady.class, this::onWinnersReady)
+                .onMessageEquals(FrameTimedOut.INSTANCE, this::onFrameTimedOut)
                 .onMessageEquals(StreamCompleted.INSTANCE, this::onInputDone)
                 .onMessage(StreamFailed.class, msg -> closeNow())
                 // However the session ends (even by a failure), its connection must not outlive it.
@@ -120,6 +147,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     // ----------------------------------------------------------------- inbound
 
     private Behavior<Command> onReceived(Received msg) {
+        timers.cancel(FrameTimedOut.INSTANCE); // a complete frame arrived; re-armed once it is handled
         pendingAck = msg.ackTo();
         Inbound element = msg.element();
         if (closing) {
@@ -136,7 +164,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         }
         Inbound.Broken broken = (Inbound.Broken) element;
         log.warn(LogLine.fail("mensaje_invalido", "ip", peer, "code", broken.code(), "error", broken.detail()));
-        return refuseAndClose(broken.code(), broken.detail());
+        return closeWith(broken.code(), broken.detail());
     }
 
     private Behavior<Command> onMessage(Message message) {
@@ -189,7 +217,25 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
                     "agency " + hello.agencyId() + " is outside 1.." + deps.numAgencies());
         }
         int id = hello.agencyId();
-        getContext().ask(BetStore.StoredCount.class, deps.store(), java.time.Duration.ofSeconds(30),
+        if (!deps.secrets().accepts(id, hello.secret())) {
+            return refuseAgency(id, ErrorCode.AUTH_FAILED, "wrong or missing secret for agency " + id);
+        }
+        ActorRef<Command> self = getContext().getSelf();
+        getContext().ask(SessionRegistry.ClaimReply.class, deps.registry(), ASK_TIMEOUT,
+                replyTo -> new SessionRegistry.Claim(id, self, replyTo),
+                (reply, failure) -> new Claimed(id, reply));
+        return this;
+    }
+
+    private Behavior<Command> onClaimed(Claimed msg) {
+        int id = msg.agency();
+        if (!(msg.reply() instanceof SessionRegistry.Granted)) { // Held, or no answer: either way, retry later
+            return refuseAgency(id, ErrorCode.SESSION_ACTIVE,
+                    "agency " + id + " already has an open connection; retry once it is closed");
+        }
+        // Asked only now that no other session of this agency can send batches: the count
+        // includes every batch that reached the store before, and no later one can sneak in.
+        getContext().ask(BetStore.StoredCount.class, deps.store(), ASK_TIMEOUT,
                 replyTo -> new BetStore.GetStoredCount(id, replyTo),
                 (count, failure) -> new Welcomed(id, count != null ? count : new BetStore.StoredCount(id, -1)));
         return this;
@@ -240,15 +286,18 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
             return refuse(ErrorCode.NOT_IDENTIFIED, "Hello must come first");
         }
         allBetsSent = true;
-        getContext().ask(Done.class, deps.coordinator(), java.time.Duration.ofSeconds(30),
+        // Acknowledged only once the mark is durable, so a restarted server still counts it.
+        getContext().askWithStatus(Done.class, deps.coordinator(), ASK_TIMEOUT,
                 replyTo -> new DrawCoordinator.AgencyFinished(agency, replyTo),
-                (done, failure) -> new FinishRecorded(done));
+                (done, failure) -> new FinishRecorded(failure));
         return this;
     }
 
     private Behavior<Command> onFinishRecorded(FinishRecorded msg) {
-        if (msg.done() == null) {
-            return refuseAndClose(ErrorCode.STORAGE_FAILURE, "draw coordinator did not answer");
+        if (msg.failure() != null) {
+            String reason = String.valueOf(msg.failure().getMessage());
+            log.error(LogLine.fail("agencia_finalizada", "agencia", agency, "error", reason));
+            return closeWith(ErrorCode.STORAGE_FAILURE, "all bets sent could not be recorded: " + reason);
         }
         log.info(LogLine.success("agencia_finalizada", "agencia", agency));
         send(Message.AllBetsSentAck.INSTANCE);
@@ -290,13 +339,49 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
 
     /** Refuse, then close the connection once the refusal is written; ignore what follows. */
     private Behavior<Command> refuseAndClose(ErrorCode code, String text) {
-        if (code != ErrorCode.FRAME_TOO_LARGE && code != ErrorCode.TRUNCATED_PAYLOAD) {
-            log.warn(LogLine.fail("conexion_rechazada", "ip", peer, "code", code, "error", text));
-        }
+        log.warn(LogLine.fail("conexion_rechazada", "ip", peer, "code", code, "error", text));
+        return closeWith(code, text);
+    }
+
+    /** A Hello for a valid agency id, refused (never logs the secret). */
+    private Behavior<Command> refuseAgency(int id, ErrorCode code, String text) {
+        log.warn(LogLine.fail("conexion_rechazada", "ip", peer, "agencia", id, "code", code, "error", text));
+        return closeWith(code, text);
+    }
+
+    /** Send the error, then close the connection once it is written; ignore what follows. */
+    private Behavior<Command> closeWith(ErrorCode code, String text) {
         send(new Message.Error(code, text));
         out.tell(Outbound.Close.INSTANCE);
         closing = true;
         return ackPending();
+    }
+
+    private Behavior<Command> onFrameTimedOut() {
+        if (!waitingOnPeerOnly()) {
+            return this; // stale: something arrived or became owed as the timer fired
+        }
+        long seconds = deps.frameTimeout().toSeconds();
+        log.warn(LogLine.fail("conexion_cerrada", "ip", peer, "code", ErrorCode.FRAME_TIMEOUT, "agencia", agency,
+                "timeout_s", seconds));
+        return closeWith(ErrorCode.FRAME_TIMEOUT, "no complete frame in " + seconds + " s");
+    }
+
+    /**
+     * Waiting for the peer's next frame and for nothing else: not handling one (the store or the
+     * coordinator may be slow), not for the draw (a parked query may wait for hours), not done.
+     */
+    private boolean waitingOnPeerOnly() {
+        return pendingAck == null && !awaitingWinners && !inputDone && !closing;
+    }
+
+    /** The frame timer runs exactly while {@link #waitingOnPeerOnly}, measured from the last element handled. */
+    private void updateFrameTimer() {
+        if (!waitingOnPeerOnly()) {
+            timers.cancel(FrameTimedOut.INSTANCE);
+        } else if (!timers.isTimerActive(FrameTimedOut.INSTANCE)) {
+            timers.startSingleTimer(FrameTimedOut.INSTANCE, FrameTimedOut.INSTANCE, deps.frameTimeout());
+        }
     }
 
     private void send(Message message) {
@@ -307,7 +392,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
 
     private Behavior<Command> ack(ActorRef<StreamAck> ackTo) {
         ackTo.tell(StreamAck.INSTANCE);
-        return this;
+        return finishIfDone();
     }
 
     private Behavior<Command> ackPending() {
@@ -328,7 +413,21 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         if (inputDone && pendingAck == null && (!awaitingWinners || closing)) {
             return closeNow();
         }
+        releaseAgencyIfDone();
+        updateFrameTimer();
         return this;
+    }
+
+    /**
+     * A session that will store nothing more — its peer stopped sending, or it is closing — but
+     * still owes an answer (a parked winners query can wait for hours) gives its agency id back
+     * now: an agency reconnecting after a lost connection must not be refused until the draw.
+     */
+    private void releaseAgencyIfDone() {
+        if (agency != 0 && !released && (inputDone || closing)) {
+            released = true;
+            deps.registry().tell(new SessionRegistry.Release(agency, getContext().getSelf()));
+        }
     }
 
     private Behavior<Command> closeNow() {

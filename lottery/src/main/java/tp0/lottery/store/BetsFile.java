@@ -7,12 +7,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The append-only file behind the store. An interface so tests can watch (or break) the
- * write → sync order the store promises; {@link #open} is the real one.
+ * An append-only file behind the store: {@code bets.csv}, and {@code all-bets-sent.txt} (same
+ * needs: append, fsync, cut back a failed append). An interface so tests can watch (or break)
+ * the write → sync order the store promises; {@link #open} is the real one.
  */
 public interface BetsFile extends AutoCloseable {
 
-    /** Where the rows live, for reading them back at draw time. */
+    /** Where the lines live, for reading them back (bets at draw time). */
     Path path();
 
     /** Current length in bytes. */

@@ -1,6 +1,7 @@
 package tp0.lottery.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,6 +101,9 @@ class IniFileAndSettingsTest {
         assertEquals(12345, settings.port());
         assertEquals(5, settings.numAgencies());
         assertEquals("INFO", settings.loggingLevel());
+        assertEquals(Duration.ofSeconds(30), settings.frameTimeout());
+        assertEquals(1024, settings.maxConnections());
+        assertFalse(settings.agencySecrets().enabled(), "shipped with AGENCY_SECRETS_FILE empty");
     }
 
     // ------------------------------------------------------------------ ServerSettings
@@ -113,6 +118,10 @@ class IniFileAndSettingsTest {
         assertEquals("INFO", settings.loggingLevel());
         assertEquals(5, settings.numAgencies());
         assertEquals(workDir.resolve("bets.csv"), settings.betsFile());
+        assertEquals(workDir.resolve("all-bets-sent.txt"), settings.finishMarksFile(), "next to bets.csv");
+        assertEquals(Duration.ofSeconds(30), settings.frameTimeout());
+        assertEquals(1024, settings.maxConnections());
+        assertFalse(settings.agencySecrets().enabled(), "no secrets file: authentication off");
     }
 
     @Test
@@ -122,7 +131,8 @@ class IniFileAndSettingsTest {
 
         ServerSettings settings = ServerSettings.load(ini, Map.of(), workDir);
 
-        assertEquals(new ServerSettings("127.0.0.1", 4000, 50, "DEBUG", 2, workDir.resolve("bets.csv")), settings);
+        assertEquals(new ServerSettings("127.0.0.1", 4000, 50, "DEBUG", 2, workDir.resolve("bets.csv"),
+                workDir.resolve("all-bets-sent.txt"), Duration.ofSeconds(30), 1024, AgencySecrets.NONE), settings);
     }
 
     @Test
@@ -194,6 +204,68 @@ class IniFileAndSettingsTest {
     void validEnvRescuesAnInvalidIniValue() throws Exception {
         IniFile ini = ini("[DEFAULT]", "SERVER_PORT = nope");
         assertEquals(1234, ServerSettings.load(ini, Map.of("SERVER_PORT", "1234"), workDir).port());
+    }
+
+    // ------------------------------------------------------------------ reliability keys
+
+    @Test
+    void frameTimeoutAndConnectionCapComeFromIniOrEnv() throws Exception {
+        IniFile ini = ini("[DEFAULT]", "FRAME_TIMEOUT = 5", "MAX_CONNECTIONS = 10");
+        ServerSettings fromIni = ServerSettings.load(ini, Map.of(), workDir);
+        assertEquals(Duration.ofSeconds(5), fromIni.frameTimeout());
+        assertEquals(10, fromIni.maxConnections());
+
+        ServerSettings fromEnv = ServerSettings.load(ini, Map.of("FRAME_TIMEOUT", "86400", "MAX_CONNECTIONS", "1"), workDir);
+        assertEquals(Duration.ofDays(1), fromEnv.frameTimeout());
+        assertEquals(1, fromEnv.maxConnections());
+    }
+
+    @Test
+    void frameTimeoutAndConnectionCapOutsideTheirRangesNameTheKey() {
+        assertKeyRejected(ServerSettings.FRAME_TIMEOUT, Map.of("FRAME_TIMEOUT", "0"));
+        assertKeyRejected(ServerSettings.FRAME_TIMEOUT, Map.of("FRAME_TIMEOUT", "86401"));
+        assertKeyRejected(ServerSettings.FRAME_TIMEOUT, Map.of("FRAME_TIMEOUT", "30s"));
+        assertKeyRejected(ServerSettings.MAX_CONNECTIONS, Map.of("MAX_CONNECTIONS", "0"));
+        assertKeyRejected(ServerSettings.MAX_CONNECTIONS, Map.of("MAX_CONNECTIONS", "100001"));
+    }
+
+    @Test
+    void aSecretsFileTurnsAuthenticationOn() throws Exception {
+        Files.writeString(workDir.resolve("secrets.txt"),
+                "# agency secrets\n\n1=s3cret\n 2 = otro secreto \n3=a=b\n", StandardCharsets.UTF_8);
+
+        AgencySecrets secrets = ServerSettings.load(IniFile.empty(),
+                Map.of("AGENCY_SECRETS_FILE", "secrets.txt"), workDir).agencySecrets();
+
+        assertTrue(secrets.enabled());
+        assertTrue(secrets.accepts(1, "s3cret"));
+        assertFalse(secrets.accepts(1, "s3cret "), "exact match");
+        assertFalse(secrets.accepts(1, ""));
+        assertFalse(secrets.accepts(1, "otro secreto"), "another agency's secret");
+        assertTrue(secrets.accepts(2, "otro secreto"), "surrounding blanks are not part of it");
+        assertTrue(secrets.accepts(3, "a=b"), "only the first '=' separates");
+        assertFalse(secrets.accepts(4, ""), "an agency missing from the file is refused");
+        assertFalse(secrets.toString().contains("s3cret"), "never printed");
+    }
+
+    @Test
+    void anEmptySecretsFileSettingMeansNoAuthentication() throws Exception {
+        IniFile ini = ini("[DEFAULT]", "AGENCY_SECRETS_FILE =");
+        AgencySecrets secrets = ServerSettings.load(ini, Map.of(), workDir).agencySecrets();
+        assertFalse(secrets.enabled());
+        assertTrue(secrets.accepts(7, ""));
+    }
+
+    @Test
+    void aBadOrMissingSecretsFileNamesTheKey() throws Exception {
+        assertKeyRejected(ServerSettings.AGENCY_SECRETS_FILE, Map.of("AGENCY_SECRETS_FILE", "missing.txt"));
+        for (String content : new String[] {"1 s3cret\n", "x=s3cret\n", "0=s3cret\n", "1=\n", "1=a\n1=b\n"}) {
+            Files.writeString(workDir.resolve("bad.txt"), content, StandardCharsets.UTF_8);
+            ConfigException e = assertThrows(ConfigException.class, () -> ServerSettings.load(IniFile.empty(),
+                    Map.of("AGENCY_SECRETS_FILE", "bad.txt"), workDir), content);
+            assertEquals(ServerSettings.AGENCY_SECRETS_FILE, e.key(), content);
+            assertFalse(e.getMessage().contains("s3cret"), "the error never quotes a secret: " + e.getMessage());
+        }
     }
 
     private void assertKeyRejected(String key, Map<String, String> env) {

@@ -2,18 +2,22 @@ package tp0.lottery.draw;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tp0.lottery.store.BetStore;
 
+/** The coordinator against a probe standing in for the store, answered by hand. */
 class DrawCoordinatorTest {
 
     static final ActorTestKit testKit = ActorTestKit.create();
@@ -27,13 +31,31 @@ class DrawCoordinatorTest {
     private final TestProbe<BetStore.Command> store = testKit.createTestProbe();
 
     private ActorRef<DrawCoordinator.Command> coordinator(int numAgencies) {
-        return testKit.spawn(DrawCoordinator.create(numAgencies, store.getRef()));
+        return coordinator(numAgencies, Set.of());
     }
 
-    private static void finish(ActorRef<DrawCoordinator.Command> coordinator, int agency) {
-        TestProbe<Done> done = testKit.createTestProbe();
+    private ActorRef<DrawCoordinator.Command> coordinator(int numAgencies, Set<Integer> initiallyFinished) {
+        return testKit.spawn(DrawCoordinator.create(numAgencies, store.getRef(), initiallyFinished));
+    }
+
+    private static TestProbe<StatusReply<Done>> tellFinished(ActorRef<DrawCoordinator.Command> coordinator, int agency) {
+        TestProbe<StatusReply<Done>> done = testKit.createTestProbe();
         coordinator.tell(new DrawCoordinator.AgencyFinished(agency, done.getRef()));
-        done.expectMessage(Done.getInstance());
+        return done;
+    }
+
+    /** A first "all bets sent": the store is asked for the mark, writes it, then the agency is answered. */
+    private void finish(ActorRef<DrawCoordinator.Command> coordinator, int agency) {
+        TestProbe<StatusReply<Done>> done = tellFinished(coordinator, agency);
+        BetStore.MarkFinished mark = store.expectMessageClass(BetStore.MarkFinished.class);
+        assertEquals(agency, mark.agency());
+        mark.replyTo().tell(new BetStore.Marked(agency));
+        done.expectMessage(StatusReply.ack());
+    }
+
+    /** A repeated (or out of range) "all bets sent": answered at once, nothing written. */
+    private void finishAgain(ActorRef<DrawCoordinator.Command> coordinator, int agency) {
+        tellFinished(coordinator, agency).expectMessage(StatusReply.ack());
     }
 
     private static TestProbe<DrawCoordinator.WinnersAnswer> query(ActorRef<DrawCoordinator.Command> coordinator, int agency) {
@@ -54,9 +76,9 @@ class DrawCoordinatorTest {
 
         finish(coordinator, 1);
         finish(coordinator, 2);
-        finish(coordinator, 2); // repeated
-        finish(coordinator, 7); // outside 1..3: acknowledged, not counted
-        finish(coordinator, 0);
+        finishAgain(coordinator, 2); // repeated
+        finishAgain(coordinator, 7); // outside 1..3: acknowledged, not counted
+        finishAgain(coordinator, 0);
         store.expectNoMessage(QUIET);
         early1.expectNoMessage(Duration.ZERO);
         early2.expectNoMessage(Duration.ZERO);
@@ -74,10 +96,73 @@ class DrawCoordinatorTest {
         query(coordinator, 3).expectMessage(new DrawCoordinator.AgencyWinners(3, List.of()));
 
         // Nothing triggers a second draw.
-        finish(coordinator, 3);
-        finish(coordinator, 1);
+        finishAgain(coordinator, 3);
+        finishAgain(coordinator, 1);
         store.expectNoMessage(QUIET);
         early1.expectNoMessage(Duration.ZERO);
+    }
+
+    @Test
+    void finishedIsAnsweredOnlyAfterTheStoreWroteTheMark() {
+        ActorRef<DrawCoordinator.Command> coordinator = coordinator(2);
+        TestProbe<StatusReply<Done>> first = tellFinished(coordinator, 1);
+        BetStore.MarkFinished mark = store.expectMessageClass(BetStore.MarkFinished.class);
+        assertEquals(1, mark.agency());
+
+        TestProbe<StatusReply<Done>> second = tellFinished(coordinator, 1); // said again while being written
+        first.expectNoMessage(QUIET);
+        second.expectNoMessage(Duration.ZERO);
+        store.expectNoMessage(Duration.ZERO); // one write serves both
+
+        mark.replyTo().tell(new BetStore.Marked(1));
+        first.expectMessage(StatusReply.ack());
+        second.expectMessage(StatusReply.ack());
+
+        finish(coordinator, 2);
+        store.expectMessageClass(BetStore.Draw.class);
+    }
+
+    @Test
+    void aMarkThatCouldNotBeWrittenIsAnErrorAndDoesNotCount() {
+        ActorRef<DrawCoordinator.Command> coordinator = coordinator(1);
+        TestProbe<StatusReply<Done>> done = tellFinished(coordinator, 1);
+        store.expectMessageClass(BetStore.MarkFinished.class).replyTo().tell(new BetStore.MarkFailed(1, "disk full"));
+
+        StatusReply<Done> reply = done.receiveMessage();
+        assertTrue(reply.isError());
+        assertEquals("disk full", reply.getError().getMessage());
+        store.expectNoMessage(QUIET); // no draw: agency 1 has not durably finished
+
+        finish(coordinator, 1); // the agency says it again, and this time the write works
+        store.expectMessageClass(BetStore.Draw.class);
+    }
+
+    @Test
+    void agenciesFinishedBeforeARestartDrawAtOnceWhenAllAre() {
+        ActorRef<DrawCoordinator.Command> coordinator = coordinator(2, Set.of(1, 2));
+        TestProbe<DrawCoordinator.WinnersAnswer> early = query(coordinator, 2);
+
+        store.expectMessageClass(BetStore.Draw.class).replyTo().tell(new BetStore.Drawn(WINNERS, 3));
+
+        early.expectMessage(new DrawCoordinator.AgencyWinners(2, List.of("221")));
+        finishAgain(coordinator, 1); // an agency resuming after the restart: already durable
+        store.expectNoMessage(QUIET);
+    }
+
+    @Test
+    void agenciesFinishedBeforeARestartCountAndTheRestAreAwaited() {
+        ActorRef<DrawCoordinator.Command> coordinator = coordinator(3, Set.of(2, 9)); // 9: outside 1..3, ignored
+        TestProbe<DrawCoordinator.WinnersAnswer> parked = query(coordinator, 1);
+        store.expectNoMessage(QUIET);
+
+        finishAgain(coordinator, 2);
+        finish(coordinator, 1);
+        store.expectNoMessage(QUIET);
+        parked.expectNoMessage(Duration.ZERO);
+
+        finish(coordinator, 3);
+        store.expectMessageClass(BetStore.Draw.class).replyTo().tell(new BetStore.Drawn(WINNERS, 3));
+        parked.expectMessage(new DrawCoordinator.AgencyWinners(1, List.of("111", "0112")));
     }
 
     @Test
@@ -110,7 +195,7 @@ class DrawCoordinatorTest {
         assertEquals("disk on fire", answer.reason());
         assertInstanceOf(DrawCoordinator.DrawUnavailable.class, query(coordinator, 1).receiveMessage());
 
-        finish(coordinator, 1);
+        finishAgain(coordinator, 1);
         store.expectNoMessage(QUIET);
     }
 

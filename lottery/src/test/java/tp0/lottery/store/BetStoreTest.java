@@ -2,6 +2,7 @@ package tp0.lottery.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,9 +60,19 @@ class BetStoreTest {
     }
 
     /** The store runs on its own blocking dispatcher, as LotteryGuardian spawns it. */
-    private static ActorRef<BetStore.Command> spawnStore(BetsFile file, Map<Integer, Long> stored) {
-        return testKit.spawn(BetStore.create(file, stored), "bet-store-" + stores.incrementAndGet(),
+    private ActorRef<BetStore.Command> spawnStore(BetsFile file, Map<Integer, Long> stored) throws IOException {
+        return spawnStore(file, BetsFile.open(dir.resolve("all-bets-sent.txt")), stored);
+    }
+
+    private static ActorRef<BetStore.Command> spawnStore(BetsFile file, BetsFile marks, Map<Integer, Long> stored) {
+        return testKit.spawn(BetStore.create(file, marks, stored), "bet-store-" + stores.incrementAndGet(),
                 DispatcherSelector.fromConfig("lottery.store-dispatcher"));
+    }
+
+    private static BetStore.MarkReply mark(ActorRef<BetStore.Command> store, int agency) {
+        TestProbe<BetStore.MarkReply> probe = testKit.createTestProbe();
+        store.tell(new BetStore.MarkFinished(agency, probe.getRef()));
+        return probe.receiveMessage();
     }
 
     private static BetStore.StoreReply store(ActorRef<BetStore.Command> store, int agency, List<Bet> bets) {
@@ -346,6 +358,108 @@ class BetStoreTest {
         assertArrayEquals(BetsCsv.rows(1, batch), Files.readAllBytes(file.path()), "what was acked is on disk");
         close(store); // a second Close is answered too
         assertEquals(1, file.calls.stream().filter("close"::equals).count(), "closed once");
+    }
+
+    // ------------------------------------------------------------------ (g) "all bets sent" marks
+
+    @Test
+    void aMarkIsAppendedAndSyncedBeforeItIsAnswered() throws Exception {
+        Path marksPath = dir.resolve("all-bets-sent.txt");
+        CountDownLatch syncEntered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        WatchedFile marks = new WatchedFile(BetsFile.open(marksPath)) {
+            @Override
+            public void sync() throws IOException {
+                calls.add("sync");
+                syncEntered.countDown();
+                try {
+                    if (!release.await(10, TimeUnit.SECONDS)) {
+                        throw new IOException("test never released sync");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+                real.sync();
+            }
+        };
+        ActorRef<BetStore.Command> store = spawnStore(BetsFile.open(dir.resolve("bets.csv")), marks, Map.of());
+        TestProbe<BetStore.MarkReply> probe = testKit.createTestProbe();
+        try {
+            store.tell(new BetStore.MarkFinished(2, probe.getRef()));
+            assertTrue(syncEntered.await(5, TimeUnit.SECONDS), "the store reaches fsync");
+            probe.expectNoMessage(QUIET);
+        } finally {
+            release.countDown();
+        }
+        probe.expectMessage(new BetStore.Marked(2));
+        assertEquals(List.of("append", "sync"), List.copyOf(marks.calls));
+        assertEquals("2\n", Files.readString(marksPath), "on disk when answered");
+
+        assertEquals(new BetStore.Marked(1), mark(store, 1));
+        assertEquals("2\n1\n", Files.readString(marksPath));
+        assertEquals(Set.of(1, 2), FinishMarks.read(marksPath, 2).agencies());
+        close(store);
+        assertTrue(marks.calls.contains("close"), "the marks file is closed with the store");
+    }
+
+    @Test
+    void aMarkFileCreatedOnDemandSurvivesARestart() throws Exception {
+        Path marksPath = dir.resolve("all-bets-sent.txt");
+        assertFalse(Files.exists(marksPath));
+        ActorRef<BetStore.Command> store = spawnStore(BetsFile.open(dir.resolve("bets.csv")), Map.of());
+        assertEquals(new BetStore.Marked(3), mark(store, 3));
+        close(store);
+
+        assertEquals(Set.of(3), FinishMarks.read(marksPath, 5).agencies());
+    }
+
+    @Test
+    void aMarkThatCannotBeWrittenIsAFailureAndLeavesNoPartialLine() throws Exception {
+        Path marksPath = dir.resolve("all-bets-sent.txt");
+        AtomicInteger failNextSyncs = new AtomicInteger();
+        WatchedFile marks = new WatchedFile(BetsFile.open(marksPath)) {
+            @Override
+            public void sync() throws IOException {
+                if (failNextSyncs.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    throw new IOException("fsync failed (simulated)");
+                }
+                super.sync();
+            }
+        };
+        ActorRef<BetStore.Command> store = spawnStore(BetsFile.open(dir.resolve("bets.csv")), marks, Map.of());
+        assertEquals(new BetStore.Marked(1), mark(store, 1));
+
+        failNextSyncs.set(1);
+        BetStore.MarkFailed failed = assertInstanceOf(BetStore.MarkFailed.class, mark(store, 2));
+        assertEquals(2, failed.agency());
+        assertEquals("1\n", Files.readString(marksPath), "cut back to before the failed mark");
+
+        assertEquals(new BetStore.Marked(2), mark(store, 2), "a later attempt works");
+        assertEquals("1\n2\n", Files.readString(marksPath));
+        assertEquals(new BetStore.Stored(1, 1), store(store, 1, bets("1", 1)), "bets are unaffected");
+        close(store);
+    }
+
+    @Test
+    void aMarkAfterCloseFails() throws Exception {
+        ActorRef<BetStore.Command> store = spawnStore(BetsFile.open(dir.resolve("bets.csv")), Map.of());
+        close(store);
+        assertInstanceOf(BetStore.MarkFailed.class, mark(store, 1));
+    }
+
+    @Test
+    void aCountAnswersAfterEveryBatchThatReachedTheStoreBeforeIt() throws Exception {
+        // The resume offset a Welcome carries: batches and the count query share one mailbox.
+        ActorRef<BetStore.Command> store = spawnStore(BetsFile.open(dir.resolve("bets.csv")), Map.of());
+        TestProbe<BetStore.StoreReply> acks = testKit.createTestProbe();
+        TestProbe<BetStore.StoredCount> count = testKit.createTestProbe();
+        for (int i = 0; i < 20; i++) {
+            store.tell(new BetStore.StoreBatch(1, bets("9" + i, 3), acks.getRef()));
+        }
+        store.tell(new BetStore.GetStoredCount(1, count.getRef()));
+        assertEquals(new BetStore.StoredCount(1, 60), count.receiveMessage());
+        close(store);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
