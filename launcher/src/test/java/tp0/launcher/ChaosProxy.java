@@ -52,9 +52,9 @@ final class ChaosProxy implements AutoCloseable {
                 if (cutsLeft.getAndDecrement() > 0) {
                     synchronized (random) {
                         if (random.nextBoolean()) {
-                            budgetIn = 1 + random.nextInt(120_000);  // mid-batch, agency → server
+                            budgetIn = 1 + random.nextInt(40_000);   // mid-batch, agency → server
                         } else {
-                            budgetOut = 1 + random.nextInt(2_000);   // an ack lost, server → agency
+                            budgetOut = 1 + random.nextInt(600);     // an ack lost, server → agency
                         }
                     }
                 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionCutIT {
     private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
-    private static final int CUTS = 30;
+    private static final int CUTS = 60;
     private static final Duration LONG = Duration.ofMinutes(5);
 
     @Test
@@ -44,7 +44,7 @@ class ConnectionCutIT {
                 assertEquals(0, outcome.exitCode(), "agency " + outcome.agency() + " exit status");
                 assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners());
             }
-            assertTrue(proxy.cutsDone() >= 10, "the proxy really cut connections: " + proxy.cutsDone());
+            assertTrue(proxy.cutsDone() >= 20, "the proxy really cut connections: " + proxy.cutsDone());
             assertEquals(0, audit.lost(), "lost bets");
             assertEquals(0, audit.duplicates(), "duplicated bets");
             StoredBets.assertExactlyOnceInOrder(run.betsFile(), data);

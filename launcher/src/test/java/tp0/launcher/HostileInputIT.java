@@ -97,7 +97,8 @@ class HostileInputIT {
                 new int[] {10_000, 10_000, 10_000, 10_000, 10_000}, new int[] {1, 1, 1, 1, 1}, 8);
         List<Socket> idle = new ArrayList<>();
         try (LotteryRun run = LotteryRun.start(ROOT, runDir, 5,
-                Map.of("MAX_CONNECTIONS", "1100", "FRAME_TIMEOUT", "600"), line -> { })) {
+                // A backlog of 5 would make a burst of 1000 connects wait on SYN retries.
+                Map.of("MAX_CONNECTIONS", "1100", "FRAME_TIMEOUT", "600", "SERVER_LISTEN_BACKLOG", "1024"), line -> { })) {
             for (int i = 0; i < 1_000; i++) {
                 Socket s = new Socket();
                 s.connect(new InetSocketAddress("127.0.0.1", run.port()), 5_000);
