@@ -214,6 +214,32 @@ class DockerComposeIT {
         assertShutdownLines(logs.get("server"), "listener", "connections", "bets_file");
     }
 
+    @Test
+    void killedServerContainerRestartsAndTheAgenciesResume() throws IOException {
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(dataDir,
+                new int[] {60_000, 50_000, 40_000}, new int[] {1, 2, 1}, 13);
+        generate(3);
+        up();
+        awaitLog("client1", "action: progress \\| result: in_progress");
+
+        assertEquals(0, Shell.run(ROOT, "docker", "kill", "server").exit(), "docker kill server");
+        assertEquals(0, Shell.run(ROOT, "docker", "start", "server").exit(), "docker start server");
+
+        for (int k = 1; k <= 3; k++) {
+            assertEquals(0, awaitExit("client" + k), "client" + k + " exit code after the server's crash");
+        }
+        Map<String, List<String>> logs = logsByContainer();
+        for (int k = 1; k <= 3; k++) {
+            assertEquals(data.winnersPerAgency().get(k),
+                    matches(logs.get("client" + k), "action: ganador \\| result: success \\| dni: (\\S+)"));
+        }
+        Path stored = work.resolve("bets.csv");
+        assertEquals(0, Shell.run(ROOT, "docker", "cp", "server:/app/bets.csv", stored.toString()).exit());
+        StoredBets.Audit audit = StoredBets.audit(stored, data);
+        System.out.println("docker kill + restart: " + audit);
+        StoredBets.assertExactlyOnceInOrder(stored, data);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private void generate(int clients) {
