@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +17,9 @@ import java.util.regex.Pattern;
  * Measures the real jars on this machine: K agencies × M generated bets (or the course's
  * dataset) against one server on loopback. Prints total bets/s (first agency start → last
  * winners answer, JVM starts included), ingest-only bets/s (first agency configured → last
- * "all bets acknowledged"), and the server's peak RSS and heap.
+ * "all bets acknowledged"), batch ack latency (p50 over agencies, worst agency's p99) and the
+ * server's peak RSS and heap — for the configured system and for the stop-and-wait baseline
+ * (window 1, one fsync per batch, no session pipelining), and the ratio of the two.
  *
  * <pre>
  *   mvn -q -DskipTests package
@@ -59,26 +60,56 @@ public final class Benchmark {
             }
         }
         System.out.println("workload: " + workload + " = " + totalBets + " bets");
-        Result r = run(root, runDir, files, Map.of());
-        System.out.println(r.describe(totalBets));
+        System.out.println("== configured (config.ini / config.yaml as shipped)");
+        Result fast = run(root, runDir.resolve("configured"), files, Map.of(), Map.of());
+        System.out.println(fast.describe(totalBets));
+        System.out.println("== stop-and-wait baseline (batch.window 1, one fsync per batch)");
+        Result slow = run(root, runDir.resolve("baseline"), files,
+                Map.of("STORE_GROUP_COMMIT", "off", "SESSION_PIPELINE", "1"), Map.of("CLI_BATCH_WINDOW", "1"));
+        System.out.println(slow.describe(totalBets));
+        System.out.printf(Locale.ROOT, "== ratio: %.1fx ingest-only, %.1fx total%n",
+                slow.ingestSeconds() / fast.ingestSeconds(), slow.totalSeconds() / fast.totalSeconds());
     }
 
     /** Figures of one run. */
-    record Result(double totalSeconds, double ingestSeconds, long serverPeakRssKib, String serverHeap) {
+    record Result(double totalSeconds, double ingestSeconds, String ackLatency, long serverPeakRssKib, String serverHeap) {
         String describe(long bets) {
             return String.format(Locale.ROOT,
                     "total:  %.2f s, %,.0f bets/s (first agency start → last winners, JVM starts included)%n"
                             + "ingest: %.2f s, %,.0f bets/s (first agency configured → last batch acknowledged)%n"
+                            + "acks:   %s%n"
                             + "server: peak RSS %d MiB; heap %s",
-                    totalSeconds, bets / totalSeconds, ingestSeconds, bets / ingestSeconds,
+                    totalSeconds, bets / totalSeconds, ingestSeconds, bets / ingestSeconds, ackLatency,
                     serverPeakRssKib / 1024, serverHeap);
         }
     }
 
-    static Result run(Path root, Path runDir, Map<Integer, Path> files, Map<String, String> agencyEnv) throws IOException {
+    private static final Pattern LATENCY = Pattern.compile("ack_p50_ms: ([0-9.]+) \\| ack_p99_ms: ([0-9.]+)");
+
+    /** p50 as the median of the agencies' p50s, p99 as the worst agency's. */
+    private static String ackLatency(List<String> agencyLines) {
+        List<Double> p50 = new ArrayList<>();
+        double p99 = 0;
+        for (String line : agencyLines) {
+            Matcher m = LATENCY.matcher(line);
+            if (m.find()) {
+                p50.add(Double.parseDouble(m.group(1)));
+                p99 = Math.max(p99, Double.parseDouble(m.group(2)));
+            }
+        }
+        if (p50.isEmpty()) {
+            return "n/a (the agencies reported no ack latency)";
+        }
+        p50.sort(null);
+        return String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms", p50.get(p50.size() / 2), p99);
+    }
+
+    static Result run(Path root, Path runDir, Map<Integer, Path> files, Map<String, String> serverEnv,
+                      Map<String, String> agencyEnv) throws IOException {
         Map<String, Long> firstConfig = new ConcurrentHashMap<>();
         Map<Integer, Long> allAcked = new ConcurrentHashMap<>();
-        try (LotteryRun run = LotteryRun.start(root, runDir, files.size(), Map.of(), line -> { })) {
+        List<String> ackedLines = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (LotteryRun run = LotteryRun.start(root, runDir, files.size(), serverEnv, line -> { })) {
             long start = System.nanoTime();
             for (Map.Entry<Integer, Path> file : files.entrySet()) {
                 int id = file.getKey();
@@ -90,6 +121,7 @@ public final class Benchmark {
                     Matcher m = ALL_ACKED.matcher(line);
                     if (m.find()) {
                         allAcked.put(id, now);
+                        ackedLines.add(line);
                     }
                 });
             }
@@ -104,7 +136,8 @@ public final class Benchmark {
             long peak = procStatus(run.server().pid(), "VmHWM");
             String heap = heapOf(run.server().pid());
             run.stopServer(Duration.ofSeconds(60));
-            return new Result((end - start) / 1e9, (lastAck - firstConfig.get("first")) / 1e9, peak, heap);
+            return new Result((end - start) / 1e9, (lastAck - firstConfig.get("first")) / 1e9,
+                    ackLatency(ackedLines), peak, heap);
         }
     }
 

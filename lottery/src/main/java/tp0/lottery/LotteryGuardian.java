@@ -36,14 +36,15 @@ public final class LotteryGuardian {
     public static Behavior<Void> create(ServerSettings settings, StoreRecovery.Recovered files, Consumer<String> fatal) {
         return Behaviors.<Void>setup(ctx -> {
             ActorRef<BetStore.Command> store = ctx.spawn(
-                    BetStore.create(files.bets(), files.finishMarks(), files.storedByAgency()), "bet-store",
+                    BetStore.create(files.bets(), files.finishMarks(), files.storedByAgency(),
+                            settings.storeGroupCommit()), "bet-store",
                     DispatcherSelector.fromConfig(STORE_DISPATCHER));
             ctx.watch(store);
             ActorRef<DrawCoordinator.Command> coordinator = ctx.spawn(
                     DrawCoordinator.create(settings.numAgencies(), store, files.finished()), "draw-coordinator");
             ActorRef<SessionRegistry.Command> registry = ctx.spawn(SessionRegistry.create(), "session-registry");
             AgencySession.Deps deps = new AgencySession.Deps(settings.numAgencies(), store, coordinator, registry,
-                    settings.agencySecrets(), settings.frameTimeout());
+                    settings.agencySecrets(), settings.frameTimeout(), settings.sessionPipeline());
             ctx.spawn(TcpListener.create(settings, deps, fatal), "listener");
 
             CoordinatedShutdown.get(ctx.getSystem()).addTask(

@@ -46,7 +46,8 @@ public final class Main {
         log.info(LogLine.success("config", "port", settings.port(), "listen_backlog", settings.listenBacklog(),
                 "logging_level", settings.loggingLevel(), "num_agencies", settings.numAgencies(),
                 "frame_timeout", settings.frameTimeout().toSeconds(), "max_connections", settings.maxConnections(),
-                "auth", settings.agencySecrets().enabled() ? "on" : "off"));
+                "auth", settings.agencySecrets().enabled() ? "on" : "off",
+                "group_commit", settings.storeGroupCommit() ? "on" : "off", "session_pipeline", settings.sessionPipeline()));
 
         StoreRecovery.Recovered files;
         try {

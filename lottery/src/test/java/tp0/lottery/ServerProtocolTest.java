@@ -28,8 +28,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -47,6 +50,7 @@ import tp0.lottery.session.AgencySession;
 import tp0.lottery.session.SessionRegistry;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.BetsCsv;
+import tp0.lottery.store.BetsFile;
 import tp0.lottery.store.FinishMarks;
 import tp0.lottery.store.StoreRecovery;
 import tp0.lottery.store.StoredBet;
@@ -126,19 +130,30 @@ class ServerProtocolTest {
     // ================================================================== server
 
     /** The settings tests vary; the rest are fixed. */
-    private record Options(Duration frameTimeout, int maxConnections, AgencySecrets secrets) {
-        static final Options DEFAULTS = new Options(Duration.ofSeconds(30), 1024, AgencySecrets.NONE);
+    private record Options(Duration frameTimeout, int maxConnections, AgencySecrets secrets, int sessionPipeline,
+                           UnaryOperator<BetsFile> betsFile) {
+        static final Options DEFAULTS = new Options(Duration.ofSeconds(30), 1024, AgencySecrets.NONE, 16,
+                UnaryOperator.identity());
 
         Options withFrameTimeout(Duration timeout) {
-            return new Options(timeout, maxConnections, secrets);
+            return new Options(timeout, maxConnections, secrets, sessionPipeline, betsFile);
         }
 
         Options withMaxConnections(int max) {
-            return new Options(frameTimeout, max, secrets);
+            return new Options(frameTimeout, max, secrets, sessionPipeline, betsFile);
         }
 
         Options withSecrets(AgencySecrets agencySecrets) {
-            return new Options(frameTimeout, maxConnections, agencySecrets);
+            return new Options(frameTimeout, maxConnections, agencySecrets, sessionPipeline, betsFile);
+        }
+
+        Options withSessionPipeline(int pipeline) {
+            return new Options(frameTimeout, maxConnections, secrets, pipeline, betsFile);
+        }
+
+        /** The store writes bets.csv through {@code wrap} of the real file. */
+        Options withBetsFile(UnaryOperator<BetsFile> wrap) {
+            return new Options(frameTimeout, maxConnections, secrets, sessionPipeline, wrap);
         }
     }
 
@@ -154,20 +169,22 @@ class ServerProtocolTest {
         betsPath = dir.resolve("bets.csv");
         marksPath = dir.resolve("all-bets-sent.txt");
         StoreRecovery.Recovered files = StoreRecovery.recover(betsPath, marksPath, numAgencies);
-        store = testKit.spawn(BetStore.create(files.bets(), files.finishMarks(), files.storedByAgency()),
+        store = testKit.spawn(BetStore.create(options.betsFile().apply(files.bets()), files.finishMarks(),
+                        files.storedByAgency()),
                 "bet-store-" + System.nanoTime(), DispatcherSelector.fromConfig("lottery.store-dispatcher"));
         ActorRef<DrawCoordinator.Command> coordinator =
                 testKit.spawn(DrawCoordinator.create(numAgencies, store, files.finished()));
         ActorRef<SessionRegistry.Command> registry = testKit.spawn(SessionRegistry.create());
         AgencySession.Deps deps = new AgencySession.Deps(numAgencies, store, coordinator, registry,
-                options.secrets(), options.frameTimeout());
+                options.secrets(), options.frameTimeout(), options.sessionPipeline());
 
         // The listener only logs the port it bound, so pick a free one; retry if another process took it meanwhile.
         for (int attempt = 0; attempt < 5; attempt++) {
             int candidate = freePort();
             CompletableFuture<String> bindFailed = new CompletableFuture<>();
             ServerSettings settings = new ServerSettings("127.0.0.1", candidate, 50, "INFO", numAgencies, betsPath,
-                    marksPath, options.frameTimeout(), options.maxConnections(), options.secrets());
+                    marksPath, options.frameTimeout(), options.maxConnections(), options.secrets(), true,
+                    options.sessionPipeline());
             testKit.spawn(TcpListener.create(settings, deps, bindFailed::complete));
             if (awaitAccepting(candidate, bindFailed)) {
                 port = candidate;
@@ -853,5 +870,214 @@ class ServerProtocolTest {
         }
         assertEquals(new Message.BatchAck(1, 1), agency.exchange(new Message.BetBatch(bets("1", 1))));
         assertEquals(stored(1, bets("1", 1)), storedBets(), "nothing stored by the refused ones");
+    }
+
+    // ================================================================== pipelining
+
+    /**
+     * bets.csv whose first fsync waits until the test opens {@link #gate}: whatever a session
+     * passes on meanwhile piles up in the store's mailbox. Counts fsyncs.
+     */
+    private static final class GatedBetsFile implements BetsFile {
+        final BetsFile real;
+        final CountDownLatch syncEntered = new CountDownLatch(1);
+        final CountDownLatch gate = new CountDownLatch(1);
+        final AtomicInteger syncs = new AtomicInteger();
+
+        GatedBetsFile(BetsFile real) {
+            this.real = real;
+        }
+
+        public Path path() {
+            return real.path();
+        }
+
+        public long size() throws IOException {
+            return real.size();
+        }
+
+        public void append(byte[] bytes) throws IOException {
+            real.append(bytes);
+        }
+
+        public void sync() throws IOException {
+            syncs.incrementAndGet();
+            syncEntered.countDown();
+            try {
+                if (!gate.await(10, TimeUnit.SECONDS)) {
+                    throw new IOException("test never opened the gate");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            real.sync();
+        }
+
+        public void truncate(long size) throws IOException {
+            real.truncate(size);
+        }
+
+        public void close() throws IOException {
+            real.close();
+        }
+    }
+
+    /** A server whose store hangs in its first fsync until the test opens the gate. */
+    private GatedBetsFile startGatedServer(int numAgencies, int sessionPipeline) throws Exception {
+        GatedBetsFile[] gated = new GatedBetsFile[1];
+        startServer(numAgencies, Options.DEFAULTS.withSessionPipeline(sessionPipeline)
+                .withBetsFile(real -> gated[0] = new GatedBetsFile(real)));
+        return gated[0];
+    }
+
+    /**
+     * Sends {@code frames} in one write without reading, checks nothing is answered while the
+     * first batch's fsync hangs (the session meanwhile passes on what its pipeline allows), then
+     * lets the store go on.
+     */
+    private static void burstWhileTheFirstFsyncHangs(Client agency, GatedBetsFile file, List<byte[]> frames)
+            throws Exception {
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        frames.forEach(burst::writeBytes);
+        try {
+            agency.sendRaw(burst.toByteArray());
+            assertTrue(file.syncEntered.await(5, TimeUnit.SECONDS), "the first batch reaches fsync");
+            agency.expectNothing(QUIET);
+        } finally {
+            file.gate.countDown();
+        }
+    }
+
+    private static List<List<Bet>> twentyBatches() {
+        List<List<Bet>> batches = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            batches.add(bets(Integer.toString(100 + i), 1 + i % 4));
+        }
+        return batches;
+    }
+
+    private static List<byte[]> framesOf(List<List<Bet>> batches) {
+        List<byte[]> frames = new ArrayList<>();
+        batches.forEach(b -> frames.add(Codec.encode(new Message.BetBatch(b))));
+        return frames;
+    }
+
+    /** Reads one BatchAck per batch, in order, each with the running total; returns what they stored. */
+    private static List<StoredBet> readAcksInOrder(Client agency, int agencyId, List<List<Bet>> batches) throws IOException {
+        List<StoredBet> acked = new ArrayList<>();
+        long total = 0;
+        for (int i = 0; i < batches.size(); i++) {
+            total += batches.get(i).size();
+            assertEquals(new Message.BatchAck(batches.get(i).size(), total), agency.read(), "batch " + i);
+            acked.addAll(stored(agencyId, batches.get(i)));
+        }
+        return acked;
+    }
+
+    @Test
+    void batchesSentBackToBackAreAckedInOrderAndShareFsyncs() throws Exception {
+        GatedBetsFile file = startGatedServer(1, 16);
+        Client agency = connect().hello(1, 0);
+        List<List<Bet>> batches = twentyBatches();
+        List<byte[]> frames = framesOf(batches);
+        frames.add(Codec.encode(Message.AllBetsSent.INSTANCE));
+
+        burstWhileTheFirstFsyncHangs(agency, file, frames);
+
+        List<StoredBet> acked = readAcksInOrder(agency, 1, batches);
+        assertEquals(Message.AllBetsSentAck.INSTANCE, agency.read(), "AllBetsSent is answered after its batches");
+        assertEquals(acked, storedBets());
+        assertEquals(Set.of(1), FinishMarks.read(marksPath, 1).agencies());
+        // The first fsync, one for the 15 batches that piled up behind it, at most one each for the last 4.
+        int syncs = file.syncs.get();
+        assertTrue(syncs <= 6, "20 pipelined batches took " + syncs + " fsyncs");
+    }
+
+    @Test
+    void refusalsOfFramesAmongPipelinedBatchesKeepTheirPlaceInTheOrder() throws Exception {
+        GatedBetsFile file = startGatedServer(1, 16);
+        Client agency = connect().hello(1, 0);
+        Bet good = bet("555", 7574);
+        List<byte[]> frames = new ArrayList<>();
+        List<Object> expected = new ArrayList<>(); // a Message, or the ErrorCode of an Error
+        List<StoredBet> stored = new ArrayList<>();
+        long[] total = {0};
+        int[] next = {0};
+        Runnable threeGood = () -> {
+            for (int i = 0; i < 3; i++) {
+                List<Bet> b = bets(Integer.toString(200 + next[0]++), 2);
+                frames.add(Codec.encode(new Message.BetBatch(b)));
+                total[0] += 2;
+                expected.add(new Message.BatchAck(2, total[0]));
+                stored.addAll(stored(1, b));
+            }
+        };
+        threeGood.run();
+        frames.add(betBatchFrame(batchOf(2).bet(good).bet("A".getBytes(), "B", "1", 2001, 2, 30, 5)));
+        expected.add(new Message.BatchRejected(ErrorCode.BAD_DATE, 2));
+        threeGood.run();
+        frames.add(new Payload().u16(1).frame(0x7F));
+        expected.add(ErrorCode.UNKNOWN_MESSAGE_TYPE);
+        threeGood.run();
+        frames.add(Codec.encode(new Message.Welcome(Protocol.VERSION, 3))); // not a batch: waits for those before it
+        expected.add(ErrorCode.UNEXPECTED_MESSAGE);
+        threeGood.run();
+        frames.add(Codec.encode(Message.AllBetsSent.INSTANCE));
+        expected.add(Message.AllBetsSentAck.INSTANCE);
+
+        burstWhileTheFirstFsyncHangs(agency, file, frames);
+
+        for (int i = 0; i < expected.size(); i++) {
+            Message reply = agency.read();
+            if (expected.get(i) instanceof ErrorCode code) {
+                assertEquals(code, assertInstanceOf(Message.Error.class, reply, "reply " + i).code(), "reply " + i);
+            } else {
+                assertEquals(expected.get(i), reply, "reply " + i);
+            }
+        }
+        assertEquals(stored, storedBets(), "only the good batches, in order");
+    }
+
+    @Test
+    void aPipelineOfOneIsStopAndWait() throws Exception {
+        GatedBetsFile file = startGatedServer(1, 1);
+        Client agency = connect().hello(1, 0);
+        List<List<Bet>> batches = twentyBatches();
+        List<byte[]> frames = framesOf(batches);
+        frames.add(Codec.encode(Message.AllBetsSent.INSTANCE));
+
+        burstWhileTheFirstFsyncHangs(agency, file, frames);
+
+        assertEquals(readAcksInOrder(agency, 1, batches), storedBets());
+        assertEquals(Message.AllBetsSentAck.INSTANCE, agency.read());
+        assertEquals(20, file.syncs.get(), "one batch at the store at a time: nothing to group");
+    }
+
+    @Test
+    void aPeerThatHalfClosesWithBatchesInFlightGetsEveryAnswerThenTheClose() throws Exception {
+        GatedBetsFile file = startGatedServer(1, 16);
+        Client agency = connect().hello(1, 0);
+        List<List<Bet>> batches = twentyBatches();
+        batches.set(19, List.of(bet("7574", BetsCsv.WINNING_NUMBER)));
+        List<byte[]> frames = framesOf(batches);
+        frames.add(Codec.encode(Message.AllBetsSent.INSTANCE));
+        frames.add(Codec.encode(Message.WinnersQuery.INSTANCE));
+
+        ByteArrayOutputStream burst = new ByteArrayOutputStream();
+        frames.forEach(burst::writeBytes);
+        try {
+            agency.sendRaw(burst.toByteArray());
+            agency.socket.shutdownOutput();
+            assertTrue(file.syncEntered.await(5, TimeUnit.SECONDS), "the first batch reaches fsync");
+            agency.expectNothing(QUIET);
+        } finally {
+            file.gate.countDown();
+        }
+
+        assertEquals(readAcksInOrder(agency, 1, batches), storedBets());
+        assertEquals(Message.AllBetsSentAck.INSTANCE, agency.read());
+        assertEquals(new Message.Winners(List.of("7574"), true), agency.read());
+        agency.expectClosed();
     }
 }

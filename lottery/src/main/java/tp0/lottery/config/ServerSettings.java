@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param frameTimeout    how long a connection the server owes nothing may go without a complete frame
  * @param maxConnections  sessions open at once; one more is refused with TOO_MANY_CONNECTIONS
  * @param agencySecrets   {@link AgencySecrets#NONE} unless {@code AGENCY_SECRETS_FILE} names a file
+ * @param storeGroupCommit batches that reach the store during an fsync share the next one (off: one fsync per batch)
+ * @param sessionPipeline  batches one connection may have at the store at once (1: stop-and-wait)
  */
 public record ServerSettings(
         String host,
@@ -25,7 +27,9 @@ public record ServerSettings(
         Path finishMarksFile,
         Duration frameTimeout,
         int maxConnections,
-        AgencySecrets agencySecrets) {
+        AgencySecrets agencySecrets,
+        boolean storeGroupCommit,
+        int sessionPipeline) {
 
     public static final String SERVER_PORT = "SERVER_PORT";
     public static final String SERVER_IP = "SERVER_IP";
@@ -35,6 +39,8 @@ public record ServerSettings(
     public static final String FRAME_TIMEOUT = "FRAME_TIMEOUT";
     public static final String MAX_CONNECTIONS = "MAX_CONNECTIONS";
     public static final String AGENCY_SECRETS_FILE = "AGENCY_SECRETS_FILE";
+    public static final String STORE_GROUP_COMMIT = "STORE_GROUP_COMMIT";
+    public static final String SESSION_PIPELINE = "SESSION_PIPELINE";
 
     /** Both files live in the working directory; "all bets sent" marks sit next to the bets. */
     public static final String BETS_FILE_NAME = "bets.csv";
@@ -52,7 +58,9 @@ public record ServerSettings(
                 workDir.resolve(FINISH_MARKS_FILE_NAME),
                 Duration.ofSeconds(source.integer(FRAME_TIMEOUT, 30, 1, 86_400)),
                 source.integer(MAX_CONNECTIONS, 1024, 1, 100_000),
-                agencySecrets(source.optional(AGENCY_SECRETS_FILE), workDir));
+                agencySecrets(source.optional(AGENCY_SECRETS_FILE), workDir),
+                source.onOff(STORE_GROUP_COMMIT, true),
+                source.integer(SESSION_PIPELINE, 16, 1, 1024));
     }
 
     /** No file (absent or empty key): authentication off, the exercise's behaviour. */
@@ -96,6 +104,17 @@ public record ServerSettings(
             String value = raw(key).orElse(fallback);
             if (value.isEmpty()) throw new ConfigException(key, "is empty");
             return value;
+        }
+
+        /** on/off, or any other spelling Python's configparser getboolean accepts. */
+        boolean onOff(String key, boolean fallback) throws ConfigException {
+            Optional<String> value = raw(key);
+            if (value.isEmpty()) return fallback;
+            switch (value.get().toLowerCase(Locale.ROOT)) {
+                case "on": case "true": case "yes": case "1": return true;
+                case "off": case "false": case "no": case "0": return false;
+                default: throw new ConfigException(key, "'" + value.get() + "' is not on or off");
+            }
         }
 
         int integer(String key, int fallback, int min, int max) throws ConfigException {

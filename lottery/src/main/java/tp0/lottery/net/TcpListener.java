@@ -63,7 +63,10 @@ public final class TcpListener extends AbstractBehavior<TcpListener.Command> {
 
     private record BindFailed(Throwable cause) implements Command {}
 
-    /** Outgoing frames a session may queue before its connection is considered stuck. */
+    /**
+     * Outgoing frames a session may queue before its connection is considered stuck, on top of
+     * the session pipeline: one store group can release that many acks of a session at once.
+     */
     private static final int OUTBOUND_BUFFER = 256;
 
     /** Shutdown tasks and the linger cut run outside the actor, so they log through a plain logger. */
@@ -157,7 +160,7 @@ public final class TcpListener extends AbstractBehavior<TcpListener.Command> {
         Pair<ActorRef<Outbound>, Source<Outbound, NotUsed>> outbound = ActorSource.<Outbound>actorRef(
                         message -> message == Outbound.Close.INSTANCE,
                         message -> Optional.empty(),
-                        OUTBOUND_BUFFER,
+                        OUTBOUND_BUFFER + settings.sessionPipeline(),
                         OverflowStrategy.fail())
                 .preMaterialize(mat);
         String peer = connection.remoteAddress().getAddress().getHostAddress();

@@ -2,6 +2,8 @@ package tp0.lottery.session;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -29,6 +31,13 @@ import tp0.protocol.Protocol;
  * One agency connection. Receives decoded frames one at a time (the stream waits for
  * {@link StreamAck} before delivering the next, so a slow store slows only this connection's
  * reads), talks to the store and the draw coordinator, and answers through {@link Outbound}.
+ *
+ * Pipelining: a batch is passed to the store and the next frame read at once, up to
+ * {@code sessionPipeline} replies owed; then reading waits for the store. Replies go out
+ * strictly in the order the frames came: every reply owed while a batch is at the store queues
+ * behind it ({@link Owed}). Any other message (Hello, AllBetsSent, WinnersQuery, ...) waits
+ * until everything before it is answered — so an AllBetsSent is only acted on, and its mark
+ * written, once all its batches are stored.
  *
  * Bad input gets an explicit refusal and a {@code fail} log line; the connection goes on
  * unless the byte stream itself is broken or the Hello was refused.
@@ -65,7 +74,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
 
     private record Welcomed(int agency, BetStore.StoredCount count) implements Command {}
 
-    private record BatchDone(int declared, BetStore.StoreReply reply) implements Command {}
+    private record BatchDone(BetStore.StoreReply reply) implements Command {}
 
     /** {@code failure} is null when the mark is durable. */
     private record FinishRecorded(Throwable failure) implements Command {}
@@ -77,9 +86,23 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         INSTANCE
     }
 
-    /** Everything a session needs from the rest of the server. */
+    /**
+     * Everything a session needs from the rest of the server.
+     *
+     * @param sessionPipeline replies a session may owe before it stops reading (1: stop-and-wait)
+     */
     public record Deps(int numAgencies, ActorRef<BetStore.Command> store, ActorRef<DrawCoordinator.Command> coordinator,
-                       ActorRef<SessionRegistry.Command> registry, AgencySecrets secrets, Duration frameTimeout) {}
+                       ActorRef<SessionRegistry.Command> registry, AgencySecrets secrets, Duration frameTimeout,
+                       int sessionPipeline) {}
+
+    /** A reply owed to the peer, queued in the order its frame came. */
+    private sealed interface Owed {}
+
+    /** A batch at the store; the store answers one sender's batches in order. */
+    private record AtStore(int declared) implements Owed {}
+
+    /** An answer that must wait for the batches ahead of it. */
+    private record Ready(Runnable answer) implements Owed {}
 
     /** How long the store, coordinator or registry may take to answer before the session gives up. */
     private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
@@ -95,9 +118,15 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     private final Logger log;
     private final ActorRef<BetStore.StoreReply> storeReplies;
     private final ActorRef<DrawCoordinator.WinnersAnswer> winnersReplies;
-    /** The ack owed to the stream for the element being handled, or null. */
+    /**
+     * The ack owed to the stream for the last element, or null: held while that element is
+     * handled, while it waits in {@link #deferred}, or while the pipeline is full.
+     */
     private ActorRef<StreamAck> pendingAck;
-    private int declaredBatch;
+    /** Replies owed, oldest first; the head is always a batch at the store. */
+    private final Deque<Owed> owed = new ArrayDeque<>();
+    /** An element that is not a batch, received while replies were owed: handled once they are sent. */
+    private Inbound deferred;
     /** 0 until a Hello is accepted. */
     private int agency;
     /** This session gave its agency id back to the registry. */
@@ -117,7 +146,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         this.out = out;
         this.peer = peer;
         this.log = context.getLog();
-        this.storeReplies = context.messageAdapter(BetStore.StoreReply.class, reply -> new BatchDone(declaredBatch, reply));
+        this.storeReplies = context.messageAdapter(BetStore.StoreReply.class, BatchDone::new);
         this.winnersReplies = context.messageAdapter(DrawCoordinator.WinnersAnswer.class, WinnersReady::new);
         log.debug(LogLine.success("conexion", "ip", peer));
         updateFrameTimer(); // a peer that never sends a byte is timed out too
@@ -153,6 +182,20 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         if (closing) {
             return ackPending();
         }
+        if (!owed.isEmpty() && !pipelined(element)) {
+            deferred = element; // not acked: the stream waits with it
+            return this;
+        }
+        return handle(element);
+    }
+
+    /** Batches, and malformed frames (answered in their turn), are handled while batches are at the store. */
+    private static boolean pipelined(Inbound element) {
+        return element instanceof Inbound.Malformed
+                || element instanceof Inbound.Decoded decoded && decoded.message() instanceof Message.BetBatch;
+    }
+
+    private Behavior<Command> handle(Inbound element) {
         if (element instanceof Inbound.Decoded decoded) {
             return onMessage(decoded.message());
         }
@@ -185,13 +228,17 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     private Behavior<Command> onMalformed(DecodeException error) {
         if (error.type() == MessageType.BET_BATCH) {
             int count = Math.max(0, error.declaredCount());
-            log.warn(LogLine.fail("apuesta_recibida", "cantidad", count, "code", error.code(),
-                    "ip", peer, "error", error.getMessage()));
-            send(new Message.BatchRejected(error.code(), count));
+            answerInOrder(() -> {
+                log.warn(LogLine.fail("apuesta_recibida", "cantidad", count, "code", error.code(),
+                        "ip", peer, "error", error.getMessage()));
+                send(new Message.BatchRejected(error.code(), count));
+            });
             return ackPending();
         }
-        log.warn(LogLine.fail("mensaje_invalido", "ip", peer, "code", error.code(), "error", error.getMessage()));
-        send(new Message.Error(error.code(), error.getMessage()));
+        answerInOrder(() -> {
+            log.warn(LogLine.fail("mensaje_invalido", "ip", peer, "code", error.code(), "error", error.getMessage()));
+            send(new Message.Error(error.code(), error.getMessage()));
+        });
         return ackPending();
     }
 
@@ -258,27 +305,44 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
                 : allBetsSent ? ErrorCode.AGENCY_FINISHED
                 : null;
         if (refusal != null) {
-            return rejectBatch(refusal, count, refusal.description);
+            answerInOrder(() -> rejectBatch(refusal, count, refusal.description));
+            return ackPending();
         }
-        declaredBatch = count;
         deps.store().tell(new BetStore.StoreBatch(agency, batch.bets(), storeReplies));
-        return this;
+        owed.add(new AtStore(count));
+        return ackPending(); // read on while the pipeline has room
     }
 
     private Behavior<Command> onBatchDone(BatchDone msg) {
+        // The store answers this session's batches in the order they were sent, so a reply is
+        // always the oldest batch's; anything else would pair an ack with the wrong batch.
+        Owed head = owed.poll();
+        if (!(head instanceof AtStore batch)
+                || msg.reply() instanceof BetStore.Stored s && s.count() != batch.declared()) {
+            throw new IllegalStateException("store reply " + msg.reply() + " does not match the oldest owed reply " + head);
+        }
         if (msg.reply() instanceof BetStore.Stored stored) {
             log.info(LogLine.success("apuesta_recibida", "cantidad", stored.count()));
             send(new Message.BatchAck(stored.count(), stored.agencyTotal()));
-            return ackPending();
+        } else {
+            BetStore.Refused refused = (BetStore.Refused) msg.reply();
+            rejectBatch(refused.code(), batch.declared(), refused.reason());
         }
-        BetStore.Refused refused = (BetStore.Refused) msg.reply();
-        return rejectBatch(refused.code(), msg.declared(), refused.reason());
+        while (owed.peek() instanceof Ready ready) {
+            owed.poll();
+            ready.answer().run();
+        }
+        if (owed.isEmpty() && deferred != null) {
+            Inbound next = deferred; // everything before it is answered; pendingAck is its ack
+            deferred = null;
+            return handle(next);
+        }
+        return ackPending();
     }
 
-    private Behavior<Command> rejectBatch(ErrorCode code, int count, String reason) {
+    private void rejectBatch(ErrorCode code, int count, String reason) {
         log.warn(LogLine.fail("apuesta_recibida", "cantidad", count, "code", code, "agencia", agency, "error", reason));
         send(new Message.BatchRejected(code, count));
-        return ackPending();
     }
 
     private Behavior<Command> onAllBetsSent() {
@@ -331,6 +395,15 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
 
     // ----------------------------------------------------------------- replies
 
+    /** Runs {@code answer} now, or once every reply owed before it has gone out. */
+    private void answerInOrder(Runnable answer) {
+        if (owed.isEmpty()) {
+            answer.run();
+        } else {
+            owed.add(new Ready(answer));
+        }
+    }
+
     private Behavior<Command> refuse(ErrorCode code, String text) {
         log.warn(LogLine.fail("mensaje_invalido", "ip", peer, "code", code, "error", text));
         send(new Message.Error(code, text));
@@ -369,10 +442,11 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
 
     /**
      * Waiting for the peer's next frame and for nothing else: not handling one (the store or the
-     * coordinator may be slow), not for the draw (a parked query may wait for hours), not done.
+     * coordinator may be slow), no batch at the store, not for the draw (a parked query may wait
+     * for hours), not done.
      */
     private boolean waitingOnPeerOnly() {
-        return pendingAck == null && !awaitingWinners && !inputDone && !closing;
+        return pendingAck == null && owed.isEmpty() && !awaitingWinners && !inputDone && !closing;
     }
 
     /** The frame timer runs exactly while {@link #waitingOnPeerOnly}, measured from the last element handled. */
@@ -395,8 +469,9 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         return finishIfDone();
     }
 
+    /** Lets the stream deliver the next element, unless the held one still waits or the pipeline is full. */
     private Behavior<Command> ackPending() {
-        if (pendingAck != null) {
+        if (pendingAck != null && deferred == null && (closing || owed.size() < deps.sessionPipeline())) {
             pendingAck.tell(StreamAck.INSTANCE);
             pendingAck = null;
         }
@@ -410,7 +485,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
 
     /** Once the peer has stopped sending and nothing is owed to it, close and stop. */
     private Behavior<Command> finishIfDone() {
-        if (inputDone && pendingAck == null && (!awaitingWinners || closing)) {
+        if (inputDone && pendingAck == null && (closing || owed.isEmpty() && !awaitingWinners)) {
             return closeNow();
         }
         releaseAgencyIfDone();

@@ -27,7 +27,15 @@ import tp0.protocol.ErrorCode;
  * Promises: a batch is acknowledged only after its rows are written and fsynced; a batch
  * is stored whole or not at all; once the draw starts no bet is accepted; an "all bets sent"
  * mark is answered only once it is fsynced. Messages are handled in arrival order, so a
- * {@link GetStoredCount} counts every batch that reached the store before it.
+ * {@link GetStoredCount} counts every batch that reached the store before it. The replies
+ * to one sender go out in the order of its requests.
+ *
+ * Group commit: an fsync costs far more than a write, so a batch is written as soon as it is
+ * handled but its fsync is deferred behind a {@link SyncPending} the store sends itself. The
+ * mailbox is FIFO, so every batch that arrived meanwhile (typically while the previous fsync
+ * ran) is written before it, and the one fsync makes the whole group durable; only then is
+ * each batch of the group answered, in arrival order. Anything that reads or ends the store's
+ * state (a count, a mark, the draw, close) first flushes the pending group.
  */
 public final class BetStore extends AbstractBehavior<BetStore.Command> {
 
@@ -73,13 +81,30 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
     /** Flush and close the files (shutdown); later batches and marks are refused. */
     public record Close(ActorRef<Done> replyTo) implements Command {}
 
+    /** Sent to itself behind the batches of a group: fsync them once, then answer them. */
+    private enum SyncPending implements Command {
+        INSTANCE
+    }
+
+    /**
+     * A batch of the group waiting for its fsync: written, or already refused ({@code refused}
+     * set) — a refusal waits its turn too, so it never overtakes an earlier batch's ack.
+     */
+    private record Pending(StoreBatch batch, Refused refused) {}
+
     /**
      * @param file           bets.csv, open for appending
      * @param finishMarks    all-bets-sent.txt, open for appending
      * @param storedByAgency what {@code file} already holds per agency ({@link #countByAgency})
      */
     public static Behavior<Command> create(BetsFile file, BetsFile finishMarks, Map<Integer, Long> storedByAgency) {
-        return Behaviors.setup(ctx -> new BetStore(ctx, file, finishMarks, storedByAgency));
+        return create(file, finishMarks, storedByAgency, true);
+    }
+
+    /** @param groupCommit false: one fsync per batch (the baseline {@code STORE_GROUP_COMMIT=off} measures) */
+    public static Behavior<Command> create(BetsFile file, BetsFile finishMarks, Map<Integer, Long> storedByAgency,
+                                           boolean groupCommit) {
+        return Behaviors.setup(ctx -> new BetStore(ctx, file, finishMarks, storedByAgency, groupCommit));
     }
 
     /** Per-agency counts of what is already in the file: where a restarted server resumes. */
@@ -91,18 +116,27 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
 
     private final Appender bets;
     private final Appender marks;
+    /** Durable bets per agency: a pending batch counts only once its group's fsync succeeded. */
     private final Map<Integer, Long> storedByAgency;
     private final Logger log;
+    private final boolean groupCommit;
+    /** Reused for every batch's rows. */
+    private final BetsCsv.RowBuffer rows = new BetsCsv.RowBuffer(16 * 1024);
+    /** Written (or refused) since the last fsync, in arrival order. */
+    private final List<Pending> pending = new ArrayList<>();
+    /** A {@link SyncPending} is in the mailbox. */
+    private boolean syncScheduled;
     private boolean sealed;
     private boolean closed;
 
     private BetStore(ActorContext<Command> context, BetsFile file, BetsFile finishMarks,
-                     Map<Integer, Long> storedByAgency) {
+                     Map<Integer, Long> storedByAgency, boolean groupCommit) {
         super(context);
         this.log = context.getLog();
         this.bets = new Appender(file, "bets_file", log);
         this.marks = new Appender(finishMarks, "all_bets_sent_file", log);
         this.storedByAgency = new HashMap<>(storedByAgency);
+        this.groupCommit = groupCommit;
     }
 
     @Override
@@ -113,11 +147,13 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
                 .onMessage(MarkFinished.class, this::onMarkFinished)
                 .onMessage(Draw.class, this::onDraw)
                 .onMessage(Close.class, this::onClose)
+                .onMessageEquals(SyncPending.INSTANCE, this::onSyncPending)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
     }
 
     private Behavior<Command> onStoreBatch(StoreBatch msg) {
+        // Closing and the draw flush the group first, so answering these at once keeps the order.
         if (closed) {
             msg.replyTo().tell(new Refused(ErrorCode.SHUTTING_DOWN, "store is closed"));
             return this;
@@ -126,34 +162,87 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             msg.replyTo().tell(new Refused(ErrorCode.BETS_CLOSED, "the draw has been held"));
             return this;
         }
+        rows.clear();
+        rows.append(msg.agency(), msg.bets());
+        Refused refused = null;
         try {
-            bets.appendWholeOrNothing(BetsCsv.rows(msg.agency(), msg.bets()));
+            bets.append(rows.array(), rows.length());
         } catch (IOException e) {
-            msg.replyTo().tell(new Refused(ErrorCode.STORAGE_FAILURE, String.valueOf(e.getMessage())));
-            return this;
+            refused = new Refused(ErrorCode.STORAGE_FAILURE, String.valueOf(e.getMessage()));
         }
-        long total = storedByAgency.merge(msg.agency(), (long) msg.bets().size(), Long::sum);
-        if (log.isDebugEnabled()) {
-            for (Bet bet : msg.bets()) {
-                log.debug(LogLine.success("apuesta_almacenada", "dni", bet.document(), "numero", bet.number()));
-            }
+        pending.add(new Pending(msg, refused));
+        if (!groupCommit) {
+            flushPending();
+        } else if (!syncScheduled) {
+            // Behind every batch already queued: they all join this group.
+            syncScheduled = true;
+            getContext().getSelf().tell(SyncPending.INSTANCE);
         }
-        msg.replyTo().tell(new Stored(msg.bets().size(), total));
         return this;
     }
 
+    private Behavior<Command> onSyncPending() {
+        syncScheduled = false;
+        flushPending(); // may find nothing: a count, mark, draw or close flushed the group first
+        return this;
+    }
+
+    /**
+     * Makes the pending group durable with one fsync, then answers each of its batches in
+     * arrival order. If the fsync fails the file is cut back to before the group and every
+     * batch of it is refused: none of them is stored.
+     */
+    private void flushPending() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        IOException failure = null;
+        try {
+            bets.sync();
+        } catch (IOException e) {
+            failure = e;
+        }
+        for (Pending p : pending) {
+            StoreBatch batch = p.batch();
+            if (p.refused() != null) {
+                batch.replyTo().tell(p.refused());
+            } else if (failure != null) {
+                batch.replyTo().tell(new Refused(ErrorCode.STORAGE_FAILURE, String.valueOf(failure.getMessage())));
+            } else {
+                long total = storedByAgency.merge(batch.agency(), (long) batch.bets().size(), Long::sum);
+                if (log.isDebugEnabled()) {
+                    for (Bet bet : batch.bets()) {
+                        log.debug(LogLine.success("apuesta_almacenada", "dni", bet.document(), "numero", bet.number()));
+                    }
+                }
+                batch.replyTo().tell(new Stored(batch.bets().size(), total));
+            }
+        }
+        pending.clear();
+    }
+
+    /**
+     * The count is a Welcome's resume offset, so it must hold every batch that reached the store
+     * before it — pending ones included — and nothing that could still be lost. Counting written
+     * but unsynced rows would be wrong: if their fsync then failed they would be cut back out
+     * and refused, yet the agency would skip them. So the pending group is made durable (or
+     * refused) first, and the count is only ever durable bets. A crash before that fsync loses
+     * the rows and, since a restarted server counts from the file, the count with them.
+     */
     private Behavior<Command> onGetStoredCount(GetStoredCount msg) {
+        flushPending();
         msg.replyTo().tell(new StoredCount(msg.agency(), storedByAgency.getOrDefault(msg.agency(), 0L)));
         return this;
     }
 
     private Behavior<Command> onMarkFinished(MarkFinished msg) {
+        flushPending(); // an agency's mark is never durable before its bets are
         if (closed) {
             msg.replyTo().tell(new MarkFailed(msg.agency(), "store is closed"));
             return this;
         }
         try {
-            marks.appendWholeOrNothing(FinishMarks.line(msg.agency()));
+            marks.appendDurably(FinishMarks.line(msg.agency()));
         } catch (IOException e) {
             msg.replyTo().tell(new MarkFailed(msg.agency(), String.valueOf(e.getMessage())));
             return this;
@@ -163,6 +252,7 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
     }
 
     private Behavior<Command> onDraw(Draw msg) {
+        flushPending(); // the draw reads every batch acknowledged before it, and no later one
         sealed = true;
         Map<Integer, List<String>> winners = new HashMap<>();
         try {
@@ -179,12 +269,14 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
     }
 
     private Behavior<Command> onClose(Close msg) {
+        flushPending();
         closeFiles();
         msg.replyTo().tell(Done.getInstance());
         return this;
     }
 
     private Behavior<Command> onPostStop() {
+        flushPending();
         closeFiles();
         return this;
     }
@@ -199,8 +291,9 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
     }
 
     /**
-     * One append-only file: whole-or-nothing appends, and the memory of a failure that left it
-     * with a partial write (after which nothing more may be appended to it).
+     * One append-only file: whole-or-nothing appends, fsyncs that cut back what they could not
+     * make durable, and the memory of a failure that left it with a partial write (after which
+     * nothing more may be appended to it).
      */
     private static final class Appender {
         private final BetsFile file;
@@ -208,6 +301,10 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
         private final Logger log;
         /** Set when a failed append could not be cut back out: the file's end is no longer trusted. */
         private String broken;
+        /** Something was appended since the last fsync. */
+        private boolean dirty;
+        /** The length the last fsync made durable; meaningful while {@link #dirty}. */
+        private long durableSize;
 
         Appender(BetsFile file, String resource, Logger log) {
             this.file = file;
@@ -220,25 +317,57 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
         }
 
         /** Write, then fsync; on any failure cut the file back so no partial write remains. */
-        void appendWholeOrNothing(byte[] bytes) throws IOException {
+        void appendDurably(byte[] bytes) throws IOException {
+            append(bytes, bytes.length);
+            sync();
+        }
+
+        /**
+         * Writes {@code bytes[0, length)}, not yet durable (see {@link #sync}). On failure cuts
+         * the file back to before this append, so earlier unsynced appends stay intact.
+         */
+        void append(byte[] bytes, int length) throws IOException {
             if (broken != null) {
                 throw new IOException(broken);
             }
             long before = file.size();
+            if (!dirty) {
+                durableSize = before;
+            }
             try {
-                file.append(bytes);
-                file.sync();
+                file.append(bytes, 0, length);
+                dirty = true;
             } catch (IOException e) {
-                try {
-                    file.truncate(before);
-                    file.sync();
-                } catch (IOException undo) {
-                    e.addSuppressed(undo);
-                    // Appending after a partial row would corrupt every later row: refuse all from now on.
-                    broken = resource + " left with a partial write: " + undo.getMessage();
-                    log.error(LogLine.fail(resource, "path", file.path(), "error", broken));
-                }
+                cutBack(before, e);
                 throw e;
+            }
+        }
+
+        /** Makes every append so far durable; on failure cuts them all back out. */
+        void sync() throws IOException {
+            if (!dirty) {
+                return;
+            }
+            try {
+                file.sync();
+                dirty = false;
+            } catch (IOException e) {
+                // The kernel may have dropped the unsynced pages: trust nothing after the last good fsync.
+                cutBack(durableSize, e);
+                dirty = false;
+                throw e;
+            }
+        }
+
+        private void cutBack(long size, IOException cause) {
+            try {
+                file.truncate(size);
+                file.sync();
+            } catch (IOException undo) {
+                cause.addSuppressed(undo);
+                // Appending after a partial row would corrupt every later row: refuse all from now on.
+                broken = resource + " left with a partial write: " + undo.getMessage();
+                log.error(LogLine.fail(resource, "path", file.path(), "error", broken));
             }
         }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.commons.csv.CSVFormat;
@@ -37,35 +38,159 @@ public final class BetsCsv {
 
     /** The rows {@code store_bets} would append for these bets, as UTF-8 bytes. */
     public static byte[] rows(int agency, List<Bet> bets) {
-        StringBuilder out = new StringBuilder(bets.size() * 48);
-        for (Bet bet : bets) {
-            out.append(agency).append(',');
-            field(out, bet.firstName());
-            out.append(',');
-            field(out, bet.lastName());
-            out.append(',');
-            field(out, bet.document());
-            out.append(',').append(bet.birthdate()).append(',').append(bet.number()).append("\r\n");
-        }
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        RowBuffer buffer = new RowBuffer(bets.size() * 48);
+        buffer.append(agency, bets);
+        return buffer.toByteArray();
     }
 
     /**
-     * Python's QUOTE_MINIMAL: quote only a field holding the delimiter, the quote char or a line
-     * break, doubling quotes. (Commons CSV's MINIMAL also quotes a leading space, '!', '"' or '#'
-     * and a trailing space, which Python does not.)
+     * Encodes rows straight into UTF-8 bytes in one growable array that is reused batch after
+     * batch, so storing a bet makes no garbage: no per-row String, no per-batch copy. Not
+     * thread-safe: one per owner (the store).
      */
-    private static void field(StringBuilder out, String value) {
-        boolean quote = false;
-        for (int i = 0; i < value.length() && !quote; i++) {
-            char c = value.charAt(i);
-            quote = c == ',' || c == '"' || c == '\r' || c == '\n';
+    public static final class RowBuffer {
+        private byte[] bytes;
+        private int length;
+
+        public RowBuffer(int initialCapacity) {
+            bytes = new byte[Math.max(64, initialCapacity)];
         }
-        if (!quote) {
-            out.append(value);
-            return;
+
+        /** Forgets the rows held; keeps the array. */
+        public void clear() {
+            length = 0;
         }
-        out.append('"').append(value.replace("\"", "\"\"")).append('"');
+
+        /** Appends the rows {@code store_bets} would write for {@code bets}. */
+        public void append(int agency, List<Bet> bets) {
+            for (Bet bet : bets) {
+                // Enough for the row whatever it holds: a char takes at most 3 bytes (a pair 4), a
+                // doubled quote 2, and the numbers and separators fit in 64.
+                ensure(3 * (bet.firstName().length() + bet.lastName().length() + bet.document().length()) + 64);
+                integer(agency);
+                put(',');
+                field(bet.firstName());
+                put(',');
+                field(bet.lastName());
+                put(',');
+                field(bet.document());
+                put(',');
+                date(bet.birthdate());
+                put(',');
+                integer(bet.number());
+                put('\r');
+                put('\n');
+            }
+        }
+
+        /** The array holding the rows in {@code [0, length())}; valid until the next append or clear. */
+        public byte[] array() {
+            return bytes;
+        }
+
+        public int length() {
+            return length;
+        }
+
+        public byte[] toByteArray() {
+            return Arrays.copyOf(bytes, length);
+        }
+
+        private void ensure(int more) {
+            if (length + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
+        }
+
+        private void put(char ascii) {
+            bytes[length++] = (byte) ascii;
+        }
+
+        /**
+         * Python's QUOTE_MINIMAL: quote only a field holding the delimiter, the quote char or a
+         * line break, doubling quotes. (Commons CSV's MINIMAL also quotes a leading space, '!',
+         * '"' or '#' and a trailing space, which Python does not.)
+         */
+        private void field(String value) {
+            boolean quote = false;
+            for (int i = 0; i < value.length() && !quote; i++) {
+                char c = value.charAt(i);
+                quote = c == ',' || c == '"' || c == '\r' || c == '\n';
+            }
+            if (quote) {
+                put('"');
+            }
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c < 0x80) { // the common case: names and documents are mostly ASCII
+                    if (c == '"' && quote) {
+                        put('"');
+                    }
+                    put(c);
+                } else if (c < 0x800) {
+                    bytes[length++] = (byte) (0xC0 | c >> 6);
+                    bytes[length++] = (byte) (0x80 | c & 0x3F);
+                } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, value.charAt(++i));
+                    bytes[length++] = (byte) (0xF0 | cp >> 18);
+                    bytes[length++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                    bytes[length++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                    bytes[length++] = (byte) (0x80 | cp & 0x3F);
+                } else if (Character.isSurrogate(c)) {
+                    put('?'); // what String.getBytes(UTF_8) writes for a lone surrogate
+                } else {
+                    bytes[length++] = (byte) (0xE0 | c >> 12);
+                    bytes[length++] = (byte) (0x80 | c >> 6 & 0x3F);
+                    bytes[length++] = (byte) (0x80 | c & 0x3F);
+                }
+            }
+            if (quote) {
+                put('"');
+            }
+        }
+
+        /** ISO yyyy-MM-dd, as Python's str(date); years outside 0..9999 as LocalDate spells them. */
+        private void date(LocalDate date) {
+            int year = date.getYear();
+            if (year < 0 || year > 9999) {
+                ascii(date.toString());
+                return;
+            }
+            digits(year, 4);
+            put('-');
+            digits(date.getMonthValue(), 2);
+            put('-');
+            digits(date.getDayOfMonth(), 2);
+        }
+
+        private void integer(int value) {
+            if (value < 0) {
+                ascii(Integer.toString(value)); // never for stored bets; kept exact anyway
+                return;
+            }
+            int width = 1;
+            for (int rest = value / 10; rest > 0; rest /= 10) {
+                width++;
+            }
+            digits(value, width);
+        }
+
+        /** {@code value} >= 0 as exactly {@code width} digits, zero-padded. */
+        private void digits(int value, int width) {
+            for (int i = length + width - 1; i >= length; i--) {
+                bytes[i] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+            length += width;
+        }
+
+        private void ascii(String text) {
+            ensure(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                put(text.charAt(i));
+            }
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
  * An append-only file behind the store: {@code bets.csv}, and {@code all-bets-sent.txt} (same
@@ -21,6 +22,14 @@ public interface BetsFile extends AutoCloseable {
 
     /** Appends all of {@code bytes} at the end. May leave a prefix written if it throws. */
     void append(byte[] bytes) throws IOException;
+
+    /**
+     * Appends {@code bytes[offset, offset + length)}, so a reused buffer needs no copy. The real
+     * file writes straight from the array; this default (for test doubles) copies the slice.
+     */
+    default void append(byte[] bytes, int offset, int length) throws IOException {
+        append(Arrays.copyOfRange(bytes, offset, offset + length));
+    }
 
     /** Makes everything appended so far durable (fsync). */
     void sync() throws IOException;
@@ -45,7 +54,12 @@ public interface BetsFile extends AutoCloseable {
             }
 
             public void append(byte[] bytes) throws IOException {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                append(bytes, 0, bytes.length);
+            }
+
+            @Override
+            public void append(byte[] bytes, int offset, int length) throws IOException {
+                ByteBuffer buf = ByteBuffer.wrap(bytes, offset, length);
                 while (buf.hasRemaining()) {
                     channel.write(buf);
                 }

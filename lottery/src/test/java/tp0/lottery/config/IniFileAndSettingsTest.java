@@ -132,7 +132,7 @@ class IniFileAndSettingsTest {
         ServerSettings settings = ServerSettings.load(ini, Map.of(), workDir);
 
         assertEquals(new ServerSettings("127.0.0.1", 4000, 50, "DEBUG", 2, workDir.resolve("bets.csv"),
-                workDir.resolve("all-bets-sent.txt"), Duration.ofSeconds(30), 1024, AgencySecrets.NONE), settings);
+                workDir.resolve("all-bets-sent.txt"), Duration.ofSeconds(30), 1024, AgencySecrets.NONE, true, 16), settings);
     }
 
     @Test
@@ -266,6 +266,51 @@ class IniFileAndSettingsTest {
             assertEquals(ServerSettings.AGENCY_SECRETS_FILE, e.key(), content);
             assertFalse(e.getMessage().contains("s3cret"), "the error never quotes a secret: " + e.getMessage());
         }
+    }
+
+    // ------------------------------------------------------------------ performance keys
+
+    @Test
+    void groupCommitIsOnAndThePipeline16UnlessSetInIniOrEnv() throws Exception {
+        ServerSettings defaults = ServerSettings.load(IniFile.empty(), Map.of(), workDir);
+        assertTrue(defaults.storeGroupCommit());
+        assertEquals(16, defaults.sessionPipeline());
+
+        IniFile ini = ini("[DEFAULT]", "STORE_GROUP_COMMIT = off", "SESSION_PIPELINE = 1");
+        ServerSettings fromIni = ServerSettings.load(ini, Map.of(), workDir);
+        assertFalse(fromIni.storeGroupCommit());
+        assertEquals(1, fromIni.sessionPipeline());
+
+        ServerSettings fromEnv = ServerSettings.load(ini, Map.of("STORE_GROUP_COMMIT", " ON ", "SESSION_PIPELINE", "1024"),
+                workDir);
+        assertTrue(fromEnv.storeGroupCommit(), "env overrides ini, any case");
+        assertEquals(1024, fromEnv.sessionPipeline());
+
+        // configparser's getboolean spellings
+        for (String on : List.of("true", "yes", "1")) {
+            assertTrue(ServerSettings.load(IniFile.empty(), Map.of("STORE_GROUP_COMMIT", on), workDir).storeGroupCommit(), on);
+        }
+        for (String off : List.of("false", "no", "0")) {
+            assertFalse(ServerSettings.load(IniFile.empty(), Map.of("STORE_GROUP_COMMIT", off), workDir).storeGroupCommit(), off);
+        }
+    }
+
+    @Test
+    void badGroupCommitOrPipelineNamesTheKey() {
+        assertKeyRejected(ServerSettings.STORE_GROUP_COMMIT, Map.of("STORE_GROUP_COMMIT", "sometimes"));
+        assertKeyRejected(ServerSettings.STORE_GROUP_COMMIT, Map.of("STORE_GROUP_COMMIT", ""));
+        assertKeyRejected(ServerSettings.SESSION_PIPELINE, Map.of("SESSION_PIPELINE", "0"));
+        assertKeyRejected(ServerSettings.SESSION_PIPELINE, Map.of("SESSION_PIPELINE", "1025"));
+        assertKeyRejected(ServerSettings.SESSION_PIPELINE, Map.of("SESSION_PIPELINE", "many"));
+    }
+
+    @Test
+    void theShippedConfigIniHasGroupCommitOnAndThePipelineAt16() throws Exception {
+        Path shipped = Path.of("config.ini");
+        assumeTrue(Files.exists(shipped), "run from the lottery module directory");
+        ServerSettings settings = ServerSettings.load(IniFile.load(shipped), Map.of(), workDir);
+        assertTrue(settings.storeGroupCommit());
+        assertEquals(16, settings.sessionPipeline());
     }
 
     private void assertKeyRejected(String key, Map<String, String> env) {

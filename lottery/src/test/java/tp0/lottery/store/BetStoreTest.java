@@ -462,6 +462,206 @@ class BetStoreTest {
         close(store);
     }
 
+    // ------------------------------------------------------------------ (h) group commit
+
+    /**
+     * The real file, whose first fsync waits until the test opens {@link #gate}, so batches sent
+     * meanwhile queue up in the store's mailbox; {@code failingSync} (1-based, 0: none) breaks one.
+     */
+    private static class GatedFile extends WatchedFile {
+        final CountDownLatch syncEntered = new CountDownLatch(1);
+        final CountDownLatch gate = new CountDownLatch(1);
+        final AtomicInteger syncs = new AtomicInteger();
+        volatile int failingSync;
+
+        GatedFile(BetsFile real) {
+            super(real);
+        }
+
+        @Override
+        public void sync() throws IOException {
+            calls.add("sync");
+            int n = syncs.incrementAndGet();
+            syncEntered.countDown();
+            try {
+                if (!gate.await(10, TimeUnit.SECONDS)) {
+                    throw new IOException("test never opened the gate");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            if (n == failingSync) {
+                throw new IOException("fsync failed (simulated)");
+            }
+            real.sync();
+        }
+    }
+
+    /** Sends {@code first} and returns once the store is inside its fsync. */
+    private static void blockInFirstSync(ActorRef<BetStore.Command> store, GatedFile file, BetStore.StoreBatch first)
+            throws InterruptedException {
+        store.tell(first);
+        assertTrue(file.syncEntered.await(5, TimeUnit.SECONDS), "the store reaches fsync");
+    }
+
+    @Test
+    void batchesArrivingDuringAnFsyncAreMadeDurableTogetherByOneMore() throws Exception {
+        GatedFile file = new GatedFile(BetsFile.open(dir.resolve("bets.csv")));
+        ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
+        // One probe for every reply: a probe keeps the order the store sent them in.
+        TestProbe<Object> replies = testKit.createTestProbe();
+        List<Bet> first = bets("1", 2);
+        List<Bet> second = bets("2", 3);
+        List<Bet> third = bets("3", 1);
+        try {
+            blockInFirstSync(store, file, new BetStore.StoreBatch(1, first, replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(2, second, replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(1, third, replies.getRef().narrow()));
+            replies.expectNoMessage(QUIET);
+        } finally {
+            file.gate.countDown();
+        }
+        replies.expectMessage(new BetStore.Stored(2, 2));
+        replies.expectMessage(new BetStore.Stored(3, 3));
+        replies.expectMessage(new BetStore.Stored(1, 3));
+        assertEquals(List.of("append", "sync", "append", "append", "sync"), List.copyOf(file.calls),
+                "the two batches that queued during the first fsync share the second");
+        assertEquals(2, file.syncs.get());
+        assertArrayEquals(concat(concat(BetsCsv.rows(1, first), BetsCsv.rows(2, second)), BetsCsv.rows(1, third)),
+                Files.readAllBytes(file.path()), "rows in arrival order");
+        assertEquals(3, storedCount(store, 1));
+        assertEquals(2, file.syncs.get(), "a count with nothing pending costs no fsync");
+        close(store);
+    }
+
+    @Test
+    void withoutGroupCommitEveryBatchHasItsOwnFsync() throws Exception {
+        GatedFile file = new GatedFile(BetsFile.open(dir.resolve("bets.csv")));
+        ActorRef<BetStore.Command> store = testKit.spawn(
+                BetStore.create(file, BetsFile.open(dir.resolve("all-bets-sent.txt")), Map.of(), false),
+                "bet-store-" + stores.incrementAndGet(), DispatcherSelector.fromConfig("lottery.store-dispatcher"));
+        TestProbe<Object> replies = testKit.createTestProbe();
+        try {
+            blockInFirstSync(store, file, new BetStore.StoreBatch(1, bets("1", 2), replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(1, bets("2", 3), replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(1, bets("3", 1), replies.getRef().narrow()));
+        } finally {
+            file.gate.countDown();
+        }
+        replies.expectMessage(new BetStore.Stored(2, 2));
+        replies.expectMessage(new BetStore.Stored(3, 5));
+        replies.expectMessage(new BetStore.Stored(1, 6));
+        assertEquals(List.of("append", "sync", "append", "sync", "append", "sync"), List.copyOf(file.calls));
+        close(store);
+    }
+
+    @Test
+    void aFailedGroupFsyncRefusesTheWholeGroupAndLeavesTheFileAsBeforeIt() throws Exception {
+        GatedFile file = new GatedFile(BetsFile.open(dir.resolve("bets.csv")));
+        file.failingSync = 2; // the group's fsync
+        ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
+        TestProbe<Object> replies = testKit.createTestProbe();
+        List<Bet> first = bets("1", 2);
+        try {
+            blockInFirstSync(store, file, new BetStore.StoreBatch(1, first, replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(1, bets("2", 3), replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(2, bets("3", 4), replies.getRef().narrow()));
+        } finally {
+            file.gate.countDown();
+        }
+        replies.expectMessage(new BetStore.Stored(2, 2));
+        assertRefused(ErrorCode.STORAGE_FAILURE, (BetStore.StoreReply) replies.receiveMessage());
+        assertRefused(ErrorCode.STORAGE_FAILURE, (BetStore.StoreReply) replies.receiveMessage());
+        assertArrayEquals(BetsCsv.rows(1, first), Files.readAllBytes(file.path()), "cut back to before the group");
+        assertEquals(List.of("append", "sync", "append", "append", "sync", "truncate", "sync"), List.copyOf(file.calls),
+                "one fsync for the group, then the cut made durable");
+        assertEquals(2, storedCount(store, 1), "nothing of the group counts");
+        assertEquals(0, storedCount(store, 2));
+
+        List<Bet> later = bets("4", 1);
+        assertEquals(new BetStore.Stored(1, 3), store(store, 1, later), "the store goes on");
+        assertArrayEquals(concat(BetsCsv.rows(1, first), BetsCsv.rows(1, later)), Files.readAllBytes(file.path()));
+        close(store);
+    }
+
+    @Test
+    void aBatchThatCannotBeWrittenIsRefusedInItsPlaceAndTheRestOfItsGroupIsStored() throws Exception {
+        AtomicInteger appends = new AtomicInteger();
+        GatedFile file = new GatedFile(BetsFile.open(dir.resolve("bets.csv"))) {
+            @Override
+            public void append(byte[] bytes) throws IOException {
+                if (appends.incrementAndGet() == 3) {
+                    calls.add("append-partial");
+                    real.append(Arrays.copyOf(bytes, bytes.length / 2));
+                    throw new IOException("disk full (simulated)");
+                }
+                super.append(bytes);
+            }
+        };
+        ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
+        TestProbe<Object> replies = testKit.createTestProbe();
+        List<Bet> b1 = bets("1", 1);
+        List<Bet> b2 = bets("2", 2);
+        List<Bet> b4 = bets("4", 4);
+        try {
+            blockInFirstSync(store, file, new BetStore.StoreBatch(1, b1, replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(1, b2, replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(1, bets("3", 3), replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(1, b4, replies.getRef().narrow()));
+        } finally {
+            file.gate.countDown();
+        }
+        // One sender's replies stay in the order of its batches, the refusal included.
+        replies.expectMessage(new BetStore.Stored(1, 1));
+        replies.expectMessage(new BetStore.Stored(2, 3));
+        assertRefused(ErrorCode.STORAGE_FAILURE, (BetStore.StoreReply) replies.receiveMessage());
+        replies.expectMessage(new BetStore.Stored(4, 7));
+        assertArrayEquals(concat(concat(BetsCsv.rows(1, b1), BetsCsv.rows(1, b2)), BetsCsv.rows(1, b4)),
+                Files.readAllBytes(file.path()), "the refused batch's partial rows are cut out, its neighbours kept");
+        assertEquals(7, storedCount(store, 1));
+        close(store);
+    }
+
+    /** What a request that must see the pending group answers, and how to check that answer. */
+    private record Flushing(String name, java.util.function.Function<ActorRef<Object>, BetStore.Command> request,
+                            java.util.function.Consumer<Object> check) {}
+
+    @Test
+    void countsMarksTheDrawAndCloseFlushAPendingGroupFirst() throws Exception {
+        List<Bet> first = bets("1", 1);
+        List<Bet> second = bets("2", 2);
+        List<Flushing> requests = List.of(
+                new Flushing("count", ref -> new BetStore.GetStoredCount(1, ref.narrow()),
+                        answer -> assertEquals(new BetStore.StoredCount(1, 3), answer)),
+                new Flushing("mark", ref -> new BetStore.MarkFinished(1, ref.narrow()),
+                        answer -> assertEquals(new BetStore.Marked(1), answer)),
+                new Flushing("draw", ref -> new BetStore.Draw(ref.narrow()),
+                        answer -> assertEquals(3, assertInstanceOf(BetStore.Drawn.class, answer).betsRead())),
+                new Flushing("close", ref -> new BetStore.Close(ref.narrow()),
+                        answer -> assertEquals(Done.getInstance(), answer)));
+        for (Flushing flushing : requests) {
+            Path sub = Files.createDirectory(dir.resolve(flushing.name()));
+            GatedFile file = new GatedFile(BetsFile.open(sub.resolve("bets.csv")));
+            ActorRef<BetStore.Command> store = spawnStore(file, BetsFile.open(sub.resolve("all-bets-sent.txt")), Map.of());
+            TestProbe<Object> replies = testKit.createTestProbe();
+            try {
+                blockInFirstSync(store, file, new BetStore.StoreBatch(1, first, replies.getRef().narrow()));
+                store.tell(new BetStore.StoreBatch(1, second, replies.getRef().narrow()));
+                store.tell(flushing.request().apply(replies.getRef()));
+            } finally {
+                file.gate.countDown();
+            }
+            replies.expectMessage(new BetStore.Stored(1, 1));
+            assertEquals(new BetStore.Stored(2, 3), replies.receiveMessage(), flushing.name());
+            flushing.check().accept(replies.receiveMessage());
+            assertArrayEquals(concat(BetsCsv.rows(1, first), BetsCsv.rows(1, second)), Files.readAllBytes(file.path()),
+                    flushing.name());
+            close(store); // after the SyncPending still queued, which finds nothing to do
+            assertEquals(2, file.syncs.get(), flushing.name() + ": the group had one fsync, its own");
+        }
+    }
+
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -72,6 +72,71 @@ class BetsCsvTest {
         assertArrayEquals("1,😀,Zoë,9,2000-01-01,5\r\n".getBytes(StandardCharsets.UTF_8), bytes);
     }
 
+    @Test
+    void loneSurrogatesBecomeQuestionMarksAsInStringGetBytes() {
+        // Never in a decoded bet (the codec refuses them), but the encoder still matches the JDK's.
+        String odd = "a\uD800b\uDC00";
+        assertArrayEquals(("1," + odd + ",B,1,2000-01-01,5\r\n").getBytes(StandardCharsets.UTF_8),
+                BetsCsv.rows(1, List.of(bet(odd, "B", "1", "2000-01-01", 5))));
+    }
+
+    @Test
+    void aReusedRowBufferGrowsAndGivesWhatRowsGives() {
+        BetsCsv.RowBuffer buffer = new BetsCsv.RowBuffer(0);
+        String longName = "Ñandú \"el largo\", ".repeat(400); // far beyond the initial capacity
+        List<List<Bet>> batches = List.of(
+                List.of(bet("Nicolás", "Saldaña", "00123456", "0999-03-07", 0)),
+                List.of(bet(longName, "O\"Neil", "1", "2000-01-01", Integer.MAX_VALUE), bet("😀", "Zoë", "9", "9999-12-31", 7574)),
+                List.of(bet("A", "B", "1", "1990-01-01", 1)));
+        for (List<Bet> batch : batches) {
+            buffer.clear();
+            buffer.append(12345, batch);
+            assertArrayEquals(BetsCsv.rows(12345, batch), java.util.Arrays.copyOf(buffer.array(), buffer.length()));
+        }
+    }
+
+    /** The String-building writer the byte encoder replaced: the reference it must match. */
+    private static String reference(int agency, List<Bet> bets) {
+        StringBuilder out = new StringBuilder();
+        for (Bet b : bets) {
+            out.append(agency).append(',').append(quoted(b.firstName())).append(',').append(quoted(b.lastName()))
+                    .append(',').append(quoted(b.document())).append(',').append(b.birthdate()).append(',')
+                    .append(b.number()).append("\r\n");
+        }
+        return out.toString();
+    }
+
+    private static String quoted(String v) {
+        boolean quote = v.contains(",") || v.contains("\"") || v.contains("\r") || v.contains("\n");
+        return quote ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+    }
+
+    @Test
+    void randomBetsEncodeExactlyAsTheStringWriterDid() {
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = "aZ09 ,\"\r\n#!;'ñÑüß€中😀\u0301";
+        for (int round = 0; round < 500; round++) {
+            List<Bet> batch = new ArrayList<>();
+            for (int i = 0; i < 1 + random.nextInt(5); i++) {
+                batch.add(new Bet(randomText(random, alphabet), randomText(random, alphabet),
+                        Integer.toString(random.nextInt(1_000_000)), LocalDate.of(1 + random.nextInt(9999), 1 + random.nextInt(12),
+                        1 + random.nextInt(28)), random.nextInt(Integer.MAX_VALUE)));
+            }
+            int agency = 1 + random.nextInt(100_000);
+            assertArrayEquals(reference(agency, batch).getBytes(StandardCharsets.UTF_8), BetsCsv.rows(agency, batch),
+                    batch.toString());
+        }
+    }
+
+    private static String randomText(java.util.Random random, String alphabet) {
+        int[] points = alphabet.codePoints().toArray();
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 1 + random.nextInt(12); i++) {
+            text.appendCodePoint(points[random.nextInt(points.length)]);
+        }
+        return text.toString();
+    }
+
     // ------------------------------------------------------------------ load()
 
     @Test
