@@ -12,6 +12,7 @@ import tp0.agency.bets.BetSource;
 import tp0.agency.bets.CsvBetReader;
 import tp0.agency.bets.SingleBetSource;
 import tp0.agency.config.AgencyConfig;
+import tp0.agency.log.LatencyHistogram;
 import tp0.agency.log.Log;
 import tp0.agency.log.LogLevel;
 import tp0.agency.log.ProgressReporter;
@@ -32,19 +33,21 @@ import tp0.protocol.Protocol;
  * {@link #run()} returns the exit status instead of exiting, so tests drive the real flow
  * in-process.
  *
+ * <p>Batches are pipelined: up to {@code batch.window} are sent ahead of their acks, which
+ * come back in order ({@link BatchSender}). The all-sent line reports the acks' round trips
+ * (p50, p99) over this run.
+ *
  * <p>Exactly once: the server's Welcome says how many of our bets it holds durably, and we
  * continue from that row of the file. So when the connection is lost at any step, we
  * reconnect (within {@code connectTimeout} of the loss), say Hello again and go on from the
- * new Welcome's count; batches that were in flight are just derived from the file again.
+ * new Welcome's count; batches that were in flight (up to a window of them, some perhaps
+ * stored, some not) are just derived from the file again from that count.
  *
  * <p>Failures travel as {@link AgencyFailure} and are logged once, here. A stop request
  * (SIGTERM/SIGINT) makes the flow unwind at the next check or at the blocked read, connect
  * or backoff it interrupts; it then closes what is open, logs it and returns 0.
  */
 public final class AgencyClient {
-    /** Stop-and-wait: one batch in flight. A sliding window only raises this. */
-    static final int MAX_BATCHES_IN_FLIGHT = 1;
-
     private static final String HELLO = "conectado";
     private static final String RESUME = "resume";
     private static final String ALL_SENT = "apuestas_enviadas";
@@ -56,6 +59,8 @@ public final class AgencyClient {
     private final LongSupplier nanoClock;
     private final Connector connector;
     private final ProgressReporter progress;
+    /** Every acked batch's round trip, this run, over all its connections. */
+    private final LatencyHistogram ackLatency = new LatencyHistogram();
 
     // What is open right now; whatever is left open when run() ends gets closed there.
     private BetCursor bets;
@@ -212,14 +217,21 @@ public final class AgencyClient {
         announceSingleBet(stored);
     }
 
-    /** Sends every batch from the current row on and waits for all acks. */
+    /**
+     * Sends every batch from the current row on, up to {@code batch.window} of them ahead of
+     * their acks, and waits for all acks.
+     */
     private void sendRemainingBets() throws AgencyFailure, StopRequested, ConnectionLost {
-        BatchSender sender = new BatchSender(connection, MAX_BATCHES_IN_FLIGHT, (count, storedBets) -> {
-            log.debug(LogLine.success(BatchSender.ACTION, "cantidad", count));
+        BatchSender.AckListener onAck = (count, storedBets, ackNanos) -> {
+            if (log.isEnabled(LogLevel.DEBUG)) { // a line per batch: not even built at INFO
+                log.debug(LogLine.success(BatchSender.ACTION, "cantidad", count));
+            }
             answered();
+            ackLatency.record(ackNanos);
             progress.acked(count);
             announceSingleBet(progress.acked());
-        });
+        };
+        BatchSender sender = new BatchSender(connection, config.batchWindow(), nanoClock, onAck);
         BetBatcher batcher = new BetBatcher(bets, config.batchMaxAmount());
         while (true) {
             checkStop(); // a stop means: send nothing more
@@ -261,7 +273,8 @@ public final class AgencyClient {
             throw AgencyFailure.unexpected(ALL_SENT, reply);
         }
         answered();
-        log.log(allSentAnnounced ? LogLevel.DEBUG : LogLevel.INFO, LogLine.success(ALL_SENT, "cantidad", progress.acked()));
+        log.log(allSentAnnounced ? LogLevel.DEBUG : LogLevel.INFO, LogLine.success(ALL_SENT, "cantidad", progress.acked(),
+                "ack_p50_ms", ackLatency.percentileMillisText(0.50), "ack_p99_ms", ackLatency.percentileMillisText(0.99)));
         allSentAnnounced = true;
     }
 

@@ -6,7 +6,6 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.Security;
 import java.util.Map;
 import tp0.agency.config.AgencyConfig;
 import tp0.agency.config.ConfigException;
@@ -29,9 +28,6 @@ public final class Main {
         // UTF-8 whatever the container's locale; flushed per line by Log.
         PrintStream stdout = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 8192),
                 false, StandardCharsets.UTF_8);
-        // The JDK caches "unknown host" for 10 s by default, which would make connect retries
-        // useless while the server's container name is not yet resolvable.
-        Security.setProperty("networkaddress.cache.negative.ttl", "0");
         Log log = new Log(stdout, LogLevel.INFO);
         StopSignal stop = new StopSignal();
         // Before anything slow, so a stop during startup still exits 0.

@@ -77,8 +77,15 @@ class AgencyClientTest {
         return f;
     }
 
+    /** Stop-and-wait (window 1): these tests pin what the agency did before windows existed. */
     private AgencyConfig config(ServerAddress address, Path dataFile, int maxAmount, Duration connectTimeout) {
-        return new AgencyConfig(1, address, LogLevel.DEBUG, maxAmount, connectTimeout, dataFile, Optional.empty(), "");
+        return new AgencyConfig(1, address, LogLevel.DEBUG, maxAmount, 1, connectTimeout, dataFile, Optional.empty(), "");
+    }
+
+    /** The all-sent line of {@code count} bets, with the two latency figures, as a regex. */
+    static String allSent(long count) {
+        return "action: apuestas_enviadas \\| result: success \\| cantidad: " + count
+                + " \\| ack_p50_ms: \\d+\\.\\d \\| ack_p99_ms: \\d+\\.\\d";
     }
 
     private AgencyConfig config(FakeLotteryServer server, Path dataFile, int maxAmount) {
@@ -124,7 +131,7 @@ class AgencyClientTest {
         assertTrue(messages.contains("action: conectado | result: success | stored_bets: 0"), capture.toString());
         assertEquals(13, capture.count("action: batch_enviado | result: success | cantidad: "));
         assertTrue(messages.contains("action: batch_enviado | result: success | cantidad: 34"));
-        assertTrue(messages.contains("action: apuestas_enviadas | result: success | cantidad: 1234"));
+        assertTrue(capture.anyMessageMatches(allSent(1234)), capture.toString());
         assertEquals(List.of(
                 "action: ganador | result: success | dni: 00000007",
                 "action: ganador | result: success | dni: 00000014",
@@ -149,7 +156,7 @@ class AgencyClientTest {
     void singleBetModeSendsOnlyTheEnvBet() throws Exception {
         Bet bet = new Bet("Santiago Lionel", "Lorca", "30904465", LocalDate.of(1999, 3, 17), 7574);
         FakeLotteryServer server = server(FakeLotteryServer.lottery("30904465"));
-        AgencyConfig config = new AgencyConfig(1, server.address(), LogLevel.INFO, 500, Duration.ofSeconds(5),
+        AgencyConfig config = new AgencyConfig(1, server.address(), LogLevel.INFO, 500, 16, Duration.ofSeconds(5),
                 dir.resolve("not-read.csv"), Optional.of(bet), "");
 
         assertEquals(ExitCodes.SUCCESS, run(config));

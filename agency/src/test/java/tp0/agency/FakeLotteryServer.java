@@ -36,14 +36,49 @@ final class FakeLotteryServer implements AutoCloseable {
 
     /** The server's side of the connection; records everything the agency sends. */
     final class Peer {
+        private final Socket socket;
         private final FrameReader in;
         private final OutputStream out;
         private final List<Message> mine;
 
         Peer(Socket socket, List<Message> mine) throws IOException {
+            this.socket = socket;
             in = new FrameReader(new BufferedInputStream(socket.getInputStream()));
             out = socket.getOutputStream();
             this.mine = mine;
+        }
+
+        /** The next message, failing the script if none comes within {@code deadline}. */
+        Message receiveWithin(Duration deadline) throws Exception {
+            socket.setSoTimeout((int) deadline.toMillis());
+            try {
+                Message m = in.read();
+                if (m != null) {
+                    received.add(m);
+                    mine.add(m);
+                }
+                return m;
+            } catch (java.net.SocketTimeoutException e) {
+                throw new AssertionError("the agency sent nothing within " + deadline);
+            } finally {
+                socket.setSoTimeout(0);
+            }
+        }
+
+        /**
+         * Fails the script if the agency sends anything within {@code quiet}: how a test sees
+         * that the agency waits (for an ack) instead of sending on.
+         */
+        void expectNothingWithin(Duration quiet) throws Exception {
+            socket.setSoTimeout((int) quiet.toMillis());
+            try {
+                Message m = in.read();
+                throw new AssertionError("expected the agency to wait, but it sent " + (m == null ? "EOF" : m.type()));
+            } catch (java.net.SocketTimeoutException expected) {
+                // Quiet, as it should be. FrameReader had read nothing: the stream is still in step.
+            } finally {
+                socket.setSoTimeout(0);
+            }
         }
 
         /** The next message, or null when the agency closed the connection. */

@@ -47,12 +47,15 @@ class MainTest {
             server.awaitDone(Duration.ofSeconds(10));
 
             assertEquals(ExitCodes.SUCCESS, status, capture.toString());
+            List<String> messages = capture.messages();
+            assertEquals(4, messages.size(), capture.toString());
+            assertEquals("action: config | result: success | client_id: 1 | server_address: 127.0.0.1:" + server.port()
+                    + " | batch_max_amount: 500 | log_level: INFO | data_file: " + data + " | secret: none"
+                    + " | batch_window: 16", messages.get(0));
+            assertTrue(messages.get(1).matches(AgencyClientTest.allSent(1)), messages.get(1));
             assertEquals(List.of(
-                    "action: config | result: success | client_id: 1 | server_address: 127.0.0.1:" + server.port()
-                            + " | batch_max_amount: 500 | log_level: INFO | data_file: " + data + " | secret: none",
-                    "action: apuestas_enviadas | result: success | cantidad: 1",
                     "action: ganador | result: success | dni: 30904465",
-                    "action: consulta_ganadores | result: success | cant_ganadores: 1"), capture.messages());
+                    "action: consulta_ganadores | result: success | cant_ganadores: 1"), messages.subList(2, 4));
         }
     }
 
@@ -70,7 +73,8 @@ class MainTest {
 
             assertEquals(ExitCodes.SUCCESS, status, capture.toString());
             assertEquals(new Message.Hello(Protocol.VERSION, 1, secret), server.received().get(0));
-            assertTrue(capture.lines().get(0).endsWith(" | data_file: " + data + " | secret: set"), capture.toString());
+            assertTrue(capture.lines().get(0).endsWith(" | data_file: " + data + " | secret: set | batch_window: 16"),
+                    capture.toString());
             assertFalse(capture.contains(secret), capture.toString());
             assertFalse(capture.contains("s3cr3t"), capture.toString());
         }

@@ -31,7 +31,7 @@ class LotteryEndToEndIT {
     /** The log grammar both programs must keep, for every single line they print. */
     private static final Pattern CONTRACT = Pattern.compile(
             "^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} (DEBUG|INFO|WARN|WARNING|ERROR)\\s+"
-                    + "action: [a-z_]+ \\| result: (success|fail|in_progress)( \\| [a-z_]+: [^|]*)*$");
+                    + "action: [a-z_]+ \\| result: (success|fail|in_progress)( \\| [a-z0-9_]+: [^|]*)*$");
 
     private Path runDir;
 

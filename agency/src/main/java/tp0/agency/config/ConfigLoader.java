@@ -30,6 +30,7 @@ public final class ConfigLoader {
     public static final String ENV_SERVER_ADDRESS = "CLI_SERVER_ADDRESS";
     public static final String ENV_LOG_LEVEL = "CLI_LOG_LEVEL";
     public static final String ENV_BATCH_MAX_AMOUNT = "CLI_BATCH_MAXAMOUNT";
+    public static final String ENV_BATCH_WINDOW = "CLI_BATCH_WINDOW";
     public static final String ENV_CONNECT_TIMEOUT = "CLI_SERVER_CONNECTTIMEOUT";
     public static final String ENV_DATA_FILE = "CLI_DATA_FILE";
     public static final String ENV_SECRET = "CLI_SECRET";
@@ -38,10 +39,19 @@ public final class ConfigLoader {
     public static final String KEY_CONNECT_TIMEOUT = "server.connectTimeout";
     public static final String KEY_LOG_LEVEL = "log.level";
     public static final String KEY_BATCH_MAX_AMOUNT = "batch.maxAmount";
+    public static final String KEY_BATCH_WINDOW = "batch.window";
     public static final String KEY_SECRET = "server.secret";
 
     static final LogLevel DEFAULT_LOG_LEVEL = LogLevel.INFO;
     static final int DEFAULT_BATCH_MAX_AMOUNT = 500;
+    /**
+     * Batches in flight by default: enough that the server always has the next batches at
+     * hand while an ack travels back (and can store waiting ones together), yet only
+     * 16 × 8 KiB of frames outstanding.
+     */
+    static final int DEFAULT_BATCH_WINDOW = 16;
+    /** So that a typo cannot leave unbounded data in flight: 1024 × 8 KiB = 8 MiB at most. */
+    static final int MAX_BATCH_WINDOW = 1024;
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
     /** A BetBatch's count is a u16 on the wire. */
     static final int MAX_BATCH_MAX_AMOUNT = 0xFFFF;
@@ -94,7 +104,13 @@ public final class ConfigLoader {
         int batchMaxAmount = DEFAULT_BATCH_MAX_AMOUNT;
         Optional<Raw> amount = loader.lookup(ENV_BATCH_MAX_AMOUNT, KEY_BATCH_MAX_AMOUNT);
         if (amount.isPresent()) {
-            batchMaxAmount = parseBatchMaxAmount(amount.get());
+            batchMaxAmount = parseInt(amount.get(), 1, MAX_BATCH_MAX_AMOUNT);
+        }
+
+        int batchWindow = DEFAULT_BATCH_WINDOW;
+        Optional<Raw> window = loader.lookup(ENV_BATCH_WINDOW, KEY_BATCH_WINDOW);
+        if (window.isPresent()) {
+            batchWindow = parseInt(window.get(), 1, MAX_BATCH_WINDOW);
         }
 
         Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
@@ -108,7 +124,10 @@ public final class ConfigLoader {
         }
 
         String dataFile = env.get(ENV_DATA_FILE);
-        Path dataPath = Path.of(isBlank(dataFile) ? ".data/agency-" + clientId + ".csv" : dataFile.trim());
+        // No '+' on the way to the first batch (see ServerAddress.toString).
+        Path dataPath = Path.of(isBlank(dataFile)
+                ? new StringBuilder(".data/agency-").append(clientId).append(".csv").toString()
+                : dataFile.trim());
 
         String secret = "";
         Optional<Raw> secretRaw = loader.lookup(ENV_SECRET, KEY_SECRET);
@@ -117,8 +136,8 @@ public final class ConfigLoader {
         }
 
         Optional<Bet> singleBet = SingleBetEnv.read(env);
-        return new AgencyConfig(clientId, serverAddress, logLevel, batchMaxAmount, connectTimeout, dataPath, singleBet,
-                secret);
+        return new AgencyConfig(clientId, serverAddress, logLevel, batchMaxAmount, batchWindow, connectTimeout, dataPath,
+                singleBet, secret);
     }
 
     /** The error never quotes the value: it is a secret. */
@@ -146,17 +165,18 @@ public final class ConfigLoader {
         throw new ConfigException(ENV_ID, "'" + text + "' is not a positive integer");
     }
 
-    private static int parseBatchMaxAmount(Raw raw) throws ConfigException {
-        int amount;
+    /** A whole number in {@code min..max} (min is positive). */
+    private static int parseInt(Raw raw, int min, int max) throws ConfigException {
+        int value;
         try {
-            amount = Integer.parseInt(raw.text());
+            value = Integer.parseInt(raw.text());
         } catch (NumberFormatException e) {
             throw new ConfigException(raw.key(), "'" + raw.text() + "' is not a positive integer");
         }
-        if (amount < 1 || amount > MAX_BATCH_MAX_AMOUNT) {
-            throw new ConfigException(raw.key(), amount + " is outside 1.." + MAX_BATCH_MAX_AMOUNT);
+        if (value < min || value > max) {
+            throw new ConfigException(raw.key(), value + " is outside " + min + ".." + max);
         }
-        return amount;
+        return value;
     }
 
     /** The YAML document as a map; empty when the file does not exist. */

@@ -9,8 +9,11 @@ public enum LogLevel {
     WARNING,
     ERROR;
 
-    /** The name padded to 8 columns, like Python's {@code %(levelname)-8s}. */
-    final String paddedName = (name() + "        ").substring(0, 8);
+    /**
+     * The name padded to 8 columns, like Python's {@code %(levelname)-8s}. String.concat,
+     * not '+': no invokedynamic bootstrap at start (see ServerAddress.toString).
+     */
+    final String paddedName = name().concat("        ").substring(0, 8);
 
     /**
      * Parses a level name, case-insensitively; WARN is accepted for WARNING because both

@@ -1,7 +1,7 @@
 package tp0.agency.net;
 
-import java.util.ArrayDeque;
 import java.util.List;
+import java.util.function.LongSupplier;
 import tp0.agency.AgencyFailure;
 import tp0.agency.ExitCodes;
 import tp0.logline.LogLine;
@@ -9,64 +9,89 @@ import tp0.protocol.Bet;
 import tp0.protocol.Message;
 
 /**
- * Sends batches and matches the server's acks to them. The server answers batches in the
- * order it got them, so the batches in flight form a FIFO queue and each BatchAck belongs
- * to the oldest. With {@code maxInFlight = 1} this is stop-and-wait; a sliding window only
- * needs a larger value (the queue and the matching already handle it).
+ * Sends batches over a sliding window and matches the server's acks to them. The server
+ * answers batches in the order it got them, so the batches in flight form a FIFO queue and
+ * each BatchAck belongs to the oldest; an ack for any other count breaks the protocol. While
+ * fewer than {@code window} batches are unacknowledged the next one is sent at once;
+ * otherwise the oldest ack is waited for first. So the agency never holds more than
+ * {@code window} batches, and never reads its file further ahead than that: backpressure
+ * from the server's store reaches the file. {@code window = 1} is stop-and-wait.
  *
  * <p>One sender per connection: when the connection is lost, the batches still in flight
  * are dropped with it; what to send again is decided by the server's stored count on the
  * next Welcome, not by this queue.
+ *
+ * <p>Each ack comes with its batch's round trip: from the start of writing its frame to the
+ * socket to its ack being read (so a write that blocks because the server is behind counts).
  */
 public final class BatchSender {
     public static final String ACTION = "batch_enviado";
 
     /** Told of each acked batch, oldest first. */
     public interface AckListener {
-        void acked(int count, long storedBets);
+        /** @param ackNanos from starting to write the batch's frame to reading its ack */
+        void acked(int count, long storedBets, long ackNanos);
     }
 
     private final ServerConnection connection;
-    private final int maxInFlight;
     private final AckListener listener;
-    /** Bet counts of the batches sent but not yet acked, oldest first. */
-    private final ArrayDeque<Integer> inFlight = new ArrayDeque<>();
+    private final LongSupplier nanoClock;
+    // The batches sent but not yet acked, oldest first: a ring of bet counts and send times,
+    // in primitive arrays so that sending a file of any size makes no garbage here.
+    private final int[] counts;
+    private final long[] sentNanos;
+    private int oldest;
+    private int inFlight;
 
-    public BatchSender(ServerConnection connection, int maxInFlight, AckListener listener) {
-        if (maxInFlight < 1) {
-            throw new IllegalArgumentException("maxInFlight must be positive: " + maxInFlight);
+    public BatchSender(ServerConnection connection, int window, LongSupplier nanoClock, AckListener listener) {
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be positive: " + window);
         }
         this.connection = connection;
-        this.maxInFlight = maxInFlight;
         this.listener = listener;
+        this.nanoClock = nanoClock;
+        this.counts = new int[window];
+        this.sentNanos = new long[window];
     }
 
-    /** Sends {@code bets} once the window has room, waiting for acks to make it. */
+    /** Sends {@code bets} once the window has room, waiting for the oldest ack to make it. */
     public void send(List<Bet> bets) throws AgencyFailure, ConnectionLost {
-        while (inFlight.size() >= maxInFlight) {
+        // Acks already here are taken first: they free the window and their times stay true.
+        while (inFlight > 0 && connection.hasInput()) {
             awaitAck();
         }
-        connection.send(new Message.BetBatch(bets), ACTION);
-        inFlight.addLast(bets.size());
+        while (inFlight == counts.length) {
+            awaitAck();
+        }
+        // Stamped before the write, so the reply can never come before its send time.
+        long now = nanoClock.getAsLong();
+        connection.sendBatch(bets, ACTION);
+        int slot = (oldest + inFlight) % counts.length;
+        counts[slot] = bets.size();
+        sentNanos[slot] = now;
+        inFlight++;
     }
 
     /** Waits until every batch sent has been acked. */
     public void awaitAllAcks() throws AgencyFailure, ConnectionLost {
-        while (!inFlight.isEmpty()) {
+        while (inFlight > 0) {
             awaitAck();
         }
     }
 
     private void awaitAck() throws AgencyFailure, ConnectionLost {
-        int expected = inFlight.getFirst();
+        int expected = counts[oldest];
         Message reply = connection.receive(ACTION);
+        long now = nanoClock.getAsLong();
         if (reply instanceof Message.BatchAck ack) {
             if (ack.count() != expected) {
                 throw new AgencyFailure(LogLine.fail(ACTION, "cantidad", expected,
                         "error", "server acked " + ack.count() + " bets for a batch of " + expected), ExitCodes.FAILURE);
             }
-            inFlight.removeFirst();
-            listener.acked(expected, ack.storedBets());
+            long ackNanos = now - sentNanos[oldest];
+            oldest = (oldest + 1) % counts.length;
+            inFlight--;
+            listener.acked(expected, ack.storedBets(), ackNanos);
         } else if (reply instanceof Message.BatchRejected rejected) {
             throw new AgencyFailure(LogLine.fail(ACTION, "cantidad", rejected.count(),
                     "code", rejected.code(), "error", rejected.code().description), ExitCodes.FAILURE);

@@ -3,6 +3,7 @@ package tp0.agency.net;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.security.Security;
 import tp0.agency.AgencyFailure;
 import tp0.agency.StopRequested;
 import tp0.agency.StopSignal;
@@ -20,6 +21,10 @@ public final class Connector {
      */
     static final long MAX_ATTEMPT_MILLIS = 5_000;
 
+    private static final String NEGATIVE_DNS_TTL = "networkaddress.cache.negative.ttl";
+    /** Set once the JDK has been told not to cache failed lookups; guarded by Connector.class. */
+    private static boolean failedLookupsUncached;
+
     private final ServerAddress address;
     private final StopSignal stop;
 
@@ -30,6 +35,9 @@ public final class Connector {
 
     /** A connected socket with TCP_NODELAY (small frames, each waited for: no Nagle delay). */
     public Socket connect(Outage outage) throws AgencyFailure, StopRequested {
+        if (!isIpLiteral(address.host())) {
+            uncacheFailedLookups();
+        }
         while (true) {
             Socket socket = new Socket();
             stop.closeOnStop(socket); // a stop closes it, which aborts a pending connect or read
@@ -47,6 +55,55 @@ public final class Connector {
                 outage.failed(IoErrors.describe(e));
             }
         }
+    }
+
+    /**
+     * The JDK caches "unknown host" for 10 s by default, which would make connect retries
+     * useless while the server's container name is not yet resolvable; so before the first
+     * lookup of a name (the JDK reads the setting once, then), failures stop being cached.
+     * Not at start, and not for an IP literal, which is never looked up: setting a security
+     * property also boots the JDK's System.Logger machinery, ~15 ms of a ~300 ms start.
+     */
+    static synchronized void uncacheFailedLookups() {
+        if (!failedLookupsUncached) {
+            Security.setProperty(NEGATIVE_DNS_TTL, "0");
+            failedLookupsUncached = true;
+        }
+    }
+
+    /**
+     * Whether {@code host} is an IP address rather than a name: an IPv6 literal (names have
+     * no colons) or a dotted-quad IPv4 one. Strict on purpose: whatever it misses is merely
+     * treated as a name.
+     */
+    static boolean isIpLiteral(String host) {
+        if (host.indexOf(':') >= 0) {
+            return true;
+        }
+        int parts = 0;
+        int i = 0;
+        while (i < host.length() && parts < 4) {
+            int start = i;
+            int value = 0;
+            while (i < host.length() && i - start < 3 && host.charAt(i) >= '0' && host.charAt(i) <= '9') {
+                value = value * 10 + (host.charAt(i) - '0');
+                i++;
+            }
+            if (i == start || value > 255) {
+                return false;
+            }
+            parts++;
+            if (i < host.length()) {
+                if (host.charAt(i) != '.' || parts == 4) {
+                    return false;
+                }
+                i++;
+                if (i == host.length()) {
+                    return false; // a trailing dot
+                }
+            }
+        }
+        return parts == 4 && i == host.length();
     }
 
     private static void closeQuietly(Socket socket) {

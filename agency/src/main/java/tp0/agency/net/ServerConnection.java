@@ -3,11 +3,14 @@ package tp0.agency.net;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import tp0.agency.AgencyFailure;
+import tp0.protocol.Bet;
 import tp0.protocol.Codec;
 import tp0.protocol.DecodeException;
 import tp0.protocol.ErrorCode;
@@ -32,12 +35,15 @@ public final class ServerConnection implements AutoCloseable {
 
     private final Socket socket;
     private final OutputStream out;
+    private final InputStream in;
     private final FrameReader frames;
+    private final BetBatchEncoder batches = new BetBatchEncoder();
 
     public ServerConnection(Socket socket) throws IOException {
         this.socket = socket;
         this.out = new BufferedOutputStream(socket.getOutputStream(), Frame.MAX_FRAME_BYTES);
-        this.frames = new FrameReader(new BufferedInputStream(socket.getInputStream(), Frame.MAX_FRAME_BYTES));
+        this.in = new BufferedInputStream(socket.getInputStream(), Frame.MAX_FRAME_BYTES);
+        this.frames = new FrameReader(in);
     }
 
     /** Writes and flushes: a frame is never left sitting in the buffer while we wait for a reply. */
@@ -47,6 +53,30 @@ public final class ServerConnection implements AutoCloseable {
             out.flush();
         } catch (IOException e) {
             throw new ConnectionLost(action, IoErrors.describe(e));
+        }
+    }
+
+    /** Sends {@code bets} as one BetBatch frame, encoded without garbage; flushed like {@link #send}. */
+    public void sendBatch(List<Bet> bets, String action) throws ConnectionLost {
+        int length = batches.encode(bets);
+        try {
+            out.write(batches.frame(), 0, length);
+            out.flush();
+        } catch (IOException e) {
+            throw new ConnectionLost(action, IoErrors.describe(e));
+        }
+    }
+
+    /**
+     * Whether bytes from the server are already here, so {@link #receive} would not wait
+     * for the server (at most for the rest of a frame it is sending). An error says false:
+     * the next receive reports it.
+     */
+    public boolean hasInput() {
+        try {
+            return in.available() > 0;
+        } catch (IOException e) {
+            return false;
         }
     }
 

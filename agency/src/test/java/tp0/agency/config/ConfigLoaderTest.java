@@ -29,6 +29,7 @@ class ConfigLoaderTest {
               level: INFO
             batch:
               maxAmount: 500
+              window: 16
             loop:
               amount: 5
               period: 5s
@@ -75,6 +76,38 @@ class ConfigLoaderTest {
         assertEquals(500, c.batchMaxAmount());
         assertEquals(Duration.ofSeconds(30), c.connectTimeout());
         assertEquals(LogLevel.INFO, c.logLevel());
+        assertEquals(16, c.batchWindow());
+    }
+
+    @Test
+    void theBatchWindowComesFromTheFileOrTheEnvAndDefaultsToSixteen() throws Exception {
+        assertEquals(4, ConfigLoader.load(env("CLI_ID", "1"), yaml(SHIPPED.replace("window: 16", "window: 4")))
+                .batchWindow());
+        assertEquals(1, ConfigLoader.load(env("CLI_ID", "1", "CLI_BATCH_WINDOW", " 1 "), yaml(SHIPPED)).batchWindow(),
+                "the env beats the file; 1 is stop-and-wait");
+        assertEquals(1024, ConfigLoader.load(env("CLI_ID", "1", "CLI_BATCH_WINDOW", "1024"), yaml(SHIPPED))
+                .batchWindow());
+        assertEquals(ConfigLoader.DEFAULT_BATCH_WINDOW, ConfigLoader.load(env("CLI_ID", "1"),
+                yaml(SHIPPED.replace("  window: 16\n", ""))).batchWindow());
+        assertEquals(16, ConfigLoader.DEFAULT_BATCH_WINDOW);
+    }
+
+    @Test
+    void anInvalidBatchWindowIsAConfigErrorNamingItsKey() throws Exception {
+        Path file = yaml(SHIPPED);
+        for (String bad : new String[] {"0", "-1", "1025", "lots", "1.5", "99999999999"}) {
+            ConfigException e = failure(env("CLI_ID", "1", "CLI_BATCH_WINDOW", bad), file);
+            assertEquals("CLI_BATCH_WINDOW", e.key(), bad);
+            assertTrue(e.logLine().startsWith("action: config | result: fail | key: CLI_BATCH_WINDOW | error: "),
+                    e.logLine());
+        }
+        assertEquals("action: config | result: fail | key: CLI_BATCH_WINDOW | error: 0 is outside 1..1024",
+                failure(env("CLI_ID", "1", "CLI_BATCH_WINDOW", "0"), file).logLine());
+        assertEquals("action: config | result: fail | key: batch.window | error: 'many' is not a positive integer",
+                failure(env("CLI_ID", "1"), yaml(SHIPPED.replace("window: 16", "window: many"))).logLine());
+        assertEquals("batch.window", failure(env("CLI_ID", "1"), yaml(SHIPPED.replace("window: 16", "window: 2000"))).key());
+        assertEquals("batch.window",
+                failure(env("CLI_ID", "1"), yaml(SHIPPED.replace("window: 16", "window: [1, 2]"))).key());
     }
 
     @Test
@@ -109,6 +142,7 @@ class ConfigLoaderTest {
         assertEquals(ConfigLoader.DEFAULT_LOG_LEVEL, c.logLevel());
         assertEquals(ConfigLoader.DEFAULT_BATCH_MAX_AMOUNT, c.batchMaxAmount());
         assertEquals(ConfigLoader.DEFAULT_CONNECT_TIMEOUT, c.connectTimeout());
+        assertEquals(ConfigLoader.DEFAULT_BATCH_WINDOW, c.batchWindow());
     }
 
     @Test
@@ -203,7 +237,7 @@ class ConfigLoaderTest {
                 "NUMERO", "7574");
         AgencyConfig c = ConfigLoader.load(env, dir.resolve("absent.yaml"));
         assertEquals(Optional.of(new Bet("Nicolás", "Saldaña", "00123", LocalDate.of(1999, 3, 17), 7574)), c.singleBet());
-        assertTrue(c.summaryLogLine().endsWith("| data_file: none (single bet from env) | secret: none"),
+        assertTrue(c.summaryLogLine().endsWith("| data_file: none (single bet from env) | secret: none | batch_window: 16"),
                 c.summaryLogLine());
         assertTrue(SingleBetEnv.partialWarning(env).isEmpty());
 
@@ -227,9 +261,12 @@ class ConfigLoaderTest {
 
     @Test
     void theSummaryLineHasExactlyTheContractKeysInOrder() throws Exception {
-        AgencyConfig c = ConfigLoader.load(env("CLI_ID", "4", "CLI_LOG_LEVEL", "DEBUG"), yaml(SHIPPED));
+        AgencyConfig c = ConfigLoader.load(env("CLI_ID", "4", "CLI_LOG_LEVEL", "DEBUG", "CLI_BATCH_WINDOW", "8"),
+                yaml(SHIPPED));
+        // The exercise's keys and secret exactly as before; batch_window appended after them.
         assertEquals("action: config | result: success | client_id: 4 | server_address: server:12345"
-                + " | batch_max_amount: 500 | log_level: DEBUG | data_file: .data/agency-4.csv | secret: none",
+                + " | batch_max_amount: 500 | log_level: DEBUG | data_file: .data/agency-4.csv | secret: none"
+                + " | batch_window: 8",
                 c.summaryLogLine());
     }
 
@@ -243,7 +280,7 @@ class ConfigLoaderTest {
         assertEquals("from-env", fromEnv.secret(), "the env beats the file; surrounding spaces are not part of it");
         assertEquals("from-yaml", ConfigLoader.load(env("CLI_ID", "1", "CLI_SECRET", ""), yaml(withSecret)).secret());
 
-        assertTrue(fromEnv.summaryLogLine().endsWith(" | data_file: .data/agency-1.csv | secret: set"),
+        assertTrue(fromEnv.summaryLogLine().endsWith(" | data_file: .data/agency-1.csv | secret: set | batch_window: 16"),
                 fromEnv.summaryLogLine());
         assertFalse(fromEnv.summaryLogLine().contains("from-env"));
         assertFalse(fromEnv.toString().contains("from-env"), fromEnv.toString());

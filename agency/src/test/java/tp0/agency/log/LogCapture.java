@@ -37,6 +37,11 @@ public final class LogCapture {
         return lines().stream().anyMatch(l -> l.contains(fragment));
     }
 
+    /** Whether some message (a line without timestamp and level) matches {@code regex} whole. */
+    public boolean anyMessageMatches(String regex) {
+        return messages().stream().anyMatch(m -> m.matches(regex));
+    }
+
     public long count(String fragment) {
         return lines().stream().filter(l -> l.contains(fragment)).count();
     }

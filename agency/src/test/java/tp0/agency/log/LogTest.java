@@ -2,11 +2,14 @@ package tp0.agency.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 
 class LogTest {
@@ -35,6 +38,24 @@ class LogTest {
         log.debug("d2");
         assertEquals("2026-11-28 18:00:05 WARNING  w\n2026-11-28 18:00:05 ERROR    e\n"
                 + "2026-11-28 18:00:05 DEBUG    d2\n", bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theDefaultClockIsTheLocalTimeOfNow() {
+        TimeZone saved = TimeZone.getDefault();
+        try {
+            for (String zone : new String[] {"UTC", "America/Argentina/Buenos_Aires", "Europe/Madrid", "Asia/Kolkata",
+                "Pacific/Chatham"}) {
+                TimeZone.setDefault(TimeZone.getTimeZone(zone));
+                LocalDateTime before = LocalDateTime.now(ZoneId.of(zone)).withNano(0);
+                LocalDateTime cheap = Log.localNow();
+                LocalDateTime after = LocalDateTime.now(ZoneId.of(zone));
+                assertTrue(!cheap.isBefore(before) && !cheap.isAfter(after), zone + ": " + cheap + " not in ["
+                        + before + ", " + after + "]");
+            }
+        } finally {
+            TimeZone.setDefault(saved);
+        }
     }
 
     @Test
