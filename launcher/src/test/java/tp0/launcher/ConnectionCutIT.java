@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionCutIT {
     private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
-    private static final int CUTS = 60;
+    private static final int CUTS = 100;
     private static final Duration LONG = Duration.ofMinutes(5);
 
     @Test
