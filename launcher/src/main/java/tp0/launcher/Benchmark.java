@@ -133,21 +133,12 @@ public final class Benchmark {
                 }
             }
             long lastAck = allAcked.values().stream().mapToLong(Long::longValue).max().orElse(end);
-            long peak = procStatus(run.server().pid(), "VmHWM");
+            long peak = run.server().memoryKib("VmHWM");
             String heap = heapOf(run.server().pid());
             run.stopServer(Duration.ofSeconds(60));
             return new Result((end - start) / 1e9, (lastAck - firstConfig.get("first")) / 1e9,
                     ackLatency(ackedLines), peak, heap);
         }
-    }
-
-    static long procStatus(long pid, String field) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith(field + ":")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
     }
 
     /** The server's heap as jcmd reports it (after the run, before shutdown). */

@@ -90,6 +90,17 @@ public final class ChildProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** A memory figure of the process from /proc (e.g. VmRSS now, VmHWM peak), in KiB. */
+    public long memoryKib(String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"),
+                StandardCharsets.UTF_8)) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IOException(field + " not found for pid " + process.pid());
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

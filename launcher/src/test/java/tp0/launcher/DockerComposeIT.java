@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,20 +108,20 @@ class DockerComposeIT {
         Map<String, List<String>> logs = logsByContainer();
 
         List<String> server = logs.get("server");
-        assertEquals(1, count(server, "action: config | result: success | port: 12345 | listen_backlog: 5"
+        assertEquals(1, LogLines.count(server, "action: config | result: success | port: 12345 | listen_backlog: 5"
                 + " | logging_level: INFO | num_agencies: 5"));
-        assertEquals(1, count(server, "action: sorteo | result: success"));
-        assertEquals(data.totalBets(), sum(server, "action: apuesta_recibida \\| result: success \\| cantidad: (\\d+)$"));
+        assertEquals(1, LogLines.count(server, "action: sorteo | result: success"));
+        assertEquals(data.totalBets(), LogLines.sum(server, "action: apuesta_recibida \\| result: success \\| cantidad: (\\d+)$"));
         for (int k = 1; k <= 5; k++) {
             List<String> client = logs.get("client" + k);
-            assertEquals(1, count(client, "action: config | result: success | client_id: " + k
+            assertEquals(1, LogLines.count(client, "action: config | result: success | client_id: " + k
                     + " | server_address: server:12345 | batch_max_amount: 500 | log_level: INFO | data_file: .data/agency-"
                     + k + ".csv"));
-            assertEquals(data.winnersPerAgency().get(k), matches(client, "action: ganador \\| result: success \\| dni: (\\S+)"),
+            assertEquals(data.winnersPerAgency().get(k), LogLines.captured(client, "action: ganador \\| result: success \\| dni: (\\S+)"),
                     "client" + k + " learns exactly its own winners");
-            assertEquals(1, count(client, "action: consulta_ganadores | result: success | cant_ganadores: "
+            assertEquals(1, LogLines.count(client, "action: consulta_ganadores | result: success | cant_ganadores: "
                     + data.winnersPerAgency().get(k).size()));
-            assertEquals(0, count(client, "result: fail"));
+            assertEquals(0, LogLines.count(client, "result: fail"));
         }
 
         assertEquals("action: test_echo_server | result: success", echoCheck(Map.of()));
@@ -140,8 +139,8 @@ class DockerComposeIT {
         up();
         assertEquals(0, awaitExit("client1"));
         Map<String, List<String>> before = logsByContainer();
-        assertEquals(1, count(before.get("server"), "| logging_level: INFO |"));
-        assertEquals(1, count(before.get("client1"), "| batch_max_amount: 500 |"));
+        assertEquals(1, LogLines.count(before.get("server"), "| logging_level: INFO |"));
+        assertEquals(1, LogLines.count(before.get("client1"), "| batch_max_amount: 500 |"));
         compose("down", "-t", "10");
 
         Files.writeString(lotteryConfig, Files.readString(lotteryConfig).replace("LOGGING_LEVEL = INFO", "LOGGING_LEVEL = DEBUG"));
@@ -149,11 +148,11 @@ class DockerComposeIT {
         up();
         assertEquals(0, awaitExit("client1"));
         Map<String, List<String>> after = logsByContainer();
-        assertEquals(1, count(after.get("server"), "| logging_level: DEBUG |"));
-        assertEquals(1, count(after.get("client1"), "| batch_max_amount: 50 |"));
-        assertEquals(8, count(after.get("server"), "action: apuesta_recibida | result: success | cantidad: 50"),
+        assertEquals(1, LogLines.count(after.get("server"), "| logging_level: DEBUG |"));
+        assertEquals(1, LogLines.count(after.get("client1"), "| batch_max_amount: 50 |"));
+        assertEquals(8, LogLines.count(after.get("server"), "action: apuesta_recibida | result: success | cantidad: 50"),
                 "400 bets in batches of 50");
-        assertEquals(400, count(after.get("server"), "action: apuesta_almacenada | result: success"), "DEBUG lines");
+        assertEquals(400, LogLines.count(after.get("server"), "action: apuesta_almacenada | result: success"), "DEBUG lines");
     }
 
     @Test
@@ -185,8 +184,8 @@ class DockerComposeIT {
         assertEquals(0, stop.exit(), stop.output());
         assertEquals(0, exitCode("client1"), "client stopped mid-ingestion exits 0");
         List<String> client = logsByContainer().get("client1");
-        assertEquals(1, count(client, "action: shutdown | result: success | resource: connection"));
-        assertEquals(1, count(client, "action: shutdown | result: success | resource: data_file"));
+        assertEquals(1, LogLines.count(client, "action: shutdown | result: success | resource: connection"));
+        assertEquals(1, LogLines.count(client, "action: shutdown | result: success | resource: data_file"));
 
         assertTrue(running("client2"), "client2 is still ingesting");
         stop = Shell.run(ROOT, Map.of(), RUN, "docker", "stop", "-t", "10", "server");
@@ -209,7 +208,7 @@ class DockerComposeIT {
             assertEquals(0, exitCode(container), container + " exit code");
         }
         for (int k = 1; k <= 3; k++) {
-            assertEquals(1, count(logs.get("client" + k), "action: shutdown | result: success | resource: connection"));
+            assertEquals(1, LogLines.count(logs.get("client" + k), "action: shutdown | result: success | resource: connection"));
         }
         assertShutdownLines(logs.get("server"), "listener", "connections", "bets_file");
     }
@@ -231,7 +230,7 @@ class DockerComposeIT {
         Map<String, List<String>> logs = logsByContainer();
         for (int k = 1; k <= 3; k++) {
             assertEquals(data.winnersPerAgency().get(k),
-                    matches(logs.get("client" + k), "action: ganador \\| result: success \\| dni: (\\S+)"));
+                    LogLines.captured(logs.get("client" + k), "action: ganador \\| result: success \\| dni: (\\S+)"));
         }
         Path stored = work.resolve("bets.csv");
         assertEquals(0, Shell.run(ROOT, "docker", "cp", "server:/app/bets.csv", stored.toString()).exit());
@@ -312,24 +311,11 @@ class DockerComposeIT {
 
     private static void assertShutdownLines(List<String> lines, String... resources) {
         for (String resource : resources) {
-            assertEquals(1, count(lines, "action: shutdown | result: success | resource: " + resource),
+            assertEquals(1, LogLines.count(lines, "action: shutdown | result: success | resource: " + resource),
                     "shutdown line for " + resource);
         }
     }
 
-    private static long count(List<String> lines, String text) {
-        return lines == null ? 0 : lines.stream().filter(l -> l.contains(text)).count();
-    }
-
-    private static long sum(List<String> lines, String regex) {
-        Pattern p = Pattern.compile(regex);
-        return lines.stream().map(p::matcher).filter(Matcher::find).mapToLong(m -> Long.parseLong(m.group(1))).sum();
-    }
-
-    private static List<String> matches(List<String> lines, String regex) {
-        Pattern p = Pattern.compile(regex);
-        return lines.stream().map(p::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
-    }
 
     private static void removeLeftovers() {
         List<String> command = new ArrayList<>(List.of("docker", "rm", "-f"));

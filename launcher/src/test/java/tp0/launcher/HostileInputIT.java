@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +53,7 @@ class HostileInputIT {
         System.out.println("live fuzz: seed " + seed + " (rerun with -Dtp0.fuzz.seed=" + seed + ")");
 
         try (LotteryRun run = LotteryRun.start(ROOT, runDir, 5, Map.of("MAX_CONNECTIONS", "200"), line -> { })) {
-            long rssBefore = rssKib(run.server().pid(), "VmRSS");
+            long rssBefore = run.server().memoryKib("VmRSS");
             for (int k = 1; k <= 5; k++) {
                 run.startAgency(k, data.files().get(k), Map.of("CLI_SERVER_CONNECTTIMEOUT", "120s"), line -> { });
             }
@@ -76,7 +75,7 @@ class HostileInputIT {
 
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(LONG);
             assertTrue(run.server().isAlive(), "the server survived");
-            long peak = rssKib(run.server().pid(), "VmHWM");
+            long peak = run.server().memoryKib("VmHWM");
             System.out.printf("live fuzz: %d cases on %d connections; server RSS %d MiB before, peak %d MiB%n",
                     cases.get(), FUZZ_CONNECTIONS, rssBefore / 1024, peak / 1024);
             for (LotteryRun.AgencyOutcome outcome : outcomes) {
@@ -104,12 +103,12 @@ class HostileInputIT {
                 s.connect(new InetSocketAddress("127.0.0.1", run.port()), 5_000);
                 idle.add(s);
             }
-            long rssIdle = rssKib(run.server().pid(), "VmRSS");
+            long rssIdle = run.server().memoryKib("VmRSS");
             for (int k = 1; k <= 5; k++) {
                 run.startAgency(k, data.files().get(k), Map.of(), line -> { });
             }
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(LONG);
-            long peak = rssKib(run.server().pid(), "VmHWM");
+            long peak = run.server().memoryKib("VmHWM");
             System.out.printf("idle connections: 1000 held; server RSS %d MiB with them, peak %d MiB%n",
                     rssIdle / 1024, peak / 1024);
             for (LotteryRun.AgencyOutcome outcome : outcomes) {
@@ -279,15 +278,5 @@ class HostileInputIT {
         E2eData.reset(dir);
         Files.createDirectories(dir);
         return dir;
-    }
-
-    /** A memory figure of a process from /proc (VmRSS now, VmHWM peak), in KiB. */
-    private static long rssKib(long pid, String field) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8)) {
-            if (line.startsWith(field + ":")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IOException(field + " not found for pid " + pid);
     }
 }

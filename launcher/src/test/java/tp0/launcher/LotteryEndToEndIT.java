@@ -12,10 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +66,7 @@ class LotteryEndToEndIT {
             assertEquals(1, server.linesContaining("action: sorteo | result: success").size(), "one draw");
             assertEquals(data.totalBets(), server.linesContaining("action: apuesta_almacenada | result: success | dni: ").size());
             assertFalse(server.linesContaining("| dni: 00").isEmpty(), "documents keep their leading zeros");
-            assertEquals(data.totalBets(), sumOf(server.lines(), "action: apuesta_recibida \\| result: success \\| cantidad: (\\d+)$"));
+            assertEquals(data.totalBets(), LogLines.sum(server.lines(), "action: apuesta_recibida \\| result: success \\| cantidad: (\\d+)$"));
 
             StoredBets.assertExactlyOnceInOrder(run.betsFile(), data);
 
@@ -105,7 +103,7 @@ class LotteryEndToEndIT {
             assertEquals(1, agency.linesContaining(
                     "action: apuesta_enviada | result: success | dni: 00012345 | numero: 7574").size());
             assertEquals(List.of("00012345"), outcomes.get(0).winners());
-            assertEquals(List.of("1,Nicolás,Saldaña,00012345,1999-03-17,7574"), storedRows(run.betsFile()));
+            assertEquals(List.of("1,Nicolás,Saldaña,00012345,1999-03-17,7574"), StoredBets.rows(run.betsFile()));
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
         }
     }
@@ -125,7 +123,7 @@ class LotteryEndToEndIT {
                 assertEquals(0, agency.awaitExit(LONG).orElseThrow(), "agency exit status");
                 assertEquals(data.winnersPerAgency().get(1), LotteryRun.winnersLogged(agency));
                 assertTrue(agency.linesContaining("result: fail").isEmpty(), "retrying is not a failure");
-                assertEquals(300, storedRows(run.betsFile()).size());
+                assertEquals(300, StoredBets.rows(run.betsFile()).size());
                 assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
             }
         }
@@ -159,7 +157,7 @@ class LotteryEndToEndIT {
             assertEquals(1, agency.linesContaining("action: shutdown | result: success | resource: connection").size());
             assertTrue(agency.linesContaining("result: fail").isEmpty(), "a requested stop is not a failure");
 
-            assertEquals(2000, storedRows(run.betsFile()).size(), "every acknowledged bet is on disk");
+            assertEquals(2000, StoredBets.rows(run.betsFile()).size(), "every acknowledged bet is on disk");
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)), "server exit status after SIGTERM");
             assertTrue(run.server().linesContaining("action: sorteo").isEmpty(), "no draw without agency 2");
         }
@@ -178,7 +176,7 @@ class LotteryEndToEndIT {
             List<String> fail = agency.linesContaining("action: leer_apuestas | result: fail");
             assertEquals(1, fail.size());
             assertTrue(fail.get(0).contains("| line: 3 | field: birthdate"), fail.get(0));
-            assertEquals(List.of(), storedRows(run.betsFile()), "nothing of the bad batch is stored");
+            assertEquals(List.of(), StoredBets.rows(run.betsFile()), "nothing of the bad batch is stored");
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
         }
     }
@@ -201,28 +199,12 @@ class LotteryEndToEndIT {
                 winners.add(outcome.winners().size());
             }
             assertEquals(List.of(2, 3, 3, 2, 0), winners, "winners per agency");
-            assertEquals(78_697, storedRows(run.betsFile()).size(), "stored bets");
+            assertEquals(78_697, StoredBets.rows(run.betsFile()).size(), "stored bets");
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
         }
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private static List<String> storedRows(Path betsFile) throws IOException {
-        return StoredBets.rows(betsFile);
-    }
-
-    private static long sumOf(List<String> lines, String regex) {
-        Pattern pattern = Pattern.compile(regex);
-        long sum = 0;
-        for (String line : lines) {
-            Matcher m = pattern.matcher(line);
-            if (m.find()) {
-                sum += Long.parseLong(m.group(1));
-            }
-        }
-        return sum;
-    }
 
     private static void assertEveryLineKeepsTheContract(ChildProcess process) {
         process.lines().forEach(LotteryEndToEndIT::assertContractLine);
