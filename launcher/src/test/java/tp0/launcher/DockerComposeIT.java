@@ -176,6 +176,7 @@ class DockerComposeIT {
     @Test
     void sigtermMidIngestionEndsClientAndServerWithCodeZero() throws IOException {
         DatasetGenerator.generate(dataDir, new int[] {150_000, 150_000}, new int[] {1, 1}, 9);
+        stopAndWaitAgencies();
         generate(2);
         up();
         awaitLog("client1", "action: progress \\| result: in_progress");
@@ -197,6 +198,7 @@ class DockerComposeIT {
     @Test
     void composeStopEndsEveryContainerWithCodeZero() throws IOException {
         DatasetGenerator.generate(dataDir, new int[] {150_000, 150_000, 150_000}, new int[] {0, 0, 0}, 4);
+        stopAndWaitAgencies();
         generate(3);
         up();
         for (int k = 1; k <= 3; k++) {
@@ -216,7 +218,8 @@ class DockerComposeIT {
     @Test
     void killedServerContainerRestartsAndTheAgenciesResume() throws IOException {
         DatasetGenerator.Dataset data = DatasetGenerator.generate(dataDir,
-                new int[] {60_000, 50_000, 40_000}, new int[] {1, 2, 1}, 13);
+                new int[] {150_000, 120_000, 100_000}, new int[] {1, 2, 1}, 13);
+        stopAndWaitAgencies();
         generate(3);
         up();
         awaitLog("client1", "action: progress \\| result: in_progress");
@@ -250,6 +253,15 @@ class DockerComposeIT {
         assertEquals(0, result.exit(), result.output());
         Shell.Result config = Shell.run(ROOT, "docker", "compose", "-f", composeFile.toString(), "config", "-q");
         assertEquals(0, config.exit(), "docker compose config: " + config.output());
+    }
+
+    /**
+     * These tests interrupt an ingestion in its middle: with the shipped window the agencies can
+     * finish before the first progress line, so here they wait for each ack (the edited copy of
+     * config.yaml, as an operator would edit it).
+     */
+    private void stopAndWaitAgencies() throws IOException {
+        Files.writeString(agencyConfig, Files.readString(agencyConfig).replaceAll("window: *\\d+", "window: 1"));
     }
 
     private void up() {
