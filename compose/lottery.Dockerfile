@@ -3,7 +3,8 @@
 ARG BASE_IMAGE=eclipse-temurin:17-jre
 FROM ${BASE_IMAGE}
 WORKDIR /app
+COPY lottery/jvm.options /app/jvm.options
 COPY lottery/target/lottery.jar /app/lottery.jar
 # config.ini is bind-mounted at /app/config.ini; bets.csv is written to /app.
 # Exec form: java is PID 1 and receives docker stop's SIGTERM itself.
-ENTRYPOINT ["java", "-jar", "/app/lottery.jar"]
+ENTRYPOINT ["java", "@/app/jvm.options", "-jar", "/app/lottery.jar"]

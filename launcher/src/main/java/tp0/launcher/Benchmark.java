@@ -23,9 +23,15 @@ import java.util.regex.Pattern;
  *
  * <pre>
  *   mvn -q -DskipTests package
- *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark [agencies] [betsPerAgency]
+ *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark [agencies] [betsPerAgency] [--configured-only]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark dataset [path/to/dataset.zip]
+ *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark draw [storedBets]
  * </pre>
+ *
+ * {@code --configured-only} skips the baseline (for memory runs at 5M bets per agency, where
+ * the baseline alone takes minutes). {@code draw} measures the draw alone: a server restarted
+ * on a {@code bets.csv} of {@code storedBets} rows (default 10,000,000) whose agencies 1..4
+ * have all finished, and agency 5 (no bets) whose AllBetsSent triggers the draw.
  */
 public final class Benchmark {
     private static final Pattern ALL_ACKED = Pattern.compile("action: apuestas_enviadas \\| result: success \\| cantidad: (\\d+)");
@@ -37,6 +43,12 @@ public final class Benchmark {
         Path runDir = root.resolve("launcher/target/bench");
         Map<Integer, Path> files;
         String workload;
+        if (args.length > 0 && args[0].equals("draw")) {
+            DrawBenchmark.run(root, runDir, args.length > 1 ? Long.parseLong(args[1]) : 10_000_000L);
+            return;
+        }
+        boolean configuredOnly = List.of(args).contains("--configured-only");
+        args = java.util.Arrays.stream(args).filter(a -> !a.startsWith("--")).toArray(String[]::new);
         if (args.length > 0 && args[0].equals("dataset")) {
             Path zip = Path.of(args.length > 1 ? args[1] : "../shared/datasets/dataset.zip");
             E2eData.reset(runDir);
@@ -63,6 +75,9 @@ public final class Benchmark {
         System.out.println("== configured (config.ini / config.yaml as shipped)");
         Result fast = run(root, runDir.resolve("configured"), files, Map.of(), Map.of());
         System.out.println(fast.describe(totalBets));
+        if (configuredOnly) {
+            return;
+        }
         System.out.println("== stop-and-wait baseline (batch.window 1, one fsync per batch)");
         Result slow = run(root, runDir.resolve("baseline"), files,
                 Map.of("STORE_GROUP_COMMIT", "off", "SESSION_PIPELINE", "1"), Map.of("CLI_BATCH_WINDOW", "1"));

@@ -62,13 +62,17 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java -jar jar} in {@code workDir} with {@code env} added to this process's
-     * environment; output goes to {@code workDir/<name>.log} and to {@code echo}.
+     * Starts {@code java <jvmOptions> -jar jar} in {@code workDir} with {@code env} added to this
+     * process's environment; output goes to {@code workDir/<name>.log} and to {@code echo}.
      */
-    public static ChildProcess startJar(String name, Path jar, Path workDir, Map<String, String> env,
-                                        Consumer<String> echo) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return start(name, List.of(java, "-jar", jar.toAbsolutePath().toString()), workDir, env, echo);
+    public static ChildProcess startJar(String name, List<String> jvmOptions, Path jar, Path workDir,
+                                        Map<String, String> env, Consumer<String> echo) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toAbsolutePath().toString());
+        return start(name, command, workDir, env, echo);
     }
 
     /** Starts {@code command} in {@code workDir}; output goes to {@code workDir/<name>.log} and to {@code echo}. */

@@ -68,7 +68,8 @@ public final class LotteryRun implements AutoCloseable {
         serverEnv.put("SERVER_PORT", "0");
         serverEnv.put("NUM_AGENCIES", Integer.toString(numAgencies));
         serverEnv.putAll(env);
-        ChildProcess server = ChildProcess.startJar("server", jar(root, "lottery"), serverDir, serverEnv, echo);
+        ChildProcess server = ChildProcess.startJar("server", JvmOptions.of(root, "lottery"), jar(root, "lottery"),
+                serverDir, serverEnv, echo);
         return new LotteryRun(root, runDir, serverEnv, echo, server, awaitListening(server));
     }
 
@@ -90,7 +91,8 @@ public final class LotteryRun implements AutoCloseable {
         incarnation++;
         Map<String, String> env = new HashMap<>(serverEnv);
         env.put("SERVER_PORT", Integer.toString(port));
-        server = ChildProcess.startJar("server-" + incarnation, jar(root, "lottery"), serverDir(), env, serverEcho);
+        server = ChildProcess.startJar("server-" + incarnation, JvmOptions.of(root, "lottery"), jar(root, "lottery"),
+                serverDir(), env, serverEcho);
         port = awaitListening(server);
     }
 
@@ -122,7 +124,8 @@ public final class LotteryRun implements AutoCloseable {
             agencyEnv.put("CLI_DATA_FILE", dataFile.toAbsolutePath().toString());
         }
         agencyEnv.putAll(env);
-        ChildProcess agency = ChildProcess.startJar("agency-" + id, jar(root, "agency"), dir, agencyEnv, echo);
+        ChildProcess agency = ChildProcess.startJar("agency-" + id, JvmOptions.of(root, "agency"), jar(root, "agency"),
+                dir, agencyEnv, echo);
         agencies.put(id, agency);
         return agency;
     }
