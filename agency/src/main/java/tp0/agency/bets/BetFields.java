@@ -88,6 +88,8 @@ public final class BetFields {
     final Text document = new Text();
     final Text birthdate = new Text();
     final Text number = new Text();
+    /** The fields in CSV column order. */
+    private final Text[] columns = {firstName, lastName, document, birthdate, number};
     // Parsed by check().
     private int year;
     private int month;
@@ -96,13 +98,7 @@ public final class BetFields {
 
     /** The field at CSV column {@code index} (0..4). */
     Text field(int index) {
-        return switch (index) {
-            case 0 -> firstName;
-            case 1 -> lastName;
-            case 2 -> document;
-            case 3 -> birthdate;
-            default -> number;
-        };
+        return columns[index];
     }
 
     /**

@@ -42,12 +42,13 @@ public final class CsvBetReader implements BetSource {
      *     mark, after a complete last row it is a blank line and then a lone quoted field (the
      *     end marker, recognised because the input has been drained), while inside an open quote
      *     its closing quote is followed by a character, which the strict parser refuses.
-     * <li>A CR not followed by LF reaches the parser as LF. 4.0.0 keeps a "last char was CR"
-     *     flag through the rest of a quoted field, so {@code "x\r"} then LF lost that field
-     *     and merged the next line into the record. Either way such a CR is a line end (as
-     *     for commons-csv) or, inside quotes, a control character, which a field's trim removes
-     *     at its ends and the rules refuse elsewhere; only a refused text's echo in a message
-     *     shows LF for it.
+     * <li>A CR not followed by LF reaches the parser as LF (the decoder does it:
+     *     {@link StrictUtf8Reader} with {@code loneCarriageReturnsAsLineFeeds}). 4.0.0 keeps a
+     *     "last char was CR" flag through the rest of a quoted field, so {@code "x\r"} then LF
+     *     lost that field and merged the next line into the record. Either way such a CR is a
+     *     line end (as for commons-csv) or, inside quotes, a control character, which a
+     *     field's trim removes at its ends and the rules refuse elsewhere; only a refused
+     *     text's echo in a message shows LF for it.
      * </ul>
      */
     static final class Input extends java.io.Reader {
@@ -67,7 +68,6 @@ public final class CsvBetReader implements BetSource {
             if (markSent < 0) {
                 int n = utf8.read(cbuf, off, len);
                 if (n > 0) {
-                    loneCarriageReturnsToLineFeeds(cbuf, off, off + n);
                     return n;
                 }
                 markSent = 0;
@@ -80,14 +80,6 @@ public final class CsvBetReader implements BetSource {
             END_MARK.getChars(markSent, markSent + n, cbuf, off);
             markSent += n;
             return n;
-        }
-
-        private void loneCarriageReturnsToLineFeeds(char[] cbuf, int from, int to) throws IOException {
-            for (int i = from; i < to; i++) {
-                if (cbuf[i] == '\r' && (i + 1 < to ? cbuf[i + 1] : utf8.peek()) != '\n') {
-                    cbuf[i] = '\n';
-                }
-            }
         }
 
         /** Whether a read has returned -1: the file and the mark after it have been handed out. */
@@ -168,7 +160,7 @@ public final class CsvBetReader implements BetSource {
         } catch (IOException e) {
             throw new BetFileException(file, "cannot open: " + e.getMessage());
         }
-        StrictUtf8Reader utf8 = new StrictUtf8Reader(in);
+        StrictUtf8Reader utf8 = new StrictUtf8Reader(in, true);
         try {
             utf8.prime(); // a file that is not UTF-8 from its first byte is refused now
         } catch (StrictUtf8Reader.InvalidUtf8Exception e) {

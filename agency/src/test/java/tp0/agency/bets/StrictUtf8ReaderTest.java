@@ -124,20 +124,22 @@ class StrictUtf8ReaderTest {
     }
 
     @Test
-    void peekShowsTheNextCharacterWithoutTakingIt() throws IOException {
-        StrictUtf8Reader r = new StrictUtf8Reader(new ByteArrayInputStream("a😀".getBytes(StandardCharsets.UTF_8)));
-        assertEquals('a', r.peek());
-        assertEquals('a', r.peek());
+    void loneCarriageReturnsCanBeHandedOutAsLineFeeds() throws IOException {
+        String text = "a\r\nb\rc\r\r\nd" + "x".repeat(20) + "\r" + "é\r😀\r";
+        String expected = "a\r\nb\nc\n\r\nd" + "x".repeat(20) + "\n" + "é\n😀\n";
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        for (int most : new int[] {1, 2, 3, 7, 100}) {
+            for (int chunk : new int[] {1, 2, 5, 8192}) {
+                assertEquals(expected, readAll(new StrictUtf8Reader(trickle(bytes, most), true), chunk), most + "/" + chunk);
+                assertEquals(text, readAll(new StrictUtf8Reader(trickle(bytes, most)), chunk), "unchanged by default");
+            }
+        }
+        byte[] crThenBad = {'a', '\r', (byte) 0xFF};
+        Reader r = new StrictUtf8Reader(new ByteArrayInputStream(crThenBad), true);
         char[] buf = new char[10];
-        assertEquals(1, r.read(buf, 0, 10));
-        assertEquals('a', buf[0]);
-        assertEquals(0xD83D, r.peek());
-        assertEquals("😀", readAll(r, 10));
-        assertEquals(-1, r.peek());
-        StrictUtf8Reader bad = new StrictUtf8Reader(new ByteArrayInputStream(new byte[] {'a', (byte) 0xFF}));
-        assertEquals(1, bad.read(buf, 0, 10));
-        assertEquals(-2, bad.peek());
-        assertThrows(StrictUtf8Reader.InvalidUtf8Exception.class, () -> bad.read(buf, 0, 10));
+        assertEquals(2, r.read(buf, 0, 10));
+        assertEquals("a\n", new String(buf, 0, 2));
+        assertEquals(2, assertThrows(StrictUtf8Reader.InvalidUtf8Exception.class, () -> r.read(buf, 0, 10)).byteOffset());
     }
 
     @Test
@@ -148,5 +150,60 @@ class StrictUtf8ReaderTest {
         assertEquals(2, StrictUtf8Reader.lineAt(new ByteArrayInputStream(bytes), 2));
         assertEquals(3, StrictUtf8Reader.lineAt(new ByteArrayInputStream(bytes), 8), "a lone CR is not counted, as before");
         assertEquals(4, StrictUtf8Reader.lineAt(new ByteArrayInputStream(bytes), 100));
+    }
+
+    /**
+     * The reader's own decoding loop against the JDK's strict decoder, on random bytes full of
+     * every kind of (in)valid sequence: the same characters before the first invalid byte,
+     * and the same offset for it — whatever the stream's and the caller's chunk sizes.
+     */
+    @Test
+    void decodesExactlyAsTheJdksStrictDecoderAndFailsAtTheSameOffset() throws IOException {
+        java.util.Random random = new java.util.Random(1234);
+        int[][] pieces = {{'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'}, {'\r'}, {'a'}, {'\n'}, {0x7F}, {0xC3, 0xA9}, {0xC2, 0x80}, {0xDF, 0xBF}, {0xE2, 0x82, 0xAC}, {0xE0, 0xA0, 0x80},
+            {0xED, 0x9F, 0xBF}, {0xEE, 0x80, 0x80}, {0xEF, 0xBF, 0xBF}, {0xF0, 0x90, 0x80, 0x80}, {0xF4, 0x8F, 0xBF, 0xBF},
+            {0xF0, 0x9F, 0x98, 0x80}, // valid above, invalid or partial below
+            {0x80}, {0xBF}, {0xC0, 0x80}, {0xC1, 0xBF}, {0xC3}, {0xE2, 0x82}, {0xE0, 0x9F, 0xBF}, {0xED, 0xA0, 0x80},
+            {0xF0, 0x8F, 0xBF, 0xBF}, {0xF4, 0x90, 0x80, 0x80}, {0xF5, 0x80, 0x80, 0x80}, {0xF8}, {0xFF}, {0xF0, 0x9F, 0x98}};
+        int failures = 0;
+        for (int round = 0; round < 3000; round++) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            out.write('x'); // never a byte order mark first: the JDK's decoder would keep it
+            int n = random.nextInt(round % 10 == 0 ? 3000 : 40);
+            boolean mostlyValid = random.nextBoolean();
+            for (int i = 0; i < n; i++) {
+                int[] piece = pieces[random.nextInt(mostlyValid && random.nextInt(50) != 0 ? 16 : pieces.length)];
+                for (int b : piece) {
+                    out.write(b);
+                }
+            }
+            byte[] bytes = out.toByteArray();
+
+            java.nio.charset.CharsetDecoder jdk = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+            java.nio.CharBuffer expected = java.nio.CharBuffer.allocate(bytes.length + 1);
+            java.nio.charset.CoderResult result = jdk.decode(in, expected, true);
+            long expectedOffset = result.isError() ? in.position() : -1;
+            expected.flip();
+
+            StringBuilder got = new StringBuilder();
+            long gotOffset = -1;
+            int chunk = 1 + random.nextInt(random.nextBoolean() ? 3 : 9000);
+            Reader r = new StrictUtf8Reader(trickle(bytes, 1 + random.nextInt(random.nextBoolean() ? 4 : 70_000)), false);
+            char[] buf = new char[chunk];
+            try {
+                for (int k; (k = r.read(buf, 0, chunk)) != -1; ) {
+                    got.append(buf, 0, k);
+                }
+            } catch (StrictUtf8Reader.InvalidUtf8Exception e) {
+                gotOffset = e.byteOffset();
+                failures++;
+            }
+            assertEquals(expected.toString(), got.toString(), "round " + round);
+            assertEquals(expectedOffset, gotOffset, "round " + round);
+        }
+        assertTrue(failures > 1000 && failures < 2900, failures + " of the inputs were invalid");
     }
 }
