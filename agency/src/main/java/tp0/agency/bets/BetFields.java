@@ -1,6 +1,7 @@
 package tp0.agency.bets;
 
 import java.time.LocalDate;
+import java.util.Objects;
 import tp0.protocol.Bet;
 import tp0.protocol.BetBatchWriter;
 import tp0.protocol.ErrorCode;
@@ -68,12 +69,12 @@ public final class BetFields {
 
         @Override
         public char charAt(int index) {
-            return chars[java.util.Objects.checkIndex(index, length)];
+            return chars[Objects.checkIndex(index, length)];
         }
 
         @Override
         public CharSequence subSequence(int start, int end) {
-            java.util.Objects.checkFromToIndex(start, end, length);
+            Objects.checkFromToIndex(start, end, length);
             return new String(chars, start, end - start);
         }
 

@@ -5,6 +5,7 @@ import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -14,7 +15,7 @@ import java.util.Iterator;
 
 /**
  * Streams bets from the agency's CSV file (no header; first name, last name, document,
- * birthdate, number; LF or CRLF; UTF-8), one row at a time — never the whole file in
+ * birthdate, number; LF, CRLF or CR; UTF-8), one row at a time — never the whole file in
  * memory. Every row is validated when read, so a bad row surfaces before the batch that
  * would hold it is sent.
  *
@@ -51,7 +52,7 @@ public final class CsvBetReader implements BetSource {
      *     text's echo in a message shows LF for it.
      * </ul>
      */
-    static final class Input extends java.io.Reader {
+    static final class Input extends Reader {
         private final StrictUtf8Reader utf8;
         private int markSent = -1; // chars of END_MARK handed out; -1 before the input's end
         private boolean drained;   // a read has returned -1
