@@ -24,6 +24,7 @@ import tp0.agency.net.Outage;
 import tp0.agency.net.ServerConnection;
 import tp0.logline.LogLine;
 import tp0.protocol.Bet;
+import tp0.protocol.BetBatchWriter;
 import tp0.protocol.Message;
 import tp0.protocol.Protocol;
 
@@ -61,6 +62,8 @@ public final class AgencyClient {
     private final ProgressReporter progress;
     /** Every acked batch's round trip, this run, over all its connections. */
     private final LatencyHistogram ackLatency = new LatencyHistogram();
+    /** The frame being built; reused for every batch, since a frame is written out before the next is built. */
+    private final BetBatchWriter batch = new BetBatchWriter();
 
     // What is open right now; whatever is left open when run() ends gets closed there.
     private BetCursor bets;
@@ -235,13 +238,13 @@ public final class AgencyClient {
         BetBatcher batcher = new BetBatcher(bets, config.batchMaxAmount());
         while (true) {
             checkStop(); // a stop means: send nothing more
-            List<Bet> batch;
+            int count;
             try {
-                batch = batcher.next();
+                count = batcher.next(batch);
             } catch (BetFileException e) {
                 throw AgencyFailure.badData(e);
             }
-            if (batch == null) {
+            if (count == 0) {
                 break;
             }
             sender.send(batch);

@@ -1,9 +1,6 @@
 package tp0.agency.bets;
 
-import java.util.ArrayList;
-import java.util.List;
-import tp0.protocol.Bet;
-import tp0.protocol.Codec;
+import tp0.protocol.BetBatchWriter;
 import tp0.protocol.Frame;
 
 /**
@@ -11,12 +8,16 @@ import tp0.protocol.Frame;
  * {@code maxAmount} bets, and an encoded BetBatch frame of at most
  * {@link Frame#MAX_FRAME_BYTES}. A batch is cut when the next bet would break either
  * limit, so every batch but the last is as full as the two limits allow.
+ *
+ * <p>Bets go from the source's reused {@link BetFields} straight into the frame being
+ * built ({@link BetBatchWriter}): no object per bet or per batch.
  */
 public final class BetBatcher {
     private final BetSource source;
     private final int maxAmount;
-    /** Read but did not fit in the previous batch: it starts the next one. */
-    private Bet carried;
+    private final BetFields fields = new BetFields();
+    /** {@link #fields} holds a bet read but not in a frame yet: it did not fit in the previous one. */
+    private boolean carried;
 
     public BetBatcher(BetSource source, int maxAmount) {
         if (maxAmount < 1) {
@@ -27,31 +28,27 @@ public final class BetBatcher {
     }
 
     /**
-     * The next batch, or null when the source is exhausted. Reads only as many bets as the
-     * batch needs (plus one when the size limit cuts it), so a bad row fails the batch it
+     * Writes the next batch into {@code batch} (cleared first) and returns its bet count, 0
+     * when the source is exhausted. Reads only as many bets as the batch needs (plus one when
+     * the size limit cuts it, which starts the next batch), so a bad row fails the batch it
      * belongs to, before that batch is sent.
      */
-    public List<Bet> next() throws BetFileException {
-        List<Bet> batch = new ArrayList<>(Math.min(maxAmount, 256));
-        int frameBytes = Codec.BET_BATCH_OVERHEAD;
-        while (batch.size() < maxAmount) {
-            Bet bet = carried != null ? carried : source.next();
-            carried = null;
-            if (bet == null) {
+    public int next(BetBatchWriter batch) throws BetFileException {
+        batch.clear();
+        while (batch.count() < maxAmount) {
+            if (!carried && !source.next(fields)) {
                 break;
             }
-            int betBytes = Codec.encodedSize(bet);
-            if (frameBytes + betBytes > Frame.MAX_FRAME_BYTES) {
+            carried = false;
+            if (!fields.writeTo(batch)) {
                 if (batch.isEmpty()) {
-                    // BetFields rejects such bets when reading; reaching here is a bug.
-                    throw new IllegalStateException("a bet of " + betBytes + " bytes cannot fit in any frame");
+                    // BetFields.check rejects such bets when reading; reaching here is a bug.
+                    throw new IllegalStateException("a bet of " + fields.encodedSize() + " bytes cannot fit in any frame");
                 }
-                carried = bet;
+                carried = true;
                 break;
             }
-            batch.add(bet);
-            frameBytes += betBytes;
         }
-        return batch.isEmpty() ? null : batch;
+        return batch.count();
     }
 }

@@ -1,7 +1,5 @@
 package tp0.agency.bets;
 
-import tp0.protocol.Bet;
-
 /**
  * Where the agency is in its bets, so that it can resume at whatever row the server says it
  * already holds. Rows are counted as the batcher sees them: bets, i.e. data rows (blank
@@ -41,6 +39,7 @@ public final class BetCursor implements BetSource {
     private BetSource source; // null while closed
     private long position;    // the row of the next bet the open source yields
     private long total = -1;  // bets in the source, once it has been read to the end
+    private final BetFields skipped = new BetFields(); // where rows read only to skip them go
 
     private BetCursor(Opener opener) {
         this.opener = opener;
@@ -54,7 +53,7 @@ public final class BetCursor implements BetSource {
     }
 
     /**
-     * Makes {@code row} (0-based) the next bet {@link #next()} yields; {@code row} equal to
+     * Makes {@code row} (0-based) the next bet {@link #next} yields; {@code row} equal to
      * the number of bets means "nothing left".
      *
      * @throws BeyondEnd        if the source has fewer than {@code row} bets
@@ -85,7 +84,7 @@ public final class BetCursor implements BetSource {
     /** Reads (and so validates) the rows before {@code row} without handing them out. */
     private void skipTo(long row) throws BetFileException, BeyondEnd {
         while (position < row) {
-            if (source.next() == null) {
+            if (!source.next(skipped)) {
                 total = position;
                 throw new BeyondEnd(row, total);
             }
@@ -93,19 +92,18 @@ public final class BetCursor implements BetSource {
         }
     }
 
-    /** The next bet, or null at the end (or while closed). */
+    /** Reads the next bet into {@code into}; false at the end (or while closed). */
     @Override
-    public Bet next() throws BetFileException {
+    public boolean next(BetFields into) throws BetFileException {
         if (source == null) {
-            return null;
+            return false;
         }
-        Bet bet = source.next();
-        if (bet == null) {
+        if (!source.next(into)) {
             total = position;
-        } else {
-            position++;
+            return false;
         }
-        return bet;
+        position++;
+        return true;
     }
 
     /** The row of the next bet: how many come before it. */

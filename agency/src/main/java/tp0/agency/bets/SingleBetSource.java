@@ -11,10 +11,13 @@ public final class SingleBetSource implements BetSource {
     }
 
     @Override
-    public Bet next() {
-        Bet next = bet;
+    public boolean next(BetFields into) {
+        if (bet == null) {
+            return false;
+        }
+        into.set(bet);
         bet = null;
-        return next;
+        return true;
     }
 
     @Override

@@ -1,11 +1,10 @@
 package tp0.agency.net;
 
-import java.util.List;
 import java.util.function.LongSupplier;
 import tp0.agency.AgencyFailure;
 import tp0.agency.ExitCodes;
 import tp0.logline.LogLine;
-import tp0.protocol.Bet;
+import tp0.protocol.BetBatchWriter;
 import tp0.protocol.Message;
 
 /**
@@ -54,8 +53,12 @@ public final class BatchSender {
         this.sentNanos = new long[window];
     }
 
-    /** Sends {@code bets} once the window has room, waiting for the oldest ack to make it. */
-    public void send(List<Bet> bets) throws AgencyFailure, ConnectionLost {
+    /**
+     * Sends the frame built in {@code batch} once the window has room, waiting for the oldest
+     * ack to make it. Only its bet count is kept (to match its ack): the frame is written
+     * before this returns, so {@code batch} can be reused for the next one at once.
+     */
+    public void send(BetBatchWriter batch) throws AgencyFailure, ConnectionLost {
         // Acks already here are taken first: they free the window and their times stay true.
         while (inFlight > 0 && connection.hasInput()) {
             awaitAck();
@@ -65,9 +68,9 @@ public final class BatchSender {
         }
         // Stamped before the write, so the reply can never come before its send time.
         long now = nanoClock.getAsLong();
-        connection.sendBatch(bets, ACTION);
+        connection.sendBatch(batch, ACTION);
         int slot = (oldest + inFlight) % counts.length;
-        counts[slot] = bets.size();
+        counts[slot] = batch.count();
         sentNanos[slot] = now;
         inFlight++;
     }

@@ -7,10 +7,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 import tp0.agency.AgencyFailure;
-import tp0.protocol.Bet;
+import tp0.protocol.BetBatchWriter;
 import tp0.protocol.Codec;
 import tp0.protocol.DecodeException;
 import tp0.protocol.ErrorCode;
@@ -37,7 +36,6 @@ public final class ServerConnection implements AutoCloseable {
     private final OutputStream out;
     private final InputStream in;
     private final FrameReader frames;
-    private final BetBatchEncoder batches = new BetBatchEncoder();
 
     public ServerConnection(Socket socket) throws IOException {
         this.socket = socket;
@@ -56,11 +54,13 @@ public final class ServerConnection implements AutoCloseable {
         }
     }
 
-    /** Sends {@code bets} as one BetBatch frame, encoded without garbage; flushed like {@link #send}. */
-    public void sendBatch(List<Bet> bets, String action) throws ConnectionLost {
-        int length = batches.encode(bets);
+    /**
+     * Sends the BetBatch frame built in {@code batch}; flushed like {@link #send}. Once this
+     * returns, the frame's bytes are with the socket and {@code batch} may be reused.
+     */
+    public void sendBatch(BetBatchWriter batch, String action) throws ConnectionLost {
         try {
-            out.write(batches.frame(), 0, length);
+            out.write(batch.frame(), 0, batch.size());
             out.flush();
         } catch (IOException e) {
             throw new ConnectionLost(action, IoErrors.describe(e));

@@ -35,11 +35,17 @@ class CsvBetReaderTest {
     private static List<Bet> readAll(Path f) throws BetFileException {
         List<Bet> bets = new ArrayList<>();
         try (CsvBetReader reader = CsvBetReader.open(f)) {
-            for (Bet b; (b = reader.next()) != null; ) {
+            for (Bet b; (b = next(reader)) != null; ) {
                 bets.add(b);
             }
         }
         return bets;
+    }
+
+    /** The reader's next bet as a Bet, or null at the end. */
+    static Bet next(BetSource source) throws BetFileException {
+        BetFields fields = new BetFields();
+        return source.next(fields) ? fields.toBet() : null;
     }
 
     private static BetFileException failure(Path f) {
@@ -111,9 +117,9 @@ class CsvBetReaderTest {
         List<Bet> before = new ArrayList<>();
         BetFileException e;
         try (CsvBetReader reader = CsvBetReader.open(f)) {
-            before.add(reader.next());
-            before.add(reader.next());
-            e = assertThrows(BetFileException.class, reader::next);
+            before.add(next(reader));
+            before.add(next(reader));
+            e = assertThrows(BetFileException.class, () -> next(reader));
         }
         assertEquals(2, before.size());
         assertEquals(4, e.line(), "line");
@@ -157,7 +163,7 @@ class CsvBetReaderTest {
         try (CsvBetReader reader = CsvBetReader.open(f)) {
             while (true) {
                 try {
-                    if (reader.next() == null) {
+                    if (next(reader) == null) {
                         throw new AssertionError("invalid UTF-8 went unnoticed");
                     }
                     read++;
@@ -198,9 +204,154 @@ class CsvBetReaderTest {
     @Test
     void nextAfterTheEndKeepsReturningNull() throws Exception {
         try (CsvBetReader reader = CsvBetReader.open(file("A,B,1,1990-01-01,1\n"))) {
-            reader.next();
-            assertNull(reader.next());
-            assertNull(reader.next());
+            next(reader);
+            assertNull(next(reader));
+            assertNull(next(reader));
         }
+    }
+
+    // ------------------------------------------------------------------ CSV edge cases (FastCSV)
+
+    @Test
+    void quotedFieldsMayHoldCommasDoubledQuotesAndLineBreaksAtTheirEnds() throws Exception {
+        Path f = file("\"Saldaña, Nicolás\",\"O\"\"Brien\",\"007\",\"1999-03-17\",\"1\"\n"
+                + "\"\r\nLuis\r\n\",\" Paz \",2,2000-01-01,2\n"
+                + "Eva,Gil,3,2001-01-01,3x\n");
+        BetFileException e;
+        List<Bet> read = new ArrayList<>();
+        try (CsvBetReader reader = CsvBetReader.open(f)) {
+            read.add(next(reader));
+            read.add(next(reader));
+            e = assertThrows(BetFileException.class, () -> next(reader));
+        }
+        assertEquals(List.of(new Bet("Saldaña, Nicolás", "O\"Brien", "007", LocalDate.of(1999, 3, 17), 1),
+                new Bet("Luis", "Paz", "2", LocalDate.of(2000, 1, 1), 2)), read);
+        assertEquals(5, e.line(), "the quoted line breaks count as lines");
+        assertEquals("number", e.field());
+    }
+
+    @Test
+    void aQuoteInsideAnUnquotedFieldIsLiteralAndSoIsOneAfterLeadingSpaces() throws Exception {
+        assertEquals(List.of(new Bet("O\"Brien", "\"Paz\"", "1", LocalDate.of(1990, 1, 1), 1)),
+                readAll(file("O\"Brien, \"Paz\",1,1990-01-01,1\n")));
+    }
+
+    @Test
+    void blankLinesOfAnyKindAreSkippedAndLinesStayExact() throws Exception {
+        Path f = file("\n   \n\"\"\r\n\t\r\nAna,Paz,1,1990-01-01,1\n\n\n\" \"\nLuis,Sosa,2,1991-01-01,x\n\n\n");
+        BetFileException e;
+        try (CsvBetReader reader = CsvBetReader.open(f)) {
+            assertEquals(new Bet("Ana", "Paz", "1", LocalDate.of(1990, 1, 1), 1), next(reader));
+            e = assertThrows(BetFileException.class, () -> next(reader));
+        }
+        assertEquals(9, e.line());
+        assertEquals(List.of(), readAll(file("\n\r\n  \n")), "only blank lines: no bets");
+        assertEquals(EXPECTED, readAll(file(ROWS_LF + "\n\n  \n")), "trailing blank lines");
+    }
+
+    @Test
+    void loneCarriageReturnsEndLinesToo() throws Exception {
+        assertEquals(EXPECTED, readAll(file(ROWS_LF.replace("\n", "\r"))));
+        BetFileException e = failure(file("A,B,1,1990-01-01,1\r\rC,D,x,1990-01-01,2\r"));
+        assertEquals(3, e.line());
+        assertEquals("document", e.field());
+    }
+
+    /**
+     * FastCSV 4.0.0 alone would lose the last field here and merge the next line into the
+     * record: a CR inside quotes left a flag set that made the LF after the closing quote
+     * look like the second half of a CRLF.
+     */
+    @Test
+    void aCarriageReturnInsideAQuotedLastFieldBeforeAnLfLosesNothing() throws Exception {
+        assertEquals(List.of(new Bet("Ana", "Paz", "1", LocalDate.of(1990, 1, 1), 5), new Bet("Luis", "Sosa", "2",
+                LocalDate.of(1991, 1, 1), 6)), readAll(file("Ana,Paz,1,1990-01-01,\"5\r\"\nLuis,Sosa,2,1991-01-01,6\n")));
+        BetFileException e = failure(file("Ana,Paz,1,\"x\ry\"\n1990-01-01,5\n"));
+        assertEquals(1, e.line());
+        assertEquals("expected 5 fields, found 4", e.reason(), "two lines never make one row");
+    }
+
+    @Test
+    void aQuoteLeftOpenAtTheEndOfTheFileIsARowErrorAtTheLineItOpens() throws Exception {
+        for (String tail : new String[] {"Eva,Gil,3,1992-01-01,\"3", "Eva,Gil,3,1992-01-01,\"3\n", "\"Eva,Gil,3,1992-01-01,3\n\nx,y",
+                "Eva,Gil,3,1992-01-01,\"3\"\"", "\""}) {
+            Path f = file("Ana,Paz,1,1990-01-01,1\n\nLuis,Sosa,2,1991-01-01,2\n" + tail);
+            List<Bet> read = new ArrayList<>();
+            BetFileException e;
+            try (CsvBetReader reader = CsvBetReader.open(f)) {
+                read.add(next(reader));
+                read.add(next(reader));
+                e = assertThrows(BetFileException.class, () -> next(reader), tail);
+            }
+            assertEquals(2, read.size());
+            assertEquals(4, e.line(), tail);
+            assertEquals("row", e.field());
+            assertEquals("unreadable: a quoted field is not closed before the end of the file", e.reason());
+        }
+    }
+
+    @Test
+    void aQuotedLastFieldClosedRightAtTheEndOfTheFileIsFine() throws Exception {
+        assertEquals(List.of(new Bet("Ana", "Paz", "1", LocalDate.of(1990, 1, 1), 5)),
+                readAll(file("Ana,Paz,1,1990-01-01,\"5\"")));
+        assertEquals(List.of(new Bet("Ana", "Paz, \"Ana\"", "1", LocalDate.of(1990, 1, 1), 5)),
+                readAll(file("Ana,\"Paz, \"\"Ana\"\"\",1,1990-01-01,5\r\n")));
+    }
+
+    /** Stricter than commons-csv was: it skipped spaces between a closing quote and the comma. */
+    @Test
+    void anythingButACommaOrLineEndAfterAClosingQuoteIsBrokenQuoting() throws Exception {
+        for (String row : new String[] {"\"Ana\"x,Paz,1,1990-01-01,1", "\"Ana\" ,Paz,1,1990-01-01,1", "Ana,Paz,1,1990-01-01,\"1\"\t"}) {
+            BetFileException e = failure(file("A,B,1,1990-01-01,1\n\n" + row + "\n"));
+            assertEquals(3, e.line(), row);
+            assertEquals("row", e.field());
+            assertTrue(e.reason().startsWith("unreadable: Unexpected character after closing quote"), e.reason());
+        }
+    }
+
+    @Test
+    void aTrailingCommaIsASixthField() throws Exception {
+        assertEquals("expected 5 fields, found 6", failure(file("A,B,1,1990-01-01,1,\n")).reason());
+        assertEquals("expected 5 fields, found 1", failure(file("A\n")).reason());
+    }
+
+    @Test
+    void fieldsLongerThanTheParsersBufferAreTrimmedAndRead() throws Exception {
+        String pad = " ".repeat(40_000);
+        assertEquals(List.of(new Bet("Ana", "Paz", "1", LocalDate.of(1990, 1, 1), 1)),
+                readAll(file(pad + "Ana" + pad + ",Paz,1,1990-01-01,1\n")));
+    }
+
+    @Test
+    void aFileThatIsNotUtf8FromItsFirstByteIsRefusedWhenOpened() throws Exception {
+        Path f = bytes(new byte[] {(byte) 0xFF, 'A', ',', 'B'});
+        BetFileException e = assertThrows(BetFileException.class, () -> CsvBetReader.open(f));
+        assertEquals(1, e.line());
+        assertEquals("invalid UTF-8 at byte offset 0", e.reason());
+        Path bom = bytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, (byte) 0xC3, '(', '\n'});
+        assertEquals("invalid UTF-8 at byte offset 3", assertThrows(BetFileException.class, () -> CsvBetReader.open(bom)).reason());
+    }
+
+    @Test
+    void manyRowsAcrossTheParsersBuffersReadBackExactly() throws Exception {
+        java.util.Random random = new java.util.Random(9);
+        String[] names = {"Nicolás", "\"Paz, Ana\"", "Zoë 😀", " José ", "\"O\"\"Brien\"", "李小龍", "\"x\r\"", "Ñandú"};
+        String[] values = {"Nicolás", "Paz, Ana", "Zoë 😀", "José", "O\"Brien", "李小龍", "x", "Ñandú"};
+        String[] eols = {"\n", "\r\n", "\r"};
+        StringBuilder text = new StringBuilder("\uFEFF");
+        List<Bet> expected = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            int first = random.nextInt(names.length);
+            int last = random.nextInt(names.length);
+            Bet bet = new Bet(values[first], values[last], String.format("%08d", random.nextInt(100_000_000)),
+                    LocalDate.of(1900 + random.nextInt(120), 1 + random.nextInt(12), 1 + random.nextInt(28)), random.nextInt(10_000));
+            expected.add(bet);
+            text.append(names[first]).append(',').append(names[last]).append(',').append(bet.document()).append(',')
+                    .append(bet.birthdate()).append(',').append(bet.number()).append(eols[random.nextInt(eols.length)]);
+            if (random.nextInt(40) == 0) {
+                text.append(eols[random.nextInt(eols.length)]);
+            }
+        }
+        assertEquals(expected, readAll(file(text.toString())));
     }
 }
