@@ -242,6 +242,8 @@ public final class AgencyClient {
             try {
                 count = batcher.next(batch);
             } catch (BetFileException e) {
+                // The batches before the bad row are whole and valid: they still go out.
+                connection.flush(BatchSender.ACTION);
                 throw AgencyFailure.badData(e);
             }
             if (count == 0) {
