@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 import tp0.agency.bets.BetBatcher;
 import tp0.agency.bets.BetCursor;
@@ -62,6 +63,9 @@ public final class AgencyClient {
     private final ProgressReporter progress;
     /** Every acked batch's round trip, this run, over all its connections. */
     private final LatencyHistogram ackLatency = new LatencyHistogram();
+    private final OptionalLong launchedAtEpochMillis;
+    /** When this run's first batch went on the wire (epoch ms); 0 until then. */
+    private long firstBatchEpochMillis;
     /** The frame being built; reused for every batch, since a frame is written out before the next is built. */
     private final BetBatchWriter batch = new BetBatchWriter();
 
@@ -78,10 +82,25 @@ public final class AgencyClient {
     private boolean allSentAnnounced;
 
     public AgencyClient(AgencyConfig config, Log log, StopSignal stop) {
-        this(config, log, stop, System::nanoTime);
+        this(config, log, stop, System::nanoTime, OptionalLong.empty());
+    }
+
+    /**
+     * @param launchedAtEpochMillis when this process was launched, if known: the all-sent line
+     *                              then also says how long it took to put the first batch on
+     *                              the wire ({@code first_batch_ms}), JVM start included
+     */
+    public AgencyClient(AgencyConfig config, Log log, StopSignal stop, OptionalLong launchedAtEpochMillis) {
+        this(config, log, stop, System::nanoTime, launchedAtEpochMillis);
     }
 
     AgencyClient(AgencyConfig config, Log log, StopSignal stop, LongSupplier nanoClock) {
+        this(config, log, stop, nanoClock, OptionalLong.empty());
+    }
+
+    private AgencyClient(AgencyConfig config, Log log, StopSignal stop, LongSupplier nanoClock,
+                         OptionalLong launchedAtEpochMillis) {
+        this.launchedAtEpochMillis = launchedAtEpochMillis;
         this.config = config;
         this.log = log;
         this.stop = stop;
@@ -250,6 +269,9 @@ public final class AgencyClient {
                 break;
             }
             sender.send(batch);
+            if (firstBatchEpochMillis == 0) {
+                firstBatchEpochMillis = System.currentTimeMillis(); // the first batch is flushed at once
+            }
         }
         sender.awaitAllAcks();
     }
@@ -278,8 +300,13 @@ public final class AgencyClient {
             throw AgencyFailure.unexpected(ALL_SENT, reply);
         }
         answered();
-        log.log(allSentAnnounced ? LogLevel.DEBUG : LogLevel.INFO, LogLine.success(ALL_SENT, "cantidad", progress.acked(),
-                "ack_p50_ms", ackLatency.percentileMillisText(0.50), "ack_p99_ms", ackLatency.percentileMillisText(0.99)));
+        String p50 = ackLatency.percentileMillisText(0.50);
+        String p99 = ackLatency.percentileMillisText(0.99);
+        String line = launchedAtEpochMillis.isPresent() && firstBatchEpochMillis != 0
+                ? LogLine.success(ALL_SENT, "cantidad", progress.acked(), "ack_p50_ms", p50, "ack_p99_ms", p99,
+                        "first_batch_ms", firstBatchEpochMillis - launchedAtEpochMillis.getAsLong())
+                : LogLine.success(ALL_SENT, "cantidad", progress.acked(), "ack_p50_ms", p50, "ack_p99_ms", p99);
+        log.log(allSentAnnounced ? LogLevel.DEBUG : LogLevel.INFO, line);
         allSentAnnounced = true;
     }
 

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.OptionalLong;
 import tp0.agency.config.AgencyConfig;
 import tp0.agency.config.ConfigException;
 import tp0.agency.config.ConfigLoader;
@@ -37,6 +38,12 @@ public final class Main {
         System.exit(status);
     }
 
+    /** When the OS started this process (10 ms resolution on Linux), if it says. */
+    private static OptionalLong launchedAtEpochMillis() {
+        return ProcessHandle.current().info().startInstant()
+                .map(start -> OptionalLong.of(start.toEpochMilli())).orElse(OptionalLong.empty());
+    }
+
     /** Everything but the process wiring; returns the exit status. */
     static int run(Map<String, String> env, Path configFile, Log log, StopSignal stop) {
         AgencyConfig config;
@@ -50,7 +57,7 @@ public final class Main {
         log.info(config.summaryLogLine());
         SingleBetEnv.partialWarning(env).ifPresent(log::warning);
         try {
-            return new AgencyClient(config, log, stop).run();
+            return new AgencyClient(config, log, stop, launchedAtEpochMillis()).run();
         } catch (RuntimeException e) {
             // A bug, not an operating condition; still one clear line and a failing status.
             log.error(LogLine.fail("agency", "error", e.toString()));

@@ -69,6 +69,12 @@ public final class BatchSender {
         // Stamped before the write, so the reply can never come before its send time.
         long now = nanoClock.getAsLong();
         connection.sendBatch(batch, ACTION);
+        if (inFlight == 0) {
+            // Nothing of ours at the server: put this one on the wire now rather than let it
+            // wait for the write buffer to fill. While batches are in flight the server is
+            // busy, and the next frames join this one in fewer, larger writes.
+            connection.flush(ACTION);
+        }
         int slot = (oldest + inFlight) % counts.length;
         counts[slot] = batch.count();
         sentNanos[slot] = now;
