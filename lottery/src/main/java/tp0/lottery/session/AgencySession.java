@@ -300,7 +300,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     }
 
     private Behavior<Command> onBetBatch(Message.BetBatch batch) {
-        int count = batch.bets().size();
+        int count = batch.count();
         ErrorCode refusal = agency == 0 ? ErrorCode.NOT_IDENTIFIED
                 : allBetsSent ? ErrorCode.AGENCY_FINISHED
                 : null;
@@ -308,7 +308,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
             answerInOrder(() -> rejectBatch(refusal, count, refusal.description));
             return ackPending();
         }
-        deps.store().tell(new BetStore.StoreBatch(agency, batch.bets(), storeReplies));
+        deps.store().tell(new BetStore.StoreBatch(agency, batch, storeReplies));
         owed.add(new AtStore(count));
         return ackPending(); // read on while the pipeline has room
     }

@@ -1,6 +1,7 @@
 package tp0.lottery.store;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,8 +17,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.slf4j.Logger;
 import tp0.logline.LogLine;
-import tp0.protocol.Bet;
 import tp0.protocol.ErrorCode;
+import tp0.protocol.Message;
 
 /**
  * The only owner of {@code bets.csv} and {@code all-bets-sent.txt}: every write goes through
@@ -41,8 +42,12 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
 
     public interface Command {}
 
-    /** Store all of {@code bets} for {@code agency}; answered with {@link StoreReply}. */
-    public record StoreBatch(int agency, List<Bet> bets, ActorRef<StoreReply> replyTo) implements Command {}
+    /**
+     * Store every bet of {@code batch} for {@code agency}; answered with {@link StoreReply}. The
+     * batch must be valid (a decoded one always is): its rows are written straight from its
+     * wire bytes.
+     */
+    public record StoreBatch(int agency, Message.BetBatch batch, ActorRef<StoreReply> replyTo) implements Command {}
 
     public sealed interface StoreReply {}
 
@@ -107,11 +112,29 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
         return Behaviors.setup(ctx -> new BetStore(ctx, file, finishMarks, storedByAgency, groupCommit));
     }
 
-    /** Per-agency counts of what is already in the file: where a restarted server resumes. */
+    /**
+     * Per-agency counts of what is already in the file: where a restarted server resumes. One
+     * streaming pass ({@link BetsCsvScanner}) with no object per row.
+     */
     public static Map<Integer, Long> countByAgency(BetsFile file) throws IOException {
-        Map<Integer, Long> counts = new HashMap<>();
-        BetsCsv.load(file.path(), stored -> counts.merge(stored.agency(), 1L, Long::sum));
-        return counts;
+        Map<Integer, long[]> counts = new HashMap<>();
+        BetsCsvScanner.scan(file.path(), new BetsCsvScanner.RowSink() {
+            // Rows come in runs of one agency (a batch, often many): look its counter up once per run.
+            private int runAgency;
+            private long[] run;
+
+            @Override
+            public void row(int agency, byte[] buf, int docOff, int docLen, int number) {
+                if (run == null || agency != runAgency) {
+                    run = counts.computeIfAbsent(agency, a -> new long[1]);
+                    runAgency = agency;
+                }
+                run[0]++;
+            }
+        });
+        Map<Integer, Long> result = new HashMap<>();
+        counts.forEach((agency, count) -> result.put(agency, count[0]));
+        return result;
     }
 
     private final Appender bets;
@@ -163,7 +186,7 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             return this;
         }
         rows.clear();
-        rows.append(msg.agency(), msg.bets());
+        rows.append(msg.agency(), msg.batch());
         Refused refused = null;
         try {
             bets.append(rows.array(), rows.length());
@@ -209,13 +232,14 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             } else if (failure != null) {
                 batch.replyTo().tell(new Refused(ErrorCode.STORAGE_FAILURE, String.valueOf(failure.getMessage())));
             } else {
-                long total = storedByAgency.merge(batch.agency(), (long) batch.bets().size(), Long::sum);
+                int count = batch.batch().count();
+                long total = storedByAgency.merge(batch.agency(), (long) count, Long::sum);
                 if (log.isDebugEnabled()) {
-                    for (Bet bet : batch.bets()) {
-                        log.debug(LogLine.success("apuesta_almacenada", "dni", bet.document(), "numero", bet.number()));
-                    }
+                    batch.batch().forEach((buf, firstOff, firstLen, lastOff, lastLen, docOff, docLen, year, month, day,
+                                           number) -> log.debug(LogLine.success("apuesta_almacenada",
+                            "dni", new String(buf, docOff, docLen, StandardCharsets.UTF_8), "numero", number)));
                 }
-                batch.replyTo().tell(new Stored(batch.bets().size(), total));
+                batch.replyTo().tell(new Stored(count, total));
             }
         }
         pending.clear();
@@ -256,9 +280,11 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
         sealed = true;
         Map<Integer, List<String>> winners = new HashMap<>();
         try {
-            long read = BetsCsv.load(bets.path(), stored -> {
-                if (BetsCsv.hasWon(stored.bet())) {
-                    winners.computeIfAbsent(stored.agency(), a -> new ArrayList<>()).add(stored.bet().document());
+            // One streaming pass, no object per row: only a winner's document becomes a String.
+            long read = BetsCsvScanner.scan(bets.path(), (agency, buf, docOff, docLen, number) -> {
+                if (BetsCsv.hasWon(number)) {
+                    winners.computeIfAbsent(agency, a -> new ArrayList<>())
+                            .add(new String(buf, docOff, docLen, StandardCharsets.UTF_8));
                 }
             });
             msg.replyTo().tell(new Drawn(winners, read));

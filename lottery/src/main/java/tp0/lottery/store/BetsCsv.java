@@ -17,12 +17,16 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import tp0.protocol.Bet;
+import tp0.protocol.BetVisitor;
+import tp0.protocol.Message;
 
 /**
  * The course's storage semantics in one place: {@code store_bets} rows of
  * agency, first name, last name, document, birthdate, number — written like Python's
  * {@code csv.writer} (minimal quoting, CRLF) — {@code load_bets} streaming them back, and
- * {@code has_won}.
+ * {@code has_won}. {@link #load} builds a Bet per row with Commons CSV: the readable
+ * reference; the draw and the count at start read the same rows through
+ * {@link BetsCsvScanner}, which builds nothing per row.
  */
 public final class BetsCsv {
     /** The winning number of the course's {@code has_won}. */
@@ -33,7 +37,12 @@ public final class BetsCsv {
     private BetsCsv() {}
 
     public static boolean hasWon(Bet bet) {
-        return bet.number() == WINNING_NUMBER;
+        return hasWon(bet.number());
+    }
+
+    /** {@code has_won} for a bet of this number. */
+    public static boolean hasWon(int number) {
+        return number == WINNING_NUMBER;
     }
 
     /** The rows {@code store_bets} would append for these bets, as UTF-8 bytes. */
@@ -45,12 +54,18 @@ public final class BetsCsv {
 
     /**
      * Encodes rows straight into UTF-8 bytes in one growable array that is reused batch after
-     * batch, so storing a bet makes no garbage: no per-row String, no per-batch copy. Not
-     * thread-safe: one per owner (the store).
+     * batch, so storing a bet makes no garbage: no per-row String, no per-batch copy. The store
+     * appends a decoded batch's wire bytes ({@link #append(int, Message.BetBatch)}: the UTF-8
+     * is copied as it is); {@link #append(int, List)} encodes Bets, the readable reference the
+     * tests hold the other to. Not thread-safe: one per owner (the store).
      */
     public static final class RowBuffer {
         private byte[] bytes;
         private int length;
+        /** The agency of the batch {@link #wireRow} is writing. */
+        private int rowAgency;
+        /** Made once: appending a batch allocates nothing. */
+        private final BetVisitor wireRow = this::wireRow;
 
         public RowBuffer(int initialCapacity) {
             bytes = new byte[Math.max(64, initialCapacity)];
@@ -81,6 +96,68 @@ public final class BetsCsv {
                 put('\r');
                 put('\n');
             }
+        }
+
+        /**
+         * Appends the rows {@code store_bets} would write for {@code batch}, straight from its
+         * validated wire bytes: UTF-8 copied as it is, no String, LocalDate or Bet per bet.
+         */
+        public void append(int agency, Message.BetBatch batch) {
+            rowAgency = agency;
+            batch.forEach(wireRow);
+        }
+
+        private void wireRow(byte[] buf, int firstOff, int firstLen, int lastOff, int lastLen, int docOff, int docLen,
+                             int year, int month, int day, int number) {
+            // Quoting at most doubles a field and adds 2 quotes; the numbers and separators fit in 64.
+            ensure(2 * (firstLen + lastLen + docLen) + 64);
+            integer(rowAgency);
+            put(',');
+            field(buf, firstOff, firstLen);
+            put(',');
+            field(buf, lastOff, lastLen);
+            put(',');
+            field(buf, docOff, docLen);
+            put(',');
+            digits(year, 4); // 1..9999: validated
+            put('-');
+            digits(month, 2);
+            put('-');
+            digits(day, 2);
+            put(',');
+            integer(number);
+            put('\r');
+            put('\n');
+        }
+
+        /**
+         * A UTF-8 field as Python's QUOTE_MINIMAL writes it. The bytes of ',', '"', CR and LF
+         * never occur inside a multi-byte sequence, so looking for them byte by byte is exact.
+         */
+        private void field(byte[] buf, int off, int len) {
+            int end = off + len;
+            int special = off;
+            while (special < end) {
+                byte b = buf[special];
+                if (b == ',' || b == '"' || b == '\r' || b == '\n') {
+                    break;
+                }
+                special++;
+            }
+            if (special == end) {
+                System.arraycopy(buf, off, bytes, length, len);
+                length += len;
+                return;
+            }
+            put('"');
+            for (int i = off; i < end; i++) {
+                byte b = buf[i];
+                if (b == '"') {
+                    bytes[length++] = '"';
+                }
+                bytes[length++] = b;
+            }
+            put('"');
         }
 
         /** The array holding the rows in {@code [0, length())}; valid until the next append or clear. */
