@@ -319,7 +319,13 @@ public final class Codec {
             throw in.fail(ErrorCode.TRUNCATED_PAYLOAD, count + " bets cannot fit in " + size + " bytes");
         }
         byte[] bets = new byte[size];
-        in.buf.get(bets);
+        ByteBuffer buf = in.buf;
+        if (buf.hasArray()) {
+            System.arraycopy(buf.array(), buf.arrayOffset() + buf.position(), bets, 0, size);
+            buf.position(buf.limit());
+        } else {
+            buf.get(bets); // read-only or direct
+        }
         int end = validateBets(in, bets, count);
         in.betIndex = -1;
         if (end != size) {

@@ -278,20 +278,28 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
     private Behavior<Command> onDraw(Draw msg) {
         flushPending(); // the draw reads every batch acknowledged before it, and no later one
         sealed = true;
-        Map<Integer, List<String>> winners = new HashMap<>();
         try {
-            // One streaming pass, no object per row: only a winner's document becomes a String.
-            long read = BetsCsvScanner.scan(bets.path(), (agency, buf, docOff, docLen, number) -> {
-                if (BetsCsv.hasWon(number)) {
-                    winners.computeIfAbsent(agency, a -> new ArrayList<>())
-                            .add(new String(buf, docOff, docLen, StandardCharsets.UTF_8));
-                }
-            });
-            msg.replyTo().tell(new Drawn(winners, read));
+            msg.replyTo().tell(draw(bets.path()));
         } catch (IOException e) {
             msg.replyTo().tell(new DrawFailed(String.valueOf(e.getMessage())));
         }
         return this;
+    }
+
+    /**
+     * The draw over {@code file}: every agency's winners, in file order. One streaming pass with
+     * no object per row (only a winner's document becomes a String), so memory stays flat
+     * however many bets the file holds.
+     */
+    public static Drawn draw(Path file) throws IOException {
+        Map<Integer, List<String>> winners = new HashMap<>();
+        long read = BetsCsvScanner.scan(file, (agency, buf, docOff, docLen, number) -> {
+            if (BetsCsv.hasWon(number)) {
+                winners.computeIfAbsent(agency, a -> new ArrayList<>())
+                        .add(new String(buf, docOff, docLen, StandardCharsets.UTF_8));
+            }
+        });
+        return new Drawn(winners, read);
     }
 
     private Behavior<Command> onClose(Close msg) {

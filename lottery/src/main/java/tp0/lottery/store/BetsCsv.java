@@ -62,8 +62,9 @@ public final class BetsCsv {
     public static final class RowBuffer {
         private byte[] bytes;
         private int length;
-        /** The agency of the batch {@link #wireRow} is writing. */
-        private int rowAgency;
+        /** "<agency>," of the batch {@link #wireRow} is writing. */
+        private final byte[] prefix = new byte[16];
+        private int prefixLength;
         /** Made once: appending a batch allocates nothing. */
         private final BetVisitor wireRow = this::wireRow;
 
@@ -103,7 +104,14 @@ public final class BetsCsv {
          * validated wire bytes: UTF-8 copied as it is, no String, LocalDate or Bet per bet.
          */
         public void append(int agency, Message.BetBatch batch) {
-            rowAgency = agency;
+            // The row's start, "<agency>,", is the same for the whole batch: encoded once.
+            int mark = length;
+            ensure(16);
+            integer(agency);
+            put(',');
+            prefixLength = length - mark;
+            System.arraycopy(bytes, mark, prefix, 0, prefixLength);
+            length = mark;
             batch.forEach(wireRow);
         }
 
@@ -111,23 +119,42 @@ public final class BetsCsv {
                              int year, int month, int day, int number) {
             // Quoting at most doubles a field and adds 2 quotes; the numbers and separators fit in 64.
             ensure(2 * (firstLen + lastLen + docLen) + 64);
-            integer(rowAgency);
-            put(',');
+            byte[] out = bytes;
+            System.arraycopy(prefix, 0, out, length, prefixLength);
+            length += prefixLength;
             field(buf, firstOff, firstLen);
             put(',');
             field(buf, lastOff, lastLen);
             put(',');
             field(buf, docOff, docLen);
-            put(',');
-            digits(year, 4); // 1..9999: validated
-            put('-');
-            digits(month, 2);
-            put('-');
-            digits(day, 2);
-            put(',');
+            int at = length;
+            out[at] = ',';
+            twoDigits(out, at + 1, year / 100); // 1..9999: validated
+            twoDigits(out, at + 3, year % 100);
+            out[at + 5] = '-';
+            twoDigits(out, at + 6, month);
+            out[at + 8] = '-';
+            twoDigits(out, at + 9, day);
+            out[at + 11] = ',';
+            length = at + 12;
             integer(number);
             put('\r');
             put('\n');
+        }
+
+        /** "00".."99", two bytes each. */
+        private static final byte[] TWO_DIGITS = new byte[200];
+
+        static {
+            for (int i = 0; i < 100; i++) {
+                TWO_DIGITS[2 * i] = (byte) ('0' + i / 10);
+                TWO_DIGITS[2 * i + 1] = (byte) ('0' + i % 10);
+            }
+        }
+
+        private static void twoDigits(byte[] out, int at, int value) {
+            out[at] = TWO_DIGITS[2 * value];
+            out[at + 1] = TWO_DIGITS[2 * value + 1];
         }
 
         /**
@@ -135,23 +162,25 @@ public final class BetsCsv {
          * never occur inside a multi-byte sequence, so looking for them byte by byte is exact.
          */
         private void field(byte[] buf, int off, int len) {
+            // One pass: copy while looking; a field that needs quotes (rare) is written again.
+            byte[] out = bytes;
+            int at = length;
             int end = off + len;
-            int special = off;
-            while (special < end) {
-                byte b = buf[special];
+            int i = off;
+            for (; i < end; i++) {
+                byte b = buf[i];
                 if (b == ',' || b == '"' || b == '\r' || b == '\n') {
                     break;
                 }
-                special++;
+                out[at++] = b;
             }
-            if (special == end) {
-                System.arraycopy(buf, off, bytes, length, len);
-                length += len;
+            if (i == end) {
+                length = at;
                 return;
             }
             put('"');
-            for (int i = off; i < end; i++) {
-                byte b = buf[i];
+            for (int k = off; k < end; k++) {
+                byte b = buf[k];
                 if (b == '"') {
                     bytes[length++] = '"';
                 }
