@@ -1,5 +1,6 @@
 package tp0.lottery.net;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.pf.PFBuilder;
@@ -82,9 +83,19 @@ public final class WireFormat {
                         : ((Outbound.Echo) out).line().concat(NEWLINE));
     }
 
+    /**
+     * Bytes → the same bytes in fewer, larger pieces: while the connection is still writing one
+     * piece, whatever comes meanwhile (a group commit releases many acks at once) is joined
+     * into the next, so it goes out in one write instead of one per frame.
+     */
+    public static Flow<ByteString, ByteString, NotUsed> coalesce(int maxPieces) {
+        return Flow.of(ByteString.class).batch(maxPieces, bytes -> bytes, ByteString::concat);
+    }
+
     static Inbound decode(ByteString frame) {
         try {
-            return new Inbound.Decoded(Codec.decodeFrame(frame.asByteBuffer()));
+            // The framing stage hands over a compact ByteString: its array, without a copy. Nothing writes to it.
+            return new Inbound.Decoded(Codec.decodeFrame(ByteBuffer.wrap(frame.toArrayUnsafe())));
         } catch (DecodeException e) {
             return new Inbound.Malformed(e);
         }

@@ -339,6 +339,11 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
         private boolean dirty;
         /** The length the last fsync made durable; meaningful while {@link #dirty}. */
         private long durableSize;
+        /**
+         * The file's length as this appender left it, or -1 when unknown (at first): kept, so
+         * an append needs no call to the OS to learn where it starts.
+         */
+        private long size = -1;
 
         Appender(BetsFile file, String resource, Logger log) {
             this.file = file;
@@ -364,12 +369,14 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             if (broken != null) {
                 throw new IOException(broken);
             }
-            long before = file.size();
+            long before = size >= 0 ? size : file.size();
             if (!dirty) {
                 durableSize = before;
             }
             try {
+                size = -1; // unknown until the append is whole or cut back
                 file.append(bytes, 0, length);
+                size = before + length;
                 dirty = true;
             } catch (IOException e) {
                 cutBack(before, e);
@@ -396,8 +403,10 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
         private void cutBack(long size, IOException cause) {
             try {
                 file.truncate(size);
+                this.size = size;
                 file.sync();
             } catch (IOException undo) {
+                this.size = -1;
                 cause.addSuppressed(undo);
                 // Appending after a partial row would corrupt every later row: refuse all from now on.
                 broken = resource + " left with a partial write: " + undo.getMessage();
