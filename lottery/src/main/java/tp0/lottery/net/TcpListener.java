@@ -173,8 +173,7 @@ public final class TcpListener extends AbstractBehavior<TcpListener.Command> {
                     AgencySession.StreamAck.INSTANCE,
                     AgencySession.StreamCompleted.INSTANCE,
                     AgencySession.StreamFailed::new);
-            Source<ByteString, NotUsed> fromSession = outbound.second().via(WireFormat.outbound())
-                    .via(WireFormat.coalesce(OUTBOUND_BUFFER));
+            Source<ByteString, NotUsed> fromSession = outbound.second().via(WireFormat.outbound());
             // A broken byte stream (oversized or cut-off frame) fails the framing stage, which cancels
             // its upstream, and a stopped session cancels its sink; either would cut the socket before
             // the last reply is written. A second branch keeps reading (and dropping) bytes, so the

@@ -83,15 +83,6 @@ public final class WireFormat {
                         : ((Outbound.Echo) out).line().concat(NEWLINE));
     }
 
-    /**
-     * Bytes → the same bytes in fewer, larger pieces: while the connection is still writing one
-     * piece, whatever comes meanwhile (a group commit releases many acks at once) is joined
-     * into the next, so it goes out in one write instead of one per frame.
-     */
-    public static Flow<ByteString, ByteString, NotUsed> coalesce(int maxPieces) {
-        return Flow.of(ByteString.class).batch(maxPieces, bytes -> bytes, ByteString::concat);
-    }
-
     static Inbound decode(ByteString frame) {
         try {
             // The framing stage hands over a compact ByteString: its array, without a copy. Nothing writes to it.

@@ -2,7 +2,6 @@ package tp0.lottery.net;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -217,31 +216,6 @@ class WireFormatTest {
         }
         // and back through inbound, they are the same messages
         assertEquals(decoded(replies), decode(out));
-    }
-
-    @Test
-    void coalescingKeepsTheBytesAndTheirOrder() throws Exception {
-        List<ByteString> frames = new java.util.ArrayList<>();
-        ByteString all = ByteString.emptyByteString();
-        for (int i = 0; i < 500; i++) {
-            ByteString frame = ByteString.fromArrayUnsafe(Codec.encode(new Message.BatchAck(i % 300, i)));
-            frames.add(frame);
-            all = all.concat(frame);
-        }
-        // a slow reader: pieces pile up while it is busy and go out joined
-        List<ByteString> out = Source.from(frames).via(WireFormat.coalesce(64)).throttle(10, java.time.Duration.ofMillis(10))
-                .runWith(Sink.seq(), testKit.system()).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertEquals(all, out.stream().reduce(ByteString.emptyByteString(), ByteString::concat));
-        assertTrue(out.size() < frames.size(), "some pieces were joined: " + out.size());
-        assertEquals(decoded(frames.stream().map(f -> (Message) decodeOne(f)).toList()), decode(out));
-    }
-
-    private static Message decodeOne(ByteString frame) {
-        try {
-            return Codec.decodeFrame(frame.asByteBuffer());
-        } catch (tp0.protocol.DecodeException e) {
-            throw new AssertionError(e);
-        }
     }
 
     // ------------------------------------------------------------------ health-check text
