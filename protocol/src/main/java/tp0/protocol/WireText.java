@@ -1,5 +1,9 @@
 package tp0.protocol;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * One pass over a string field's UTF-8 bytes that both validates them strictly and collects
  * what {@link Bet#check()}'s rules need, so the decoder never builds the String. The verdicts
@@ -52,6 +56,14 @@ final class WireText {
         int i = off;
         int end = off + len;
         while (i < end) {
+            if (end - i >= 8) { // eight ASCII bytes at a time, the common case
+                long w = (long) LONGS.get(b, i);
+                if ((w & HIGHS) == 0) {
+                    flags |= asciiFlags(w);
+                    i += 8;
+                    continue;
+                }
+            }
             int c = b[i];
             if (c >= 0) {
                 flags |= ASCII[c];
@@ -94,6 +106,43 @@ final class WireText {
             flags |= flagsOf(cp);
         }
         return flags;
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * The flags of eight ASCII bytes, found with word arithmetic (exact for bytes below 0x80):
+     * "some byte &lt; n" and "some byte &gt; n" as in the well-known bit-twiddling tests.
+     */
+    private static int asciiFlags(long w) {
+        if (!hasMore(w, ' ')) {
+            // only whitespace and controls: rare, so byte by byte
+            int flags = 0;
+            for (int k = 0; k < 8; k++) {
+                flags |= ASCII[(int) (w >>> (8 * k)) & 0x7F];
+            }
+            return flags;
+        }
+        int flags = NOT_BLANK; // a byte above ' ' is never whitespace
+        if (hasLess(w, 0x20) || hasLess(w ^ 0x7F7F7F7F7F7F7F7FL, 1)) {
+            flags |= CONTROL;
+        }
+        if (hasLess(w, '0') || hasMore(w, '9')) {
+            flags |= NOT_DIGITS;
+        }
+        return flags;
+    }
+
+    /** Some byte of {@code w} (all below 0x80) is less than {@code n} (0..128). */
+    private static boolean hasLess(long w, int n) {
+        return ((w - ONES * n) & ~w & HIGHS) != 0;
+    }
+
+    /** Some byte of {@code w} (all below 0x80) is greater than {@code n} (0..127). */
+    private static boolean hasMore(long w, int n) {
+        return ((w + ONES * (127 - n) | w) & HIGHS) != 0;
     }
 
     private static boolean continuation(byte b) {

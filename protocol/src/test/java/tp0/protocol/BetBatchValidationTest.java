@@ -39,7 +39,7 @@ class BetBatchValidationTest {
 
     static String randomText(Random r) {
         StringBuilder sb = new StringBuilder();
-        int length = r.nextInt(7);
+        int length = r.nextInt(r.nextBoolean() ? 7 : 20); // long ones reach the 8-bytes-at-a-time path
         for (int i = 0; i < length; i++) {
             int cp = switch (r.nextInt(10)) {
                 case 0, 1, 2, 3 -> EDGES[r.nextInt(EDGES.length)];
@@ -78,12 +78,15 @@ class BetBatchValidationTest {
     void nameVerdictOnTheBytesIsBetChecksVerdict() {
         Random r = new Random(SEED);
         int refused = 0;
-        for (int i = 0; i < 100_000; i++) {
+        for (int i = 0; i < 200_000; i++) {
             String name = randomText(r);
             byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
             Bet.Violation expected = new Bet(name, "Paz", "1", DATE, 1).check();
             ErrorCode bytes = WireText.nameRule(WireText.scan(utf8, 0, utf8.length));
             assertEquals(expected == null ? null : expected.code(), bytes, () -> "name " + describe(name));
+            if (i % 10 != 0) {
+                continue; // the whole decoder (which throws, so costs more) for one name in ten
+            }
 
             // and the whole decoder, as a first and as a last name
             for (boolean asFirst : new boolean[] {true, false}) {
@@ -101,7 +104,7 @@ class BetBatchValidationTest {
                 }
             }
         }
-        assertTrue(refused > 10_000 && refused < 190_000, "both verdicts are exercised: " + refused);
+        assertTrue(refused > 4_000 && refused < 36_000, "both verdicts are exercised: " + refused);
     }
 
     @Test
@@ -150,10 +153,12 @@ class BetBatchValidationTest {
         CharsetDecoder jdk = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         int valid = 0;
-        for (int i = 0; i < 300_000; i++) {
-            byte[] b = new byte[r.nextInt(9)];
+        for (int i = 0; i < 150_000; i++) {
+            byte[] b = new byte[r.nextInt(r.nextBoolean() ? 9 : 26)];
+            boolean mostlyAscii = r.nextInt(3) == 0; // long ASCII runs, for the 8-bytes-at-a-time path
             for (int k = 0; k < b.length; k++) {
-                b[k] = (byte) (r.nextInt(3) == 0 ? r.nextInt(256) : UTF8_BYTES[r.nextInt(UTF8_BYTES.length)]);
+                b[k] = (byte) (mostlyAscii && r.nextInt(12) != 0 ? r.nextInt(128)
+                        : r.nextInt(3) == 0 ? r.nextInt(256) : UTF8_BYTES[r.nextInt(UTF8_BYTES.length)]);
             }
             String decoded;
             try {
@@ -170,7 +175,7 @@ class BetBatchValidationTest {
                 assertEquals(expectedFlags(decoded), flags, () -> "flags of " + WireBytes.hex(shown));
             }
         }
-        assertTrue(valid > 10_000, "valid sequences are exercised too: " + valid);
+        assertTrue(valid > 5_000, "valid sequences are exercised too: " + valid);
     }
 
     /** The flags computed on the String, code point by code point. */
@@ -223,7 +228,7 @@ class BetBatchValidationTest {
     void decoderAgreesWithTheStringDecoderItReplaced() {
         Random r = new Random(SEED + 3);
         int accepted = 0;
-        for (int i = 0; i < 100_000; i++) {
+        for (int i = 0; i < 50_000; i++) {
             byte[] body = randomBatchBody(r);
             ReferenceBetBatchDecoder.Outcome want = ReferenceBetBatchDecoder.decodeBody(body);
             int caseNo = i;
@@ -247,7 +252,7 @@ class BetBatchValidationTest {
                 assertEquals(MessageType.BET_BATCH, e.type());
             }
         }
-        assertTrue(accepted > 5_000 && accepted < 95_000, "both outcomes are exercised: " + accepted);
+        assertTrue(accepted > 2_500 && accepted < 47_500, "both outcomes are exercised: " + accepted);
     }
 
     // ------------------------------------------------------------------ the BetBatch API

@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,6 +145,18 @@ public final class BetsCsv {
             put('\n');
         }
 
+        private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+        private static final long COMMAS = 0x2C2C2C2C2C2C2C2CL;
+        private static final long QUOTES = 0x2222222222222222L;
+        private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
+        private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+
+        /** Some byte of {@code w} equals the byte {@code pattern} repeats (the exact zero-byte test). */
+        private static boolean hasByte(long w, long pattern) {
+            long v = w ^ pattern;
+            return ((v - 0x0101010101010101L) & ~v & 0x8080808080808080L) != 0;
+        }
+
         /** "00".."99", two bytes each. */
         private static final byte[] TWO_DIGITS = new byte[200];
 
@@ -167,6 +182,15 @@ public final class BetsCsv {
             int at = length;
             int end = off + len;
             int i = off;
+            while (end - i >= 8) { // eight bytes at a time while none needs quoting
+                long w = (long) LONGS.get(buf, i);
+                if (hasByte(w, COMMAS) || hasByte(w, QUOTES) || hasByte(w, CRS) || hasByte(w, LFS)) {
+                    break;
+                }
+                LONGS.set(out, at, w);
+                at += 8;
+                i += 8;
+            }
             for (; i < end; i++) {
                 byte b = buf[i];
                 if (b == ',' || b == '"' || b == '\r' || b == '\n') {
@@ -275,11 +299,22 @@ public final class BetsCsv {
                 ascii(Integer.toString(value)); // never for stored bets; kept exact anyway
                 return;
             }
-            int width = 1;
-            for (int rest = value / 10; rest > 0; rest /= 10) {
-                width++;
+            int width = value < 10 ? 1 : value < 100 ? 2 : value < 1_000 ? 3 : value < 10_000 ? 4
+                    : value < 100_000 ? 5 : value < 1_000_000 ? 6 : value < 10_000_000 ? 7
+                    : value < 100_000_000 ? 8 : value < 1_000_000_000 ? 9 : 10;
+            int at = length + width;
+            while (value >= 100) { // two digits at a time, from the right
+                int q = value / 100;
+                at -= 2;
+                twoDigits(bytes, at, value - q * 100);
+                value = q;
             }
-            digits(value, width);
+            if (value >= 10) {
+                twoDigits(bytes, at - 2, value);
+            } else {
+                bytes[at - 1] = (byte) ('0' + value);
+            }
+            length += width;
         }
 
         /** {@code value} >= 0 as exactly {@code width} digits, zero-padded. */
