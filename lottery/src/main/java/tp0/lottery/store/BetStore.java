@@ -186,7 +186,17 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             return this;
         }
         rows.clear();
-        rows.append(msg.agency(), msg.batch());
+        try {
+            rows.append(msg.agency(), msg.batch());
+        } catch (IllegalArgumentException e) {
+            // Only a batch built from bets can break a rule (a decoded one was checked): a caller's
+            // bug, refused in its turn rather than taking the store down.
+            log.error(LogLine.fail("apuesta_almacenada", "agencia", msg.agency(), "error", e.getMessage()));
+            rows.clear();
+            pending.add(new Pending(msg, new Refused(ErrorCode.INVALID_FIELD, String.valueOf(e.getMessage()))));
+            scheduleSync();
+            return this;
+        }
         Refused refused = null;
         try {
             bets.append(rows.array(), rows.length());
@@ -194,6 +204,12 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             refused = new Refused(ErrorCode.STORAGE_FAILURE, String.valueOf(e.getMessage()));
         }
         pending.add(new Pending(msg, refused));
+        scheduleSync();
+        return this;
+    }
+
+    /** Answers the pending group now (no group commit) or behind every batch already queued. */
+    private void scheduleSync() {
         if (!groupCommit) {
             flushPending();
         } else if (!syncScheduled) {
@@ -201,7 +217,6 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             syncScheduled = true;
             getContext().getSelf().tell(SyncPending.INSTANCE);
         }
-        return this;
     }
 
     private Behavior<Command> onSyncPending() {

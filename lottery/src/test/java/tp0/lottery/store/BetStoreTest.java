@@ -226,6 +226,18 @@ class BetStoreTest {
     }
 
     @Test
+    void aBatchBuiltFromBetsThatBreakARuleIsRefusedAndTheStoreGoesOn() throws Exception {
+        BetsFile file = BetsFile.open(dir.resolve("bets.csv"));
+        ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
+        TestProbe<BetStore.StoreReply> probe = testKit.createTestProbe();
+        store.tell(new BetStore.StoreBatch(1, new Message.BetBatch(List.of(bet("1", 1), bet("2", -5))), probe.getRef()));
+        assertRefused(ErrorCode.INVALID_FIELD, probe.receiveMessage());
+        assertEquals(0, Files.size(file.path()), "nothing of it is written");
+        assertEquals(new BetStore.Stored(2, 2), store(store, 1, bets("7", 2)), "later batches are stored");
+        close(store);
+    }
+
+    @Test
     void atDebugEveryStoredBetIsLogged() throws Exception {
         ch.qos.logback.classic.Logger logger =
                 (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(BetStore.class);
