@@ -129,14 +129,16 @@ public final class Codec {
                 byte[] decoded = m.decodedWire();
                 if (decoded != null) {
                     out.bytes(decoded); // what it was decoded from: the canonical encoding
-                } else for (Bet bet : m.bets()) {
-                    out.string(bet.firstName());
-                    out.string(bet.lastName());
-                    out.string(bet.document());
-                    out.u16(checkedU16(bet.birthdate().getYear(), "birth year"));
-                    out.u8(bet.birthdate().getMonthValue());
-                    out.u8(bet.birthdate().getDayOfMonth());
-                    out.u32(bet.number());
+                } else {
+                    for (Bet bet : m.bets()) {
+                        out.string(bet.firstName());
+                        out.string(bet.lastName());
+                        out.string(bet.document());
+                        out.u16(checkedU16(bet.birthdate().getYear(), "birth year"));
+                        out.u8(bet.birthdate().getMonthValue());
+                        out.u8(bet.birthdate().getDayOfMonth());
+                        out.u32(bet.number());
+                    }
                 }
             }
             case BATCH_ACK -> {
