@@ -8,7 +8,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,15 +125,20 @@ public final class Codec {
             }
             case BET_BATCH -> {
                 Message.BetBatch m = (Message.BetBatch) message;
-                out.u16(checkedCount(m.bets().size()));
-                for (Bet bet : m.bets()) {
-                    out.string(bet.firstName());
-                    out.string(bet.lastName());
-                    out.string(bet.document());
-                    out.u16(checkedU16(bet.birthdate().getYear(), "birth year"));
-                    out.u8(bet.birthdate().getMonthValue());
-                    out.u8(bet.birthdate().getDayOfMonth());
-                    out.u32(bet.number());
+                out.u16(checkedCount(m.count()));
+                byte[] decoded = m.decodedWire();
+                if (decoded != null) {
+                    out.bytes(decoded); // what it was decoded from: the canonical encoding
+                } else {
+                    for (Bet bet : m.bets()) {
+                        out.string(bet.firstName());
+                        out.string(bet.lastName());
+                        out.string(bet.document());
+                        out.u16(checkedU16(bet.birthdate().getYear(), "birth year"));
+                        out.u8(bet.birthdate().getMonthValue());
+                        out.u8(bet.birthdate().getDayOfMonth());
+                        out.u32(bet.number());
+                    }
                 }
             }
             case BATCH_ACK -> {
@@ -225,6 +229,12 @@ public final class Codec {
             buf[at + 3] = (byte) v;
         }
 
+        void bytes(byte[] bytes) {
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, buf, size, bytes.length);
+            size += bytes.length;
+        }
+
         void string(String s) {
             byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
             if (bytes.length > MAX_U16) {
@@ -298,37 +308,134 @@ public final class Codec {
         return message;
     }
 
+    /**
+     * Copies the bets' bytes once and checks every rule on them in place — strict UTF-8, the
+     * field rules of {@link Bet#check()}, real dates — with the same error codes and details,
+     * in the same order, as decoding each bet to a {@link Bet} and checking it would give.
+     */
     private static Message.BetBatch decodeBetBatch(In in) throws DecodeException {
         int count = in.u16();
         in.declaredCount = count;
-        if ((long) count * MIN_BET_BYTES > in.buf.remaining()) {
-            throw in.fail(ErrorCode.TRUNCATED_PAYLOAD, count + " bets cannot fit in " + in.buf.remaining() + " bytes");
+        int size = in.buf.remaining();
+        if ((long) count * MIN_BET_BYTES > size) {
+            throw in.fail(ErrorCode.TRUNCATED_PAYLOAD, count + " bets cannot fit in " + size + " bytes");
         }
-        List<Bet> bets = new ArrayList<>(count);
+        byte[] bets = new byte[size];
+        ByteBuffer buf = in.buf;
+        if (buf.hasArray()) {
+            System.arraycopy(buf.array(), buf.arrayOffset() + buf.position(), bets, 0, size);
+            buf.position(buf.limit());
+        } else {
+            buf.get(bets); // read-only or direct
+        }
+        int end = validateBets(in, bets, count);
+        in.betIndex = -1;
+        if (end != size) {
+            throw in.fail(ErrorCode.TRAILING_BYTES, (size - end) + " bytes after the last field");
+        }
+        return new Message.BetBatch(bets, count);
+    }
+
+    /** Checks {@code count} bets from the start of {@code b}; returns where the last one ends. */
+    private static int validateBets(In in, byte[] b, int count) throws DecodeException {
+        int p = 0;
         for (int i = 0; i < count; i++) {
             in.betIndex = i;
-            String first = in.string("first name");
-            String last = in.string("last name");
-            String document = in.string("document");
-            int year = in.u16();
-            int month = in.u8();
-            int day = in.u8();
-            int number = in.i32();
-            LocalDate birthdate;
-            try {
-                birthdate = LocalDate.of(year, month, day);
-            } catch (DateTimeException e) {
+            p = in.text(b, p, "first name");
+            int first = in.textFlags;
+            p = in.text(b, p, "last name");
+            int last = in.textFlags;
+            p = in.text(b, p, "document");
+            int document = in.textFlags;
+            int documentLength = in.textLength;
+            if (b.length - p < 8) {
+                throw in.fail(ErrorCode.TRUNCATED_PAYLOAD, "payload ends inside a field");
+            }
+            int year = u16(b, p);
+            int month = b[p + 2] & 0xFF;
+            int day = b[p + 3] & 0xFF;
+            int number = i32(b, p + 4);
+            p += 8;
+            if (!WireText.isDate(year, month, day)) {
                 throw in.fail(ErrorCode.BAD_DATE, "birthdate " + year + "-" + month + "-" + day);
             }
-            Bet bet = new Bet(first, last, document, birthdate, number);
-            Bet.Violation violation = bet.check();
-            if (violation != null) {
-                throw in.fail(violation.code(), violation.describe());
+            // Bet.check()'s order: first name, last name, document, year, number.
+            ErrorCode code;
+            if ((code = WireText.nameRule(first)) != null) {
+                throw in.violation(code, "first name");
             }
-            bets.add(bet);
+            if ((code = WireText.nameRule(last)) != null) {
+                throw in.violation(code, "last name");
+            }
+            if ((code = WireText.documentRule(documentLength, document)) != null) {
+                throw in.violation(code, "document");
+            }
+            if (year < 1 || year > 9999) {
+                throw in.violation(ErrorCode.BAD_DATE, "birthdate");
+            }
+            if (number < 0) {
+                throw in.violation(ErrorCode.NEGATIVE_NUMBER, "number");
+            }
         }
-        in.betIndex = -1;
-        return new Message.BetBatch(bets);
+        return p;
+    }
+
+    private static int u16(byte[] b, int at) {
+        return (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
+    }
+
+    private static int i32(byte[] b, int at) {
+        return b[at] << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | b[at + 3] & 0xFF;
+    }
+
+    /** Hands the {@code count} validated bets in {@code b} to {@code visitor}; allocates nothing. */
+    static void visit(byte[] b, int count, BetVisitor visitor) {
+        int p = 0;
+        for (int i = 0; i < count; i++) {
+            int firstLen = u16(b, p);
+            int firstOff = p + 2;
+            p = firstOff + firstLen;
+            int lastLen = u16(b, p);
+            int lastOff = p + 2;
+            p = lastOff + lastLen;
+            int docLen = u16(b, p);
+            int docOff = p + 2;
+            p = docOff + docLen;
+            visitor.bet(b, firstOff, firstLen, lastOff, lastLen, docOff, docLen,
+                    u16(b, p), b[p + 2] & 0xFF, b[p + 3] & 0xFF, i32(b, p + 4));
+            p += 8;
+        }
+    }
+
+    /** The {@code count} validated bets in {@code b} as objects. */
+    static List<Bet> materialize(byte[] b, int count) {
+        List<Bet> bets = new ArrayList<>(count);
+        visit(b, count, (buf, firstOff, firstLen, lastOff, lastLen, docOff, docLen, year, month, day, number) ->
+                bets.add(new Bet(new String(buf, firstOff, firstLen, StandardCharsets.UTF_8),
+                        new String(buf, lastOff, lastLen, StandardCharsets.UTF_8),
+                        new String(buf, docOff, docLen, StandardCharsets.UTF_8),
+                        LocalDate.of(year, month, day), number)));
+        return List.copyOf(bets);
+    }
+
+    /**
+     * A batch built from bets, encoded and run through the decoder's checks: its validated
+     * wire bytes, as a decoded batch would hold them.
+     */
+    static byte[] checkedWire(Message.BetBatch batch) {
+        List<Bet> bets = batch.bets();
+        for (int i = 0; i < bets.size(); i++) {
+            Bet.Violation violation = bets.get(i).check(); // also what the encoding would hide (a lone surrogate)
+            if (violation != null) {
+                throw new IllegalArgumentException("bet " + (i + 1) + ": " + violation.describe());
+            }
+        }
+        try {
+            Message decoded = decodeFrame(ByteBuffer.wrap(encode(batch)));
+            return ((Message.BetBatch) decoded).decodedWire();
+        } catch (DecodeException e) {
+            throw new IllegalArgumentException("batch breaks the protocol: " + e.getMessage(), e);
+        }
     }
 
     private static Message.Winners decodeWinners(In in) throws DecodeException {
@@ -380,6 +487,37 @@ public final class Codec {
                 throw fail(ErrorCode.INVALID_FIELD, "unknown error code " + raw);
             }
             return code;
+        }
+
+        /** Set by {@link #text}: the flags ({@link WireText}) and byte length of the string just read. */
+        int textFlags;
+        int textLength;
+
+        /**
+         * Reads the string field at {@code b[p]} without building it: checks its length and its
+         * UTF-8, sets {@link #textFlags} and {@link #textLength}; returns where it ends.
+         */
+        int text(byte[] b, int p, String field) throws DecodeException {
+            if (b.length - p < 2) {
+                throw fail(ErrorCode.TRUNCATED_PAYLOAD, "payload ends inside a field");
+            }
+            int len = Codec.u16(b, p);
+            p += 2;
+            if (len > b.length - p) {
+                throw fail(ErrorCode.TRUNCATED_PAYLOAD, field + " declares " + len + " bytes but " + (b.length - p) + " remain");
+            }
+            int flags = WireText.scan(b, p, len);
+            if ((flags & WireText.INVALID) != 0) {
+                throw fail(ErrorCode.INVALID_UTF8, field + " is not valid UTF-8");
+            }
+            textFlags = flags;
+            textLength = len;
+            return p + len;
+        }
+
+        /** A rule of {@link Bet#check()} broken, described as it describes it. */
+        DecodeException violation(ErrorCode code, String field) {
+            return fail(code, new Bet.Violation(code, field).describe());
         }
 
         String string(String field) throws DecodeException {

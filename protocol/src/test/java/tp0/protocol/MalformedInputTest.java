@@ -356,6 +356,88 @@ class MalformedInputTest {
         }
     }
 
+    // ------------------------------------------------------------------ exact details of the in-place decoder
+
+    /**
+     * The BetBatch decoder validates on the bytes, without building Strings; its refusals must
+     * read exactly as the String-based decoder's did (the reference below), the first broken
+     * rule winning in the same order.
+     */
+    @Nested
+    class InPlaceDecoderDetails {
+
+        private void assertDetail(ErrorCode code, String detail, WireBytes batch) {
+            byte[] frame = batch.frame();
+            DecodeException e = assertRefused(code, frame);
+            assertEquals(detail, e.getMessage());
+            assertEquals(MessageType.BET_BATCH, e.type());
+            ReferenceBetBatchDecoder.Outcome old = ReferenceBetBatchDecoder.decodeBody(WireBytes.bodyOf(frame));
+            assertEquals(code, old.code(), "the old decoder agrees on the code");
+            assertEquals(detail, old.detail(), "the old decoder agrees on the text");
+            assertRefusedByReader(code, frame);
+        }
+
+        @Test
+        void everyCodeWithItsText() {
+            assertDetail(ErrorCode.INVALID_UTF8, "BET_BATCH: bet 1: first name is not valid UTF-8",
+                    oneBet().strBytes(0xC0, 0x80).str("Paz").str("1").u16(1990).u8(1).u8(1).u32(1));
+            assertDetail(ErrorCode.INVALID_UTF8, "BET_BATCH: bet 1: document is not valid UTF-8",
+                    oneBet().str("Ana").str("Paz").strBytes('1', 0xED, 0xA0, 0x80).u16(1990).u8(1).u8(1).u32(1));
+            assertDetail(ErrorCode.BAD_DATE, "BET_BATCH: bet 1: birthdate 2001-2-29",
+                    oneBet().bet("Ana", "Paz", "1", 2001, 2, 29, 1));
+            assertDetail(ErrorCode.BAD_DATE, "BET_BATCH: bet 1: birthdate: birthdate is not a valid date",
+                    oneBet().bet("Ana", "Paz", "1", 0, 2, 29, 1)); // a real date of year 0: refused by range
+            assertDetail(ErrorCode.BAD_DATE, "BET_BATCH: bet 1: birthdate: birthdate is not a valid date",
+                    oneBet().bet("Ana", "Paz", "1", 10_000, 12, 31, 1));
+            assertDetail(ErrorCode.BAD_DATE, "BET_BATCH: bet 1: birthdate 10001-2-29",
+                    oneBet().bet("Ana", "Paz", "1", 10_001, 2, 29, 1));
+            assertDetail(ErrorCode.EMPTY_FIELD, "BET_BATCH: bet 1: first name: required field is empty",
+                    oneBet().bet("\u3000\t", "Paz", "1"));
+            assertDetail(ErrorCode.BAD_TEXT, "BET_BATCH: bet 1: last name: text field contains control characters",
+                    oneBet().bet("Ana", "Pa\u0085z", "1"));
+            assertDetail(ErrorCode.EMPTY_FIELD, "BET_BATCH: bet 1: document: required field is empty",
+                    oneBet().bet("Ana", "Paz", ""));
+            assertDetail(ErrorCode.BAD_DOCUMENT, "BET_BATCH: bet 1: document: document must be digits only",
+                    oneBet().bet("Ana", "Paz", "١٢٣"));
+            assertDetail(ErrorCode.NEGATIVE_NUMBER, "BET_BATCH: bet 1: number: bet number is negative",
+                    oneBet().bet("Ana", "Paz", "1", 1990, 1, 1, -1));
+            assertDetail(ErrorCode.TRUNCATED_PAYLOAD, "BET_BATCH: bet 1: last name declares 40 bytes but 11 remain",
+                    oneBet().str("Ana").u16(40).raw('P', 'a', 'z').raw(new byte[8]));
+            assertDetail(ErrorCode.TRUNCATED_PAYLOAD, "BET_BATCH: bet 1: payload ends inside a field",
+                    oneBet().str("Ana").str("Paz").str("1").u16(1990).u8(1).u8(1).raw(0, 0, 0));
+            assertDetail(ErrorCode.TRUNCATED_PAYLOAD, "BET_BATCH: 3 bets cannot fit in 20 bytes",
+                    WireBytes.body(BATCH).u16(3).bet("A", "B", "1").raw(new byte[0]).u8(0).u8(0).u8(0));
+            assertDetail(ErrorCode.TRAILING_BYTES, "BET_BATCH: 2 bytes after the last field",
+                    oneBet().bet("Ana", "Paz", "1").u16(0));
+        }
+
+        @Test
+        void theFirstBrokenRuleWinsInTheOldOrder() {
+            // UTF-8 of every string before any field rule
+            assertDetail(ErrorCode.INVALID_UTF8, "BET_BATCH: bet 1: last name is not valid UTF-8",
+                    oneBet().str(" ").strBytes(0xFF).str("x").u16(0).u8(0).u8(0).u32(-1));
+            // the date's existence before the name rules
+            assertDetail(ErrorCode.BAD_DATE, "BET_BATCH: bet 1: birthdate 1990-4-31",
+                    oneBet().bet("", "\n", "x", 1990, 4, 31, -1));
+            // a cut-off date before the name rules
+            assertDetail(ErrorCode.TRUNCATED_PAYLOAD, "BET_BATCH: bet 2: payload ends inside a field",
+                    WireBytes.body(BATCH).u16(2).bet("Ana", "Paz", "1").str("").str("").str("").u16(1990).u8(1));
+            // then first name, last name, document, year range, number
+            assertDetail(ErrorCode.BAD_TEXT, "BET_BATCH: bet 1: first name: text field contains control characters",
+                    oneBet().bet("A\u0000", "", "", 0, 1, 1, -1));
+            assertDetail(ErrorCode.EMPTY_FIELD, "BET_BATCH: bet 1: last name: required field is empty",
+                    oneBet().bet("Ana", " ", "x", 0, 1, 1, -1));
+            assertDetail(ErrorCode.BAD_DOCUMENT, "BET_BATCH: bet 1: document: document must be digits only",
+                    oneBet().bet("Ana", "Paz", " 1", 0, 1, 1, -1));
+            assertDetail(ErrorCode.BAD_DATE, "BET_BATCH: bet 1: birthdate: birthdate is not a valid date",
+                    oneBet().bet("Ana", "Paz", "1", 0, 1, 1, -1));
+            // a later bet is named
+            assertDetail(ErrorCode.NEGATIVE_NUMBER, "BET_BATCH: bet 3: number: bet number is negative",
+                    WireBytes.body(BATCH).u16(3).bet("Ana", "Paz", "1").bet("Eva", "Gil", "2")
+                            .bet("Leo", "Sol", "3", 1990, 1, 1, Integer.MIN_VALUE));
+        }
+    }
+
     // ------------------------------------------------------------------ other fields
 
     @Nested

@@ -1,5 +1,6 @@
 package tp0.lottery.net;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.pf.PFBuilder;
@@ -84,7 +85,8 @@ public final class WireFormat {
 
     static Inbound decode(ByteString frame) {
         try {
-            return new Inbound.Decoded(Codec.decodeFrame(frame.asByteBuffer()));
+            // The framing stage hands over a compact ByteString: its array, without a copy. Nothing writes to it.
+            return new Inbound.Decoded(Codec.decodeFrame(ByteBuffer.wrap(frame.toArrayUnsafe())));
         } catch (DecodeException e) {
             return new Inbound.Malformed(e);
         }

@@ -137,6 +137,17 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     /** The peer sent all it will send. */
     private boolean inputDone;
     private boolean closing;
+    /**
+     * {@code System.nanoTime()} when the session last began {@link #waitingOnPeerOnly}, or -1
+     * while it is not waiting. The frame timer is measured from here.
+     */
+    private long idleSince = -1;
+    /**
+     * A {@link FrameTimedOut} is scheduled. It is not cancelled when a frame arrives (that would
+     * cost a cancel and a new timer per frame): when it fires it checks how long the session has
+     * really been idle, and schedules itself again for the rest.
+     */
+    private boolean frameTimerArmed;
 
     private AgencySession(ActorContext<Command> context, TimerScheduler<Command> timers, Deps deps,
                           ActorRef<Outbound> out, String peer) {
@@ -176,7 +187,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     // ----------------------------------------------------------------- inbound
 
     private Behavior<Command> onReceived(Received msg) {
-        timers.cancel(FrameTimedOut.INSTANCE); // a complete frame arrived; re-armed once it is handled
+        idleSince = -1; // a complete frame arrived; the wait starts again once it is handled
         pendingAck = msg.ackTo();
         Inbound element = msg.element();
         if (closing) {
@@ -300,7 +311,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     }
 
     private Behavior<Command> onBetBatch(Message.BetBatch batch) {
-        int count = batch.bets().size();
+        int count = batch.count();
         ErrorCode refusal = agency == 0 ? ErrorCode.NOT_IDENTIFIED
                 : allBetsSent ? ErrorCode.AGENCY_FINISHED
                 : null;
@@ -308,7 +319,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
             answerInOrder(() -> rejectBatch(refusal, count, refusal.description));
             return ackPending();
         }
-        deps.store().tell(new BetStore.StoreBatch(agency, batch.bets(), storeReplies));
+        deps.store().tell(new BetStore.StoreBatch(agency, batch, storeReplies));
         owed.add(new AtStore(count));
         return ackPending(); // read on while the pipeline has room
     }
@@ -431,8 +442,14 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     }
 
     private Behavior<Command> onFrameTimedOut() {
-        if (!waitingOnPeerOnly()) {
-            return this; // stale: something arrived or became owed as the timer fired
+        frameTimerArmed = false;
+        if (!waitingOnPeerOnly() || idleSince < 0) {
+            return this; // busy now: the timer is armed again once the session waits on the peer
+        }
+        long rest = deps.frameTimeout().toNanos() - (System.nanoTime() - idleSince);
+        if (rest > 0) {
+            armFrameTimer(Duration.ofNanos(rest)); // it went idle again since it was armed
+            return this;
         }
         long seconds = deps.frameTimeout().toSeconds();
         log.warn(LogLine.fail("conexion_cerrada", "ip", peer, "code", ErrorCode.FRAME_TIMEOUT, "agencia", agency,
@@ -449,13 +466,26 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         return pendingAck == null && owed.isEmpty() && !awaitingWinners && !inputDone && !closing;
     }
 
-    /** The frame timer runs exactly while {@link #waitingOnPeerOnly}, measured from the last element handled. */
+    /**
+     * The frame timeout runs exactly while {@link #waitingOnPeerOnly}, measured from the last
+     * element handled: this notes when that wait began and makes sure a timer will look then.
+     */
     private void updateFrameTimer() {
         if (!waitingOnPeerOnly()) {
-            timers.cancel(FrameTimedOut.INSTANCE);
-        } else if (!timers.isTimerActive(FrameTimedOut.INSTANCE)) {
-            timers.startSingleTimer(FrameTimedOut.INSTANCE, FrameTimedOut.INSTANCE, deps.frameTimeout());
+            idleSince = -1;
+            return;
         }
+        if (idleSince < 0) {
+            idleSince = System.nanoTime();
+        }
+        if (!frameTimerArmed) {
+            armFrameTimer(deps.frameTimeout());
+        }
+    }
+
+    private void armFrameTimer(Duration delay) {
+        frameTimerArmed = true;
+        timers.startSingleTimer(FrameTimedOut.INSTANCE, FrameTimedOut.INSTANCE, delay);
     }
 
     private void send(Message message) {

@@ -1,6 +1,7 @@
 package tp0.lottery.store;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,8 +17,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.slf4j.Logger;
 import tp0.logline.LogLine;
-import tp0.protocol.Bet;
 import tp0.protocol.ErrorCode;
+import tp0.protocol.Message;
 
 /**
  * The only owner of {@code bets.csv} and {@code all-bets-sent.txt}: every write goes through
@@ -41,8 +42,12 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
 
     public interface Command {}
 
-    /** Store all of {@code bets} for {@code agency}; answered with {@link StoreReply}. */
-    public record StoreBatch(int agency, List<Bet> bets, ActorRef<StoreReply> replyTo) implements Command {}
+    /**
+     * Store every bet of {@code batch} for {@code agency}; answered with {@link StoreReply}. The
+     * batch must be valid (a decoded one always is): its rows are written straight from its
+     * wire bytes.
+     */
+    public record StoreBatch(int agency, Message.BetBatch batch, ActorRef<StoreReply> replyTo) implements Command {}
 
     public sealed interface StoreReply {}
 
@@ -107,11 +112,29 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
         return Behaviors.setup(ctx -> new BetStore(ctx, file, finishMarks, storedByAgency, groupCommit));
     }
 
-    /** Per-agency counts of what is already in the file: where a restarted server resumes. */
+    /**
+     * Per-agency counts of what is already in the file: where a restarted server resumes. One
+     * streaming pass ({@link BetsCsvScanner}) with no object per row.
+     */
     public static Map<Integer, Long> countByAgency(BetsFile file) throws IOException {
-        Map<Integer, Long> counts = new HashMap<>();
-        BetsCsv.load(file.path(), stored -> counts.merge(stored.agency(), 1L, Long::sum));
-        return counts;
+        Map<Integer, long[]> counts = new HashMap<>();
+        BetsCsvScanner.scan(file.path(), new BetsCsvScanner.RowSink() {
+            // Rows come in runs of one agency (a batch, often many): look its counter up once per run.
+            private int runAgency;
+            private long[] run;
+
+            @Override
+            public void row(int agency, byte[] buf, int docOff, int docLen, int number) {
+                if (run == null || agency != runAgency) {
+                    run = counts.computeIfAbsent(agency, a -> new long[1]);
+                    runAgency = agency;
+                }
+                run[0]++;
+            }
+        });
+        Map<Integer, Long> result = new HashMap<>();
+        counts.forEach((agency, count) -> result.put(agency, count[0]));
+        return result;
     }
 
     private final Appender bets;
@@ -163,7 +186,17 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             return this;
         }
         rows.clear();
-        rows.append(msg.agency(), msg.bets());
+        try {
+            rows.append(msg.agency(), msg.batch());
+        } catch (IllegalArgumentException e) {
+            // Only a batch built from bets can break a rule (a decoded one was checked): a caller's
+            // bug, refused in its turn rather than taking the store down.
+            log.error(LogLine.fail("apuesta_almacenada", "agencia", msg.agency(), "error", e.getMessage()));
+            rows.clear();
+            pending.add(new Pending(msg, new Refused(ErrorCode.INVALID_FIELD, String.valueOf(e.getMessage()))));
+            scheduleSync();
+            return this;
+        }
         Refused refused = null;
         try {
             bets.append(rows.array(), rows.length());
@@ -171,6 +204,12 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             refused = new Refused(ErrorCode.STORAGE_FAILURE, String.valueOf(e.getMessage()));
         }
         pending.add(new Pending(msg, refused));
+        scheduleSync();
+        return this;
+    }
+
+    /** Answers the pending group now (no group commit) or behind every batch already queued. */
+    private void scheduleSync() {
         if (!groupCommit) {
             flushPending();
         } else if (!syncScheduled) {
@@ -178,7 +217,6 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             syncScheduled = true;
             getContext().getSelf().tell(SyncPending.INSTANCE);
         }
-        return this;
     }
 
     private Behavior<Command> onSyncPending() {
@@ -209,13 +247,14 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             } else if (failure != null) {
                 batch.replyTo().tell(new Refused(ErrorCode.STORAGE_FAILURE, String.valueOf(failure.getMessage())));
             } else {
-                long total = storedByAgency.merge(batch.agency(), (long) batch.bets().size(), Long::sum);
+                int count = batch.batch().count();
+                long total = storedByAgency.merge(batch.agency(), (long) count, Long::sum);
                 if (log.isDebugEnabled()) {
-                    for (Bet bet : batch.bets()) {
-                        log.debug(LogLine.success("apuesta_almacenada", "dni", bet.document(), "numero", bet.number()));
-                    }
+                    batch.batch().forEach((buf, firstOff, firstLen, lastOff, lastLen, docOff, docLen, year, month, day,
+                                           number) -> log.debug(LogLine.success("apuesta_almacenada",
+                            "dni", new String(buf, docOff, docLen, StandardCharsets.UTF_8), "numero", number)));
                 }
-                batch.replyTo().tell(new Stored(batch.bets().size(), total));
+                batch.replyTo().tell(new Stored(count, total));
             }
         }
         pending.clear();
@@ -254,18 +293,28 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
     private Behavior<Command> onDraw(Draw msg) {
         flushPending(); // the draw reads every batch acknowledged before it, and no later one
         sealed = true;
-        Map<Integer, List<String>> winners = new HashMap<>();
         try {
-            long read = BetsCsv.load(bets.path(), stored -> {
-                if (BetsCsv.hasWon(stored.bet())) {
-                    winners.computeIfAbsent(stored.agency(), a -> new ArrayList<>()).add(stored.bet().document());
-                }
-            });
-            msg.replyTo().tell(new Drawn(winners, read));
+            msg.replyTo().tell(draw(bets.path()));
         } catch (IOException e) {
             msg.replyTo().tell(new DrawFailed(String.valueOf(e.getMessage())));
         }
         return this;
+    }
+
+    /**
+     * The draw over {@code file}: every agency's winners, in file order. One streaming pass with
+     * no object per row (only a winner's document becomes a String), so memory stays flat
+     * however many bets the file holds.
+     */
+    public static Drawn draw(Path file) throws IOException {
+        Map<Integer, List<String>> winners = new HashMap<>();
+        long read = BetsCsvScanner.scan(file, (agency, buf, docOff, docLen, number) -> {
+            if (BetsCsv.hasWon(number)) {
+                winners.computeIfAbsent(agency, a -> new ArrayList<>())
+                        .add(new String(buf, docOff, docLen, StandardCharsets.UTF_8));
+            }
+        });
+        return new Drawn(winners, read);
     }
 
     private Behavior<Command> onClose(Close msg) {
@@ -305,6 +354,11 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
         private boolean dirty;
         /** The length the last fsync made durable; meaningful while {@link #dirty}. */
         private long durableSize;
+        /**
+         * The file's length as this appender left it, or -1 when unknown (at first): kept, so
+         * an append needs no call to the OS to learn where it starts.
+         */
+        private long size = -1;
 
         Appender(BetsFile file, String resource, Logger log) {
             this.file = file;
@@ -330,12 +384,14 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             if (broken != null) {
                 throw new IOException(broken);
             }
-            long before = file.size();
+            long before = size >= 0 ? size : file.size();
             if (!dirty) {
                 durableSize = before;
             }
             try {
+                size = -1; // unknown until the append is whole or cut back
                 file.append(bytes, 0, length);
+                size = before + length;
                 dirty = true;
             } catch (IOException e) {
                 cutBack(before, e);
@@ -362,8 +418,10 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
         private void cutBack(long size, IOException cause) {
             try {
                 file.truncate(size);
+                this.size = size;
                 file.sync();
             } catch (IOException undo) {
+                this.size = -1;
                 cause.addSuppressed(undo);
                 // Appending after a partial row would corrupt every later row: refuse all from now on.
                 broken = resource + " left with a partial write: " + undo.getMessage();

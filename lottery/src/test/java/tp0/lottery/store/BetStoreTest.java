@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tp0.protocol.Bet;
+import tp0.protocol.Codec;
+import tp0.protocol.DecodeException;
 import tp0.protocol.ErrorCode;
+import tp0.protocol.Message;
 
 class BetStoreTest {
 
@@ -59,6 +63,15 @@ class BetStoreTest {
         return list;
     }
 
+    /** A batch as the store gets it from a session: decoded from its frame, so validated on the bytes. */
+    static Message.BetBatch decoded(List<Bet> bets) {
+        try {
+            return (Message.BetBatch) Codec.decodeFrame(ByteBuffer.wrap(Codec.encode(new Message.BetBatch(bets))));
+        } catch (DecodeException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** The store runs on its own blocking dispatcher, as LotteryGuardian spawns it. */
     private ActorRef<BetStore.Command> spawnStore(BetsFile file, Map<Integer, Long> stored) throws IOException {
         return spawnStore(file, BetsFile.open(dir.resolve("all-bets-sent.txt")), stored);
@@ -77,7 +90,7 @@ class BetStoreTest {
 
     private static BetStore.StoreReply store(ActorRef<BetStore.Command> store, int agency, List<Bet> bets) {
         TestProbe<BetStore.StoreReply> probe = testKit.createTestProbe();
-        store.tell(new BetStore.StoreBatch(agency, bets, probe.getRef()));
+        store.tell(new BetStore.StoreBatch(agency, decoded(bets), probe.getRef()));
         return probe.receiveMessage();
     }
 
@@ -170,7 +183,7 @@ class BetStoreTest {
         TestProbe<BetStore.StoreReply> probe = testKit.createTestProbe();
         List<Bet> batch = bets("1", 3);
         try {
-            store.tell(new BetStore.StoreBatch(4, batch, probe.getRef()));
+            store.tell(new BetStore.StoreBatch(4, decoded(batch), probe.getRef()));
             assertTrue(syncEntered.await(5, TimeUnit.SECONDS), "the store reaches fsync");
 
             probe.expectNoMessage(QUIET);
@@ -184,6 +197,68 @@ class BetStoreTest {
         assertTrue(file.appendThread.contains("store-dispatcher"),
                 "the store blocks on its own dispatcher, not the default one: " + file.appendThread);
         close(store);
+    }
+
+    @Test
+    void aDecodedBatchIsWrittenStraightFromItsBytesAsTheCourseWritesBets() throws Exception {
+        List<Bet> tricky = List.of(
+                new Bet("Smith, Jr", "O\"Neil", "00012345", LocalDate.of(999, 3, 7), 7574),
+                new Bet("Zoë 😀", "Ñandú", "0", LocalDate.of(9999, 12, 31), Integer.MAX_VALUE),
+                new Bet("#Ana", " Juan ", "7", LocalDate.of(2000, 2, 29), 0));
+        BetsFile file = BetsFile.open(dir.resolve("bets.csv"));
+        ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
+        TestProbe<BetStore.StoreReply> probe = testKit.createTestProbe();
+        Message.BetBatch batch = decoded(tricky);
+        store.tell(new BetStore.StoreBatch(12, batch, probe.getRef()));
+        probe.expectMessage(new BetStore.Stored(3, 3));
+        store.tell(new BetStore.StoreBatch(12, new Message.BetBatch(tricky), probe.getRef())); // built from bets: same rows
+        probe.expectMessage(new BetStore.Stored(3, 6));
+
+        byte[] expected = BetsCsv.rows(12, tricky);
+        byte[] twice = Arrays.copyOf(expected, expected.length * 2);
+        System.arraycopy(expected, 0, twice, expected.length, expected.length);
+        assertArrayEquals(twice, Files.readAllBytes(file.path()));
+
+        TestProbe<BetStore.DrawOutcome> draw = testKit.createTestProbe();
+        store.tell(new BetStore.Draw(draw.getRef()));
+        assertEquals(new BetStore.Drawn(Map.of(12, List.of("00012345", "00012345")), 6), draw.receiveMessage());
+        close(store);
+    }
+
+    @Test
+    void aBatchBuiltFromBetsThatBreakARuleIsRefusedAndTheStoreGoesOn() throws Exception {
+        BetsFile file = BetsFile.open(dir.resolve("bets.csv"));
+        ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
+        TestProbe<BetStore.StoreReply> probe = testKit.createTestProbe();
+        store.tell(new BetStore.StoreBatch(1, new Message.BetBatch(List.of(bet("1", 1), bet("2", -5))), probe.getRef()));
+        assertRefused(ErrorCode.INVALID_FIELD, probe.receiveMessage());
+        assertEquals(0, Files.size(file.path()), "nothing of it is written");
+        assertEquals(new BetStore.Stored(2, 2), store(store, 1, bets("7", 2)), "later batches are stored");
+        close(store);
+    }
+
+    @Test
+    void atDebugEveryStoredBetIsLogged() throws Exception {
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(BetStore.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        logger.addAppender(lines);
+        try {
+            ActorRef<BetStore.Command> store = spawnStore(BetsFile.open(dir.resolve("bets.csv")), Map.of());
+            assertEquals(new BetStore.Stored(2, 2), store(store, 3, List.of(bet("00123", 7574), bet("456", 0))));
+            close(store);
+        } finally {
+            logger.detachAppender(lines);
+            logger.setLevel(level);
+        }
+        List<String> stored = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.startsWith("action: apuesta_almacenada")).toList();
+        assertEquals(List.of("action: apuesta_almacenada | result: success | dni: 00123 | numero: 7574",
+                "action: apuesta_almacenada | result: success | dni: 456 | numero: 0"), stored);
     }
 
     // ------------------------------------------------------------------ (b) whole batch or nothing
@@ -455,7 +530,7 @@ class BetStoreTest {
         TestProbe<BetStore.StoreReply> acks = testKit.createTestProbe();
         TestProbe<BetStore.StoredCount> count = testKit.createTestProbe();
         for (int i = 0; i < 20; i++) {
-            store.tell(new BetStore.StoreBatch(1, bets("9" + i, 3), acks.getRef()));
+            store.tell(new BetStore.StoreBatch(1, decoded(bets("9" + i, 3)), acks.getRef()));
         }
         store.tell(new BetStore.GetStoredCount(1, count.getRef()));
         assertEquals(new BetStore.StoredCount(1, 60), count.receiveMessage());
@@ -515,9 +590,9 @@ class BetStoreTest {
         List<Bet> second = bets("2", 3);
         List<Bet> third = bets("3", 1);
         try {
-            blockInFirstSync(store, file, new BetStore.StoreBatch(1, first, replies.getRef().narrow()));
-            store.tell(new BetStore.StoreBatch(2, second, replies.getRef().narrow()));
-            store.tell(new BetStore.StoreBatch(1, third, replies.getRef().narrow()));
+            blockInFirstSync(store, file, new BetStore.StoreBatch(1, decoded(first), replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(2, decoded(second), replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(1, decoded(third), replies.getRef().narrow()));
             replies.expectNoMessage(QUIET);
         } finally {
             file.gate.countDown();
@@ -543,9 +618,9 @@ class BetStoreTest {
                 "bet-store-" + stores.incrementAndGet(), DispatcherSelector.fromConfig("lottery.store-dispatcher"));
         TestProbe<Object> replies = testKit.createTestProbe();
         try {
-            blockInFirstSync(store, file, new BetStore.StoreBatch(1, bets("1", 2), replies.getRef().narrow()));
-            store.tell(new BetStore.StoreBatch(1, bets("2", 3), replies.getRef().narrow()));
-            store.tell(new BetStore.StoreBatch(1, bets("3", 1), replies.getRef().narrow()));
+            blockInFirstSync(store, file, new BetStore.StoreBatch(1, decoded(bets("1", 2)), replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(1, decoded(bets("2", 3)), replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(1, decoded(bets("3", 1)), replies.getRef().narrow()));
         } finally {
             file.gate.countDown();
         }
@@ -564,9 +639,9 @@ class BetStoreTest {
         TestProbe<Object> replies = testKit.createTestProbe();
         List<Bet> first = bets("1", 2);
         try {
-            blockInFirstSync(store, file, new BetStore.StoreBatch(1, first, replies.getRef().narrow()));
-            store.tell(new BetStore.StoreBatch(1, bets("2", 3), replies.getRef().narrow()));
-            store.tell(new BetStore.StoreBatch(2, bets("3", 4), replies.getRef().narrow()));
+            blockInFirstSync(store, file, new BetStore.StoreBatch(1, decoded(first), replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(1, decoded(bets("2", 3)), replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(2, decoded(bets("3", 4)), replies.getRef().narrow()));
         } finally {
             file.gate.countDown();
         }
@@ -605,10 +680,10 @@ class BetStoreTest {
         List<Bet> b2 = bets("2", 2);
         List<Bet> b4 = bets("4", 4);
         try {
-            blockInFirstSync(store, file, new BetStore.StoreBatch(1, b1, replies.getRef().narrow()));
-            store.tell(new BetStore.StoreBatch(1, b2, replies.getRef().narrow()));
-            store.tell(new BetStore.StoreBatch(1, bets("3", 3), replies.getRef().narrow()));
-            store.tell(new BetStore.StoreBatch(1, b4, replies.getRef().narrow()));
+            blockInFirstSync(store, file, new BetStore.StoreBatch(1, decoded(b1), replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(1, decoded(b2), replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(1, decoded(bets("3", 3)), replies.getRef().narrow()));
+            store.tell(new BetStore.StoreBatch(1, decoded(b4), replies.getRef().narrow()));
         } finally {
             file.gate.countDown();
         }
@@ -646,8 +721,8 @@ class BetStoreTest {
             ActorRef<BetStore.Command> store = spawnStore(file, BetsFile.open(sub.resolve("all-bets-sent.txt")), Map.of());
             TestProbe<Object> replies = testKit.createTestProbe();
             try {
-                blockInFirstSync(store, file, new BetStore.StoreBatch(1, first, replies.getRef().narrow()));
-                store.tell(new BetStore.StoreBatch(1, second, replies.getRef().narrow()));
+                blockInFirstSync(store, file, new BetStore.StoreBatch(1, decoded(first), replies.getRef().narrow()));
+                store.tell(new BetStore.StoreBatch(1, decoded(second), replies.getRef().narrow()));
                 store.tell(flushing.request().apply(replies.getRef()));
             } finally {
                 file.gate.countDown();

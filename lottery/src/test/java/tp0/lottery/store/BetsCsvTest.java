@@ -7,15 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tp0.protocol.Bet;
+import tp0.protocol.Codec;
+import tp0.protocol.DecodeException;
+import tp0.protocol.Message;
 
 /**
  * bets.csv must hold exactly the bytes the course's Python {@code store_bets} would write with
@@ -135,6 +140,84 @@ class BetsCsvTest {
             text.appendCodePoint(points[random.nextInt(points.length)]);
         }
         return text.toString();
+    }
+
+    // ------------------------------------------------------------------ rows from a batch's wire bytes
+
+    /** A batch as the store gets it: decoded from its frame. */
+    static Message.BetBatch decoded(List<Bet> bets) {
+        try {
+            return (Message.BetBatch) Codec.decodeFrame(ByteBuffer.wrap(Codec.encode(new Message.BetBatch(bets))));
+        } catch (DecodeException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static byte[] wireRows(BetsCsv.RowBuffer buffer, int agency, Message.BetBatch batch) {
+        buffer.clear();
+        buffer.append(agency, batch);
+        return Arrays.copyOf(buffer.array(), buffer.length());
+    }
+
+    @Test
+    void rowsFromWireBytesAreTheRowsFromBets() {
+        BetsCsv.RowBuffer buffer = new BetsCsv.RowBuffer(0); // reused, and grown, as in the store
+        java.util.Random random = new java.util.Random(4242);
+        // what a valid name may hold: quotes, commas, accents, pairs, spaces, '#', '!' — no line breaks (controls)
+        String alphabet = "aZ09 ,\"#!;'ñÑüßé€中😀\u0301\u00A0\u3000";
+        for (int round = 0; round < 2_000; round++) {
+            List<Bet> batch = new ArrayList<>();
+            for (int i = 0; i < 1 + random.nextInt(8); i++) {
+                String first = randomText(random, alphabet);
+                String last = random.nextInt(50) == 0 ? "\"" + "x".repeat(random.nextInt(3000)) + ",\"" : randomText(random, alphabet);
+                if (first.isBlank()) {
+                    first = "A" + first;
+                }
+                if (last.isBlank()) {
+                    last = last + "B";
+                }
+                String document = String.format("%0" + (1 + random.nextInt(12)) + "d", random.nextInt(1_000_000));
+                batch.add(new Bet(first, last, document, LocalDate.of(1 + random.nextInt(9999), 1 + random.nextInt(12),
+                        1 + random.nextInt(28)), random.nextInt(4) == 0 ? 7574 : random.nextInt(Integer.MAX_VALUE)));
+            }
+            int agency = random.nextInt(4) == 0 ? Integer.MAX_VALUE - random.nextInt(10) : 1 + random.nextInt(100_000);
+            byte[] expected = BetsCsv.rows(agency, batch);
+            assertArrayEquals(expected, wireRows(buffer, agency, decoded(batch)), batch.toString());
+            assertArrayEquals(expected, wireRows(buffer, agency, new Message.BetBatch(batch)), "a batch built from bets");
+        }
+    }
+
+    @Test
+    void rowsFromWireBytesQuoteLikePython() {
+        BetsCsv.RowBuffer buffer = new BetsCsv.RowBuffer(16);
+        assertEquals("7,\"Smith, Jr\",\"O\"\"Neil\",0012,0999-03-07,7574\r\n7,Zoë,😀 x,1,9999-12-31,0\r\n",
+                new String(wireRows(buffer, 7, decoded(List.of(bet("Smith, Jr", "O\"Neil", "0012", "0999-03-07", 7574),
+                        bet("Zoë", "😀 x", "1", "9999-12-31", 0)))), StandardCharsets.UTF_8));
+        assertEquals("", new String(wireRows(buffer, 7, decoded(List.of())), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void appendingAWireBatchAllocatesNothing() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        List<Bet> bets = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            bets.add(bet(i % 3 == 0 ? "Smith, Jr" : "Nicolás", "Saldaña", String.format("%08d", i), "1990-05-17", i));
+        }
+        Message.BetBatch batch = decoded(bets);
+        BetsCsv.RowBuffer buffer = new BetsCsv.RowBuffer(64 * 1024);
+        for (int i = 0; i < 3_000; i++) {
+            buffer.clear();
+            buffer.append(3, batch);
+        }
+        long before = threads.getThreadAllocatedBytes(self);
+        for (int i = 0; i < 2_000; i++) {
+            buffer.clear();
+            buffer.append(3, batch);
+        }
+        long allocated = threads.getThreadAllocatedBytes(self) - before;
+        assertTrue(allocated < 4096, "2000 batches of 200 rows allocated " + allocated + " bytes");
     }
 
     // ------------------------------------------------------------------ load()
