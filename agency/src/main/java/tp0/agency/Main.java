@@ -3,8 +3,10 @@ package tp0.agency;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -33,19 +35,40 @@ public final class Main {
         StopSignal stop = new StopSignal();
         // Before anything slow, so a stop during startup still exits 0.
         SignalHandlers.install(stop, log);
-        int status = run(System.getenv(), Path.of(ConfigLoader.FILE_NAME), log, stop);
+        int status = run(System.getenv(), Path.of(ConfigLoader.FILE_NAME), log, stop, launchedAtEpochMillis());
         stdout.flush();
         System.exit(status);
     }
 
-    /** When the OS started this process (10 ms resolution on Linux), if it says. */
-    private static OptionalLong launchedAtEpochMillis() {
-        return ProcessHandle.current().info().startInstant()
-                .map(start -> OptionalLong.of(start.toEpochMilli())).orElse(OptionalLong.empty());
+    /**
+     * When the OS started this process, to ~20 ms, where Linux says: its age is the system's
+     * uptime minus its start time since boot, both in /proc at 10 ms resolution.
+     * ({@code ProcessHandle.Info.startInstant} counts from the boot time, which /proc gives
+     * only to the second.) Empty elsewhere.
+     */
+    static OptionalLong launchedAtEpochMillis() {
+        try {
+            long now = System.currentTimeMillis();
+            String uptime = Files.readString(Path.of("/proc/uptime"));
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            // Fields after the command name, which may hold spaces: the 22nd field is the 20th here.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long startedSinceBootMillis = Long.parseLong(fields[19]) * 10; // USER_HZ = 100
+            long uptimeMillis = Math.round(Double.parseDouble(uptime.substring(0, uptime.indexOf(' '))) * 1000);
+            return OptionalLong.of(now - (uptimeMillis - startedSinceBootMillis));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty(); // not Linux: the all-sent line goes without first_batch_ms
+        }
     }
 
     /** Everything but the process wiring; returns the exit status. */
     static int run(Map<String, String> env, Path configFile, Log log, StopSignal stop) {
+        return run(env, configFile, log, stop, OptionalLong.empty());
+    }
+
+    /** @param launchedAtEpochMillis when the process was launched, if known (for {@code first_batch_ms}) */
+    static int run(Map<String, String> env, Path configFile, Log log, StopSignal stop,
+                   OptionalLong launchedAtEpochMillis) {
         AgencyConfig config;
         try {
             config = ConfigLoader.load(env, configFile);
@@ -57,7 +80,7 @@ public final class Main {
         log.info(config.summaryLogLine());
         SingleBetEnv.partialWarning(env).ifPresent(log::warning);
         try {
-            return new AgencyClient(config, log, stop, launchedAtEpochMillis()).run();
+            return new AgencyClient(config, log, stop, launchedAtEpochMillis).run();
         } catch (RuntimeException e) {
             // A bug, not an operating condition; still one clear line and a failing status.
             log.error(LogLine.fail("agency", "error", e.toString()));

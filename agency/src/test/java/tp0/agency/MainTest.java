@@ -60,6 +60,26 @@ class MainTest {
     }
 
     @Test
+    void withALaunchTimeTheAllSentLineSaysWhenTheFirstBatchLeft() throws Exception {
+        try (FakeLotteryServer server = FakeLotteryServer.start(FakeLotteryServer.lottery())) {
+            Path data = dir.resolve("bets.csv");
+            Files.writeString(data, "Santiago Lionel,Lorca,30904465,1999-03-17,1\n", StandardCharsets.UTF_8);
+            LogCapture capture = new LogCapture(LogLevel.INFO);
+            long launched = System.currentTimeMillis() - 5_000; // as if the JVM took 5 s to get here
+            int status = Main.run(Map.of("CLI_ID", "1", "CLI_DATA_FILE", data.toString(),
+                    "CLI_SERVER_ADDRESS", "127.0.0.1:" + server.port()), dir.resolve("absent.yaml"), capture.log,
+                    new StopSignal(), java.util.OptionalLong.of(launched));
+            server.awaitDone(Duration.ofSeconds(10));
+
+            assertEquals(ExitCodes.SUCCESS, status, capture.toString());
+            String allSent = capture.messages().get(1);
+            assertTrue(allSent.matches(AgencyClientTest.allSent(1).replace("$", "") + " \\| first_batch_ms: \\d+"), allSent);
+            long firstBatchMs = Long.parseLong(allSent.substring(allSent.lastIndexOf(' ') + 1));
+            assertTrue(firstBatchMs >= 5_000 && firstBatchMs < 15_000, allSent);
+        }
+    }
+
+    @Test
     void theSecretFromTheEnvironmentReachesHelloAndNeverTheLog() throws Exception {
         String secret = "s3cr3t-Agency-1";
         try (FakeLotteryServer server = FakeLotteryServer.start(FakeLotteryServer.lottery())) {
