@@ -87,19 +87,39 @@ public final class Benchmark {
     }
 
     /** Figures of one run. */
-    record Result(double totalSeconds, double ingestSeconds, String ackLatency, long serverPeakRssKib, String serverHeap) {
+    record Result(double totalSeconds, double ingestSeconds, String ackLatency, String firstBatch,
+                  long serverPeakRssKib, String serverHeap) {
         String describe(long bets) {
             return String.format(Locale.ROOT,
                     "total:  %.2f s, %,.0f bets/s (first agency start → last winners, JVM starts included)%n"
                             + "ingest: %.2f s, %,.0f bets/s (first agency configured → last batch acknowledged)%n"
                             + "acks:   %s%n"
+                            + "start:  %s%n"
                             + "server: peak RSS %d MiB; heap %s",
-                    totalSeconds, bets / totalSeconds, ingestSeconds, bets / ingestSeconds, ackLatency,
+                    totalSeconds, bets / totalSeconds, ingestSeconds, bets / ingestSeconds, ackLatency, firstBatch,
                     serverPeakRssKib / 1024, serverHeap);
         }
     }
 
     private static final Pattern LATENCY = Pattern.compile("ack_p50_ms: ([0-9.]+) \\| ack_p99_ms: ([0-9.]+)");
+    private static final Pattern FIRST_BATCH = Pattern.compile("first_batch_ms: (\\d+)");
+
+    /** Launch → first batch on the wire, as the agencies measured it: median and slowest. */
+    private static String firstBatch(List<String> agencyLines) {
+        List<Long> ms = new ArrayList<>();
+        for (String line : agencyLines) {
+            Matcher m = FIRST_BATCH.matcher(line);
+            if (m.find()) {
+                ms.add(Long.parseLong(m.group(1)));
+            }
+        }
+        if (ms.isEmpty()) {
+            return "n/a (the agencies did not report first_batch_ms)";
+        }
+        ms.sort(null);
+        return String.format(Locale.ROOT, "median %d ms, slowest %d ms (agency launch → first batch on the wire)",
+                ms.get(ms.size() / 2), ms.get(ms.size() - 1));
+    }
 
     /** p50 as the median of the agencies' p50s, p99 as the worst agency's. */
     private static String ackLatency(List<String> agencyLines) {
@@ -152,7 +172,7 @@ public final class Benchmark {
             String heap = heapOf(run.server().pid());
             run.stopServer(Duration.ofSeconds(60));
             return new Result((end - start) / 1e9, (lastAck - firstConfig.get("first")) / 1e9,
-                    ackLatency(ackedLines), peak, heap);
+                    ackLatency(ackedLines), firstBatch(ackedLines), peak, heap);
         }
     }
 
