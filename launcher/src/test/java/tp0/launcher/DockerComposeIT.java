@@ -176,7 +176,7 @@ class DockerComposeIT {
     @Test
     void sigtermMidIngestionEndsClientAndServerWithCodeZero() throws IOException {
         DatasetGenerator.generate(dataDir, new int[] {150_000, 150_000}, new int[] {1, 1}, 9);
-        stopAndWaitAgencies();
+        slowAgencies();
         generate(2);
         up();
         awaitLog("client1", "action: progress \\| result: in_progress");
@@ -198,7 +198,7 @@ class DockerComposeIT {
     @Test
     void composeStopEndsEveryContainerWithCodeZero() throws IOException {
         DatasetGenerator.generate(dataDir, new int[] {150_000, 150_000, 150_000}, new int[] {0, 0, 0}, 4);
-        stopAndWaitAgencies();
+        slowAgencies();
         generate(3);
         up();
         for (int k = 1; k <= 3; k++) {
@@ -219,7 +219,7 @@ class DockerComposeIT {
     void killedServerContainerRestartsAndTheAgenciesResume() throws IOException {
         DatasetGenerator.Dataset data = DatasetGenerator.generate(dataDir,
                 new int[] {150_000, 120_000, 100_000}, new int[] {1, 2, 1}, 13);
-        stopAndWaitAgencies();
+        slowAgencies();
         generate(3);
         up();
         awaitLog("client1", "action: progress \\| result: in_progress");
@@ -256,12 +256,16 @@ class DockerComposeIT {
     }
 
     /**
-     * These tests interrupt an ingestion in its middle: with the shipped window the agencies can
-     * finish before the first progress line, so here they wait for each ack (the edited copy of
-     * config.yaml, as an operator would edit it).
+     * These tests interrupt an ingestion in its middle: with the shipped settings the agencies
+     * send 150,000 bets in well under the 2 s before their first progress line (even
+     * stop-and-wait ones, measured), so here each waits for the ack of every batch of 5 bets
+     * (the edited copy of config.yaml, as an operator would edit it): one round trip and one
+     * fsync per 5 bets keeps each agency busy for many seconds.
      */
-    private void stopAndWaitAgencies() throws IOException {
-        Files.writeString(agencyConfig, Files.readString(agencyConfig).replaceAll("window: *\\d+", "window: 1"));
+    private void slowAgencies() throws IOException {
+        Files.writeString(agencyConfig, Files.readString(agencyConfig)
+                .replaceAll("window: *\\d+", "window: 1")
+                .replaceAll("maxAmount: *\\d+", "maxAmount: 5"));
     }
 
     private void up() {
