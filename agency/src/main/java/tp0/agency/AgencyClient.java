@@ -300,13 +300,13 @@ public final class AgencyClient {
             throw AgencyFailure.unexpected(ALL_SENT, reply);
         }
         answered();
-        String p50 = ackLatency.percentileMillisText(0.50);
-        String p99 = ackLatency.percentileMillisText(0.99);
-        String line = launchedAtEpochMillis.isPresent() && firstBatchEpochMillis != 0
-                ? LogLine.success(ALL_SENT, "cantidad", progress.acked(), "ack_p50_ms", p50, "ack_p99_ms", p99,
-                        "first_batch_ms", firstBatchEpochMillis - launchedAtEpochMillis.getAsLong())
-                : LogLine.success(ALL_SENT, "cantidad", progress.acked(), "ack_p50_ms", p50, "ack_p99_ms", p99);
-        log.log(allSentAnnounced ? LogLevel.DEBUG : LogLevel.INFO, line);
+        List<Object> keyValues = new ArrayList<>(List.of("cantidad", progress.acked(),
+                "ack_p50_ms", ackLatency.percentileMillisText(0.50), "ack_p99_ms", ackLatency.percentileMillisText(0.99)));
+        if (launchedAtEpochMillis.isPresent() && firstBatchEpochMillis != 0) {
+            keyValues.add("first_batch_ms");
+            keyValues.add(firstBatchEpochMillis - launchedAtEpochMillis.getAsLong());
+        }
+        log.log(allSentAnnounced ? LogLevel.DEBUG : LogLevel.INFO, LogLine.success(ALL_SENT, keyValues.toArray()));
         allSentAnnounced = true;
     }
 

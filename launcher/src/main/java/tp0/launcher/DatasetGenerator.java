@@ -23,11 +23,12 @@ import java.util.Set;
 public final class DatasetGenerator {
     public static final int WINNING_NUMBER = 7574;
 
-    private static final String[] FIRST = {
+    /** Names drawn for the generated bets (also by {@link DrawBenchmark}). */
+    static final String[] FIRST = {
         "Santiago Lionel", "Agustín Emanuel", "Tiago Nicolás", "María José", "Sofía", "Martín", "Joaquín",
         "Valentina", "Lucía", "Ramón", "Inés", "Begoña", "Zoë", "Julián", "Mónica", "Héctor", "Íñigo",
         "Ángela", "Germán", "Verónica", "Andrés", "Noemí", "Óscar", "Raúl", "Azucena", "Benjamín"};
-    private static final String[] LAST = {
+    static final String[] LAST = {
         "Saldaña", "Muñoz", "Pérez", "Núñez", "Gómez", "Fernández", "Ibáñez", "Peña", "Lorca", "Zambrano",
         "Rivera", "Echeverría", "Avendaño", "Güemes", "Domínguez", "Martínez", "Ordóñez", "Sánchez",
         "Cañete", "Ruiz Díaz", "Belgrano", "Álvarez", "Quiñones", "Etchegaray"};

@@ -22,9 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * answer) and the server's peak RSS — which must not depend on N.
  */
 final class DrawBenchmark {
-    private static final String[] FIRST = {"Santiago Lionel", "Agustín", "María José", "Sofía", "Íñigo", "Zoë"};
-    private static final String[] LAST = {"Saldaña", "Muñoz", "Pérez", "Núñez", "Echeverría", "Ruiz Díaz"};
-
     private DrawBenchmark() {}
 
     static void run(Path root, Path runDir, long rows) throws IOException {
@@ -73,8 +70,8 @@ final class DrawBenchmark {
      */
     private static long writeStoredBets(Path file, long rows) throws IOException {
         Random random = new Random(42);
-        byte[][] first = utf8(FIRST);
-        byte[][] last = utf8(LAST);
+        byte[][] first = utf8(DatasetGenerator.FIRST);
+        byte[][] last = utf8(DatasetGenerator.LAST);
         long winners = 0;
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
             byte[] row = new byte[128];

@@ -356,7 +356,7 @@ public final class Codec {
             int day = b[p + 3] & 0xFF;
             int number = i32(b, p + 4);
             p += 8;
-            if (!WireText.isDate(year, month, day)) {
+            if (!Bet.isValidDate(year, month, day)) {
                 throw in.fail(ErrorCode.BAD_DATE, "birthdate " + year + "-" + month + "-" + day);
             }
             // Bet.check()'s order: first name, last name, document, year, number.

@@ -170,17 +170,4 @@ final class WireText {
         }
         return null;
     }
-
-    /** Whether {@code LocalDate.of(year, month, day)} succeeds, for year 0..65535. */
-    static boolean isDate(int year, int month, int day) {
-        if (month < 1 || month > 12 || day < 1) {
-            return false;
-        }
-        int length = switch (month) {
-            case 2 -> (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28;
-            case 4, 6, 9, 11 -> 30;
-            default -> 31;
-        };
-        return day <= length;
-    }
 }

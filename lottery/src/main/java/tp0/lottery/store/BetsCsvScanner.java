@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import tp0.protocol.Bet;
 
 /**
  * The fast reader of {@code bets.csv} behind the draw and the count at start: one streaming
@@ -283,7 +284,7 @@ public final class BetsCsvScanner {
             int year = digits(b, s, 4);
             int month = digits(b, s + 5, 2);
             int day = digits(b, s + 8, 2);
-            if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= monthLength(year, month)) {
+            if (year >= 0 && Bet.isValidDate(year, month, day)) {
                 return;
             }
         }
@@ -305,14 +306,6 @@ public final class BetsCsvScanner {
             value = value * 10 + d;
         }
         return value;
-    }
-
-    private static int monthLength(int year, int month) {
-        return switch (month) {
-            case 2 -> (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28;
-            case 4, 6, 9, 11 -> 30;
-            default -> 31;
-        };
     }
 
     /** The field as text, quotes undone: only on the rare paths (odd shapes, errors). */
