@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -66,15 +64,7 @@ class AgencyClientTest {
     }
 
     private Path csv(List<Bet> bets, String extraLines) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (Bet b : bets) {
-            sb.append(b.firstName()).append(',').append(b.lastName()).append(',').append(b.document()).append(',')
-                    .append(b.birthdate()).append(',').append(b.number()).append("\r\n");
-        }
-        sb.append(extraLines);
-        Path f = dir.resolve("agency-1.csv");
-        Files.writeString(f, sb, StandardCharsets.UTF_8);
-        return f;
+        return BetFiles.write(dir, bets, "\r\n", extraLines);
     }
 
     /** Stop-and-wait (window 1): these tests pin what the agency did before windows existed. */

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -63,22 +60,11 @@ class PipeliningTest {
     }
 
     private static List<Bet> bets(int count) {
-        List<Bet> bets = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            bets.add(new Bet("Nicolás", "Saldaña", String.format("%08d", i), LocalDate.of(1990, 1, 1), i));
-        }
-        return bets;
+        return BetFiles.numbered(count);
     }
 
     private Path csv(List<Bet> bets) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (Bet b : bets) {
-            sb.append(b.firstName()).append(',').append(b.lastName()).append(',').append(b.document()).append(',')
-                    .append(b.birthdate()).append(',').append(b.number()).append('\n');
-        }
-        Path f = dir.resolve("agency-1.csv");
-        Files.writeString(f, sb, StandardCharsets.UTF_8);
-        return f;
+        return BetFiles.write(dir, bets, "\n", "");
     }
 
     private AgencyConfig config(FakeLotteryServer server, Path file, int maxAmount, int window) {

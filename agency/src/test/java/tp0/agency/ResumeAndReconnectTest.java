@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -64,27 +62,19 @@ class ResumeAndReconnectTest {
     }
 
     private static List<Bet> bets(int count) {
-        List<Bet> bets = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            bets.add(new Bet("Nicolás", "Saldaña", String.format("%08d", i), LocalDate.of(1990, 1, 1), i));
-        }
-        return bets;
+        return BetFiles.numbered(count);
     }
 
     /** The bets as the agency's file; {@code blankEvery} > 0 adds a blank line after every so many rows. */
     private Path csv(List<Bet> bets, int blankEvery) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < bets.size(); i++) {
-            Bet b = bets.get(i);
-            sb.append(b.firstName()).append(',').append(b.lastName()).append(',').append(b.document()).append(',')
-                    .append(b.birthdate()).append(',').append(b.number()).append('\n');
+            sb.append(BetFiles.row(bets.get(i))).append('\n');
             if (blankEvery > 0 && i % blankEvery == 0) {
                 sb.append('\n');
             }
         }
-        Path f = dir.resolve("agency-1.csv");
-        Files.writeString(f, sb, StandardCharsets.UTF_8);
-        return f;
+        return BetFiles.write(dir, sb);
     }
 
     /** Stop-and-wait (window 1), so a fault at batch n meets exactly the batches before it. */
