@@ -17,6 +17,7 @@ import tp0.lottery.net.TcpListener;
 import tp0.lottery.session.AgencySession;
 import tp0.lottery.session.SessionRegistry;
 import tp0.lottery.store.BetStore;
+import tp0.lottery.store.OpenedStore;
 import tp0.lottery.store.StoreRecovery;
 
 /**
@@ -31,17 +32,16 @@ public final class LotteryGuardian {
     private LotteryGuardian() {}
 
     /**
-     * @param files what {@link StoreRecovery#recover} opened and found at start
+     * @param opened the store opened at start ({@link StoreRecovery#recover}, or the PostgreSQL one)
      */
-    public static Behavior<Void> create(ServerSettings settings, StoreRecovery.Recovered files, Consumer<String> fatal) {
+    public static Behavior<Void> create(ServerSettings settings, OpenedStore opened, Consumer<String> fatal) {
         return Behaviors.<Void>setup(ctx -> {
             ActorRef<BetStore.Command> store = ctx.spawn(
-                    BetStore.create(files.bets(), files.finishMarks(), files.storedByAgency(),
-                            settings.storeGroupCommit()), "bet-store",
+                    opened.behavior(settings.storeGroupCommit()), "bet-store",
                     DispatcherSelector.fromConfig(STORE_DISPATCHER));
             ctx.watch(store);
             ActorRef<DrawCoordinator.Command> coordinator = ctx.spawn(
-                    DrawCoordinator.create(settings.numAgencies(), store, files.finished()), "draw-coordinator");
+                    DrawCoordinator.create(settings.numAgencies(), store, opened.finished()), "draw-coordinator");
             ActorRef<SessionRegistry.Command> registry = ctx.spawn(SessionRegistry.create(), "session-registry");
             AgencySession.Deps deps = new AgencySession.Deps(settings.numAgencies(), store, coordinator, registry,
                     settings.agencySecrets(), settings.frameTimeout(), settings.sessionPipeline());

@@ -13,7 +13,11 @@ import tp0.logline.LogLine;
 import tp0.lottery.config.ConfigException;
 import tp0.lottery.config.IniFile;
 import tp0.lottery.config.ServerSettings;
+import tp0.lottery.config.StoreSettings;
+import tp0.lottery.store.OpenedStore;
 import tp0.lottery.store.StoreRecovery;
+import tp0.lottery.store.pg.PgDatabase;
+import tp0.lottery.store.pg.PgStore;
 
 /**
  * Starts the central lottery server: settings, the store's files (repaired after a crash),
@@ -31,12 +35,12 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        Path workDir = Path.of("").toAbsolutePath();
-        ServerSettings settings;
-        try {
-            settings = ServerSettings.load(IniFile.load(workDir.resolve("config.ini")), System.getenv(), workDir);
-        } catch (ConfigException e) {
-            log.error(LogLine.fail("config", "key", e.key(), "error", e.getMessage()));
+        if (args.length > 0 && args[0].equals(ExportBets.COMMAND)) {
+            System.exit(ExportBets.run(args));
+            return;
+        }
+        ServerSettings settings = loadSettings();
+        if (settings == null) {
             System.exit(1);
             return;
         }
@@ -47,18 +51,15 @@ public final class Main {
                 "logging_level", settings.loggingLevel(), "num_agencies", settings.numAgencies(),
                 "frame_timeout", settings.frameTimeout().toSeconds(), "max_connections", settings.maxConnections(),
                 "auth", settings.agencySecrets().enabled() ? "on" : "off",
-                "group_commit", settings.storeGroupCommit() ? "on" : "off", "session_pipeline", settings.sessionPipeline()));
+                "group_commit", settings.storeGroupCommit() ? "on" : "off", "session_pipeline", settings.sessionPipeline(),
+                "store", settings.store().describe(),
+                "db", settings.store() instanceof StoreSettings.Postgres pg ? pg.address() : "-"));
 
-        StoreRecovery.Recovered files;
-        try {
-            files = StoreRecovery.recover(settings.betsFile(), settings.finishMarksFile(), settings.numAgencies());
-        } catch (IOException e) {
-            log.error(LogLine.fail("bets_file", "path", settings.betsFile(), "error", String.valueOf(e)));
+        OpenedStore files = openStore(settings);
+        if (files == null) {
             System.exit(1);
             return;
         }
-        long stored = files.storedByAgency().values().stream().mapToLong(Long::longValue).sum();
-        log.info(LogLine.success("bets_file", "path", settings.betsFile(), "apuestas", stored));
 
         AtomicInteger exitCode = new AtomicInteger(0);
         ActorSystem<Void>[] holder = new ActorSystem[1];
@@ -79,5 +80,39 @@ public final class Main {
         system.getWhenTerminated().toCompletableFuture().join();
         log.info(LogLine.success("shutdown", "resource", "actor_system", "exit_code", exitCode.get()));
         System.exit(exitCode.get());
+    }
+
+    /** config.ini in the working directory, then the environment; null (logged) when invalid. */
+    static ServerSettings loadSettings() {
+        Path workDir = Path.of("").toAbsolutePath();
+        try {
+            return ServerSettings.load(IniFile.load(workDir.resolve("config.ini")), System.getenv(), workDir);
+        } catch (ConfigException e) {
+            log.error(LogLine.fail("config", "key", e.key(), "error", e.getMessage()));
+            return null;
+        }
+    }
+
+    /** The configured store, repaired or migrated; null (logged, naming the key to fix) when unusable. */
+    private static OpenedStore openStore(ServerSettings settings) {
+        if (settings.store() instanceof StoreSettings.Postgres pg) {
+            try {
+                PgStore.Opened opened = PgStore.open(pg, settings.numAgencies());
+                log.info(LogLine.success("bets_db", "db", pg.address(), "apuestas", opened.storedBets()));
+                return opened;
+            } catch (PgDatabase.Unusable e) {
+                log.error(LogLine.fail("bets_db", "key", e.key(), "db", pg.address(), "error", e.getMessage()));
+                return null;
+            }
+        }
+        try {
+            StoreRecovery.Recovered files = StoreRecovery.recover(settings.betsFile(), settings.finishMarksFile(),
+                    settings.numAgencies());
+            log.info(LogLine.success("bets_file", "path", settings.betsFile(), "apuestas", files.storedBets()));
+            return files;
+        } catch (IOException e) {
+            log.error(LogLine.fail("bets_file", "path", settings.betsFile(), "error", String.valueOf(e)));
+            return null;
+        }
     }
 }

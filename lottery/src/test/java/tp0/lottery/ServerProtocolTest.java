@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tp0.lottery.config.AgencySecrets;
 import tp0.lottery.config.ServerSettings;
+import tp0.lottery.config.StoreSettings;
 import tp0.lottery.draw.DrawCoordinator;
 import tp0.lottery.net.TcpListener;
 import tp0.lottery.session.AgencySession;
@@ -184,7 +185,7 @@ class ServerProtocolTest {
             CompletableFuture<String> bindFailed = new CompletableFuture<>();
             ServerSettings settings = new ServerSettings("127.0.0.1", candidate, 50, "INFO", numAgencies, betsPath,
                     marksPath, options.frameTimeout(), options.maxConnections(), options.secrets(), true,
-                    options.sessionPipeline());
+                    options.sessionPipeline(), StoreSettings.FILE);
             testKit.spawn(TcpListener.create(settings, deps, bindFailed::complete));
             if (awaitAccepting(candidate, bindFailed)) {
                 port = candidate;

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param agencySecrets   {@link AgencySecrets#NONE} unless {@code AGENCY_SECRETS_FILE} names a file
  * @param storeGroupCommit batches that reach the store during an fsync share the next one (off: one fsync per batch)
  * @param sessionPipeline  batches one connection may have at the store at once (1: stop-and-wait)
+ * @param store            {@code STORE}: the file store (default) or PostgreSQL and how to reach it
  */
 public record ServerSettings(
         String host,
@@ -29,7 +30,8 @@ public record ServerSettings(
         int maxConnections,
         AgencySecrets agencySecrets,
         boolean storeGroupCommit,
-        int sessionPipeline) {
+        int sessionPipeline,
+        StoreSettings store) {
 
     public static final String SERVER_PORT = "SERVER_PORT";
     public static final String SERVER_IP = "SERVER_IP";
@@ -41,6 +43,12 @@ public record ServerSettings(
     public static final String AGENCY_SECRETS_FILE = "AGENCY_SECRETS_FILE";
     public static final String STORE_GROUP_COMMIT = "STORE_GROUP_COMMIT";
     public static final String SESSION_PIPELINE = "SESSION_PIPELINE";
+    public static final String STORE = "STORE";
+    public static final String DB_URL = "DB_URL";
+    public static final String DB_USER = "DB_USER";
+    public static final String DB_PASSWORD = "DB_PASSWORD";
+    public static final String DB_PASSWORD_FILE = "DB_PASSWORD_FILE";
+    public static final String DB_CONNECT_TIMEOUT = "DB_CONNECT_TIMEOUT";
 
     /** Both files live in the working directory; "all bets sent" marks sit next to the bets. */
     public static final String BETS_FILE_NAME = "bets.csv";
@@ -60,7 +68,43 @@ public record ServerSettings(
                 source.integer(MAX_CONNECTIONS, 1024, 1, 100_000),
                 agencySecrets(source.optional(AGENCY_SECRETS_FILE), workDir),
                 source.onOff(STORE_GROUP_COMMIT, true),
-                source.integer(SESSION_PIPELINE, 16, 1, 1024));
+                source.integer(SESSION_PIPELINE, 16, 1, 1024),
+                store(source, workDir));
+    }
+
+    /** {@code STORE = file} needs nothing more; {@code postgres} needs the database's keys. */
+    private static StoreSettings store(Source source, Path workDir) throws ConfigException {
+        String kind = source.string(STORE, "file").toLowerCase(Locale.ROOT);
+        switch (kind) {
+            case "file":
+                return StoreSettings.FILE;
+            case "postgres":
+                break;
+            default:
+                throw new ConfigException(STORE, "'" + kind + "' is not file or postgres");
+        }
+        String url = source.string(DB_URL, "jdbc:postgresql://localhost:5432/lottery");
+        if (!url.startsWith("jdbc:postgresql://")) {
+            throw new ConfigException(DB_URL, "'" + url + "' does not start with jdbc:postgresql://");
+        }
+        String user = source.string(DB_USER, "lottery");
+        Optional<String> password = source.optional(DB_PASSWORD);
+        Optional<String> passwordFile = source.optional(DB_PASSWORD_FILE);
+        if (password.isPresent() && passwordFile.isPresent()) {
+            throw new ConfigException(DB_PASSWORD_FILE, "set DB_PASSWORD or DB_PASSWORD_FILE, not both");
+        }
+        String secret = password.orElse("");
+        if (passwordFile.isPresent()) {
+            Path file = workDir.resolve(passwordFile.get());
+            try {
+                // Docker secrets end in a newline that is not part of the password.
+                secret = java.nio.file.Files.readString(file).strip();
+            } catch (java.io.IOException e) {
+                throw new ConfigException(DB_PASSWORD_FILE, "cannot read " + file + ": " + e.getMessage());
+            }
+        }
+        Duration connectTimeout = Duration.ofSeconds(source.integer(DB_CONNECT_TIMEOUT, 60, 0, 86_400));
+        return new StoreSettings.Postgres(url, user, secret, connectTimeout);
     }
 
     /** No file (absent or empty key): authentication off, the exercise's behaviour. */

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.Behavior;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tp0.logline.LogLine;
@@ -29,7 +30,17 @@ public final class StoreRecovery {
 
     /** The store's files, open, and what they held at start. */
     public record Recovered(BetsFile bets, BetsFile finishMarks, Map<Integer, Long> storedByAgency,
-                            Set<Integer> finished) {}
+                            Set<Integer> finished) implements OpenedStore {
+        @Override
+        public Behavior<BetStore.Command> behavior(boolean groupCommit) {
+            return BetStore.create(bets, finishMarks, storedByAgency, groupCommit);
+        }
+
+        @Override
+        public long storedBets() {
+            return storedByAgency.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
 
     private StoreRecovery() {}
 

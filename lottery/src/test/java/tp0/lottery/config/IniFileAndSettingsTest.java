@@ -132,7 +132,7 @@ class IniFileAndSettingsTest {
         ServerSettings settings = ServerSettings.load(ini, Map.of(), workDir);
 
         assertEquals(new ServerSettings("127.0.0.1", 4000, 50, "DEBUG", 2, workDir.resolve("bets.csv"),
-                workDir.resolve("all-bets-sent.txt"), Duration.ofSeconds(30), 1024, AgencySecrets.NONE, true, 16), settings);
+                workDir.resolve("all-bets-sent.txt"), Duration.ofSeconds(30), 1024, AgencySecrets.NONE, true, 16, StoreSettings.FILE), settings);
     }
 
     @Test

@@ -1,0 +1,432 @@
+package tp0.lottery.store.pg;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.slf4j.Logger;
+import tp0.logline.LogLine;
+import tp0.lottery.store.BetStore;
+import tp0.lottery.store.BetStore.Refused;
+import tp0.lottery.store.BetsCsv;
+import tp0.protocol.ErrorCode;
+
+/**
+ * The PostgreSQL store: the same {@link BetStore.Command} protocol and promises as the file
+ * store, with the bets in a database that several servers may share. Blocks on JDBC, so it
+ * runs on the store's own dispatcher, like the file store.
+ *
+ * A batch is acknowledged only after the transaction holding its rows has committed. Group
+ * commit: a batch is encoded as it arrives, and every batch that arrived meanwhile (typically
+ * while the previous commit ran) shares one transaction — one guarded count per agency, one
+ * {@code COPY} of all the rows, one commit — then each is answered in arrival order.
+ *
+ * Exactly once, whoever delivers a batch: the agency's stored count advances in the same
+ * transaction with {@code UPDATE ... WHERE agency = ? AND stored = ?}, the count this server
+ * last saw. If another writer moved it (a duplicate delivery, another server acting for the
+ * agency), nothing of that agency is written; its batches are refused with the retryable
+ * STORAGE_FAILURE, and the agency, reconnecting, resumes from the count Welcome reads from the
+ * database. After any refusal of an agency's batch, its later batches are refused too until
+ * its next Welcome re-reads the count, so no batch is ever stored behind a gap.
+ */
+public final class PgBetStore extends AbstractBehavior<BetStore.Command> {
+
+    /** Sent to itself behind the batches of a group: commit them in one transaction. */
+    private enum CommitPending implements BetStore.Command {
+        INSTANCE
+    }
+
+    /** A batch of the group: encoded into {@link #rows}, or already refused. */
+    private record Pending(BetStore.StoreBatch batch, Refused refused) {}
+
+    private static final String COPY_SQL = "COPY bets (" + CopyRows.COLUMNS + ") FROM STDIN WITH (FORMAT csv)";
+
+    private final PgDatabase db;
+    private final Logger log;
+    /** Committed bets per agency, as this server last read or wrote them: the guard's expected value. */
+    private final Map<Integer, Long> storedByAgency;
+    /** Bets of the pending group per agency (not refused): where the next batch's ordinals start. */
+    private final Map<Integer, Long> pendingByAgency = new HashMap<>();
+    /** Agencies whose batch was refused: theirs are refused until a Welcome re-reads the count. */
+    private final Set<Integer> resync = new HashSet<>();
+    private final List<Pending> pending = new ArrayList<>();
+    private final CopyRows rows = new CopyRows();
+    /** How long the draw keeps retrying a database that went away. */
+    private final Duration drawRetry;
+    private Connection connection;
+    private boolean commitScheduled;
+    private boolean sealed;
+    private boolean closed;
+
+    public static Behavior<BetStore.Command> create(PgDatabase db, Map<Integer, Long> storedByAgency,
+                                                    Duration drawRetry) {
+        return Behaviors.setup(ctx -> new PgBetStore(ctx, db, storedByAgency, drawRetry));
+    }
+
+    private PgBetStore(ActorContext<BetStore.Command> context, PgDatabase db, Map<Integer, Long> storedByAgency,
+                       Duration drawRetry) {
+        super(context);
+        this.db = db;
+        this.log = context.getLog();
+        this.storedByAgency = new HashMap<>(storedByAgency);
+        this.drawRetry = drawRetry;
+    }
+
+    @Override
+    public Receive<BetStore.Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(BetStore.StoreBatch.class, this::onStoreBatch)
+                .onMessage(BetStore.GetStoredCount.class, this::onGetStoredCount)
+                .onMessage(BetStore.MarkFinished.class, this::onMarkFinished)
+                .onMessage(BetStore.Draw.class, this::onDraw)
+                .onMessage(BetStore.Close.class, this::onClose)
+                .onMessageEquals(CommitPending.INSTANCE, this::onCommitPending)
+                .onSignal(PostStop.class, signal -> onPostStop())
+                .build();
+    }
+
+    private Behavior<BetStore.Command> onStoreBatch(BetStore.StoreBatch msg) {
+        // Closing and the draw commit the group first, so answering these at once keeps the order.
+        if (closed) {
+            msg.replyTo().tell(new Refused(ErrorCode.SHUTTING_DOWN, "store is closed"));
+            return this;
+        }
+        if (sealed) {
+            msg.replyTo().tell(new Refused(ErrorCode.BETS_CLOSED, "the draw has been held"));
+            return this;
+        }
+        int agency = msg.agency();
+        Refused refused = null;
+        if (resync.contains(agency)) {
+            refused = new Refused(ErrorCode.STORAGE_FAILURE,
+                    "an earlier batch of agency " + agency + " was not stored; reconnect to resume");
+        } else {
+            int mark = rows.length();
+            long before = pendingByAgency.getOrDefault(agency, 0L);
+            try {
+                rows.append(agency, storedByAgency.getOrDefault(agency, 0L) + before + 1, msg.batch());
+                pendingByAgency.put(agency, before + msg.batch().count());
+            } catch (IllegalArgumentException e) {
+                // Only a batch built from bets can break a rule (a decoded one was checked).
+                rows.truncate(mark);
+                log.error(LogLine.fail("apuesta_almacenada", "agencia", agency, "error", e.getMessage()));
+                refused = new Refused(ErrorCode.INVALID_FIELD, String.valueOf(e.getMessage()));
+            }
+        }
+        pending.add(new Pending(msg, refused));
+        if (!commitScheduled) {
+            commitScheduled = true; // behind every batch already queued: they all join this group
+            getContext().getSelf().tell(CommitPending.INSTANCE);
+        }
+        return this;
+    }
+
+    private Behavior<BetStore.Command> onCommitPending() {
+        commitScheduled = false;
+        commitPending(); // may find nothing: a count, mark, draw or close committed the group first
+        return this;
+    }
+
+    /** Commits the pending group in one transaction, then answers each batch in arrival order. */
+    private void commitPending() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        Map<Integer, Refused> refusedAgencies = new HashMap<>();
+        if (!pendingByAgency.isEmpty()) {
+            try {
+                writeGroup(refusedAgencies);
+            } catch (SQLException e) {
+                log.error(LogLine.fail("apuesta_almacenada", "db", db.address(), "apuestas",
+                        rows.length() > 0 ? pendingByAgency.values().stream().mapToLong(Long::longValue).sum() : 0,
+                        "error", oneLine(e)));
+                dropConnection();
+                Refused refused = new Refused(ErrorCode.STORAGE_FAILURE, "database: " + oneLine(e));
+                for (Integer agency : pendingByAgency.keySet()) {
+                    refusedAgencies.put(agency, refused);
+                }
+            }
+        }
+        for (Pending p : pending) {
+            BetStore.StoreBatch batch = p.batch();
+            Refused refused = p.refused() != null ? p.refused() : refusedAgencies.get(batch.agency());
+            if (refused != null) {
+                if (refused.code() == ErrorCode.STORAGE_FAILURE) {
+                    resync.add(batch.agency());
+                }
+                batch.replyTo().tell(refused);
+            } else {
+                int count = batch.batch().count();
+                long total = storedByAgency.merge(batch.agency(), (long) count, Long::sum);
+                batch.replyTo().tell(new BetStore.Stored(count, total));
+            }
+        }
+        pending.clear();
+        pendingByAgency.clear();
+        rows.clear();
+    }
+
+    /**
+     * One transaction: the guarded count of every agency of the group (in agency order, so two
+     * servers' transactions never deadlock), then one COPY of all the rows, then commit. An
+     * agency whose guard fails is taken out of the group (its rows re-encoded without it) and
+     * the rest retried; it lands in {@code refusedAgencies}.
+     */
+    private void writeGroup(Map<Integer, Refused> refusedAgencies) throws SQLException {
+        Connection c = connection();
+        try {
+            while (true) {
+                List<Integer> moved = new ArrayList<>();
+                for (Map.Entry<Integer, Long> e : new TreeMap<>(pendingByAgency).entrySet()) {
+                    if (!guard(c, e.getKey(), storedByAgency.getOrDefault(e.getKey(), 0L), e.getValue())) {
+                        moved.add(e.getKey());
+                    }
+                }
+                if (moved.isEmpty()) {
+                    break;
+                }
+                c.rollback();
+                for (Integer agency : moved) {
+                    log.warn(LogLine.fail("apuesta_almacenada", "agencia", agency, "error",
+                            "stored count moved: another writer stored bets of this agency; batches refused"));
+                    refusedAgencies.put(agency, new Refused(ErrorCode.STORAGE_FAILURE,
+                            "agency " + agency + "'s stored count moved (another writer); reconnect to resume"));
+                    pendingByAgency.remove(agency);
+                    storedByAgency.remove(agency); // unknown until the next Welcome reads it
+                }
+                reencode(refusedAgencies.keySet());
+                if (pendingByAgency.isEmpty()) {
+                    return;
+                }
+            }
+            CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
+            try {
+                copy.writeToCopy(rows.array(), 0, rows.length());
+                copy.endCopy();
+            } finally {
+                if (copy.isActive()) {
+                    copy.cancelCopy();
+                }
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(c);
+            throw e instanceof SQLException s ? s : new SQLException(e);
+        }
+    }
+
+    /** Advances {@code agency}'s count from {@code expected} by {@code n}; false: someone else moved it. */
+    private static boolean guard(Connection c, int agency, long expected, long n) throws SQLException {
+        String sql = expected == 0
+                // The first bets of an agency: its row may not exist yet; a racing first writer
+                // blocks on the key until the other commits, then finds stored <> 0.
+                ? "INSERT INTO agency_counts AS c (agency, stored) VALUES (?, ?) "
+                        + "ON CONFLICT (agency) DO UPDATE SET stored = c.stored + EXCLUDED.stored WHERE c.stored = 0"
+                : "UPDATE agency_counts SET stored = stored + ? WHERE agency = ? AND stored = ?";
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            if (expected == 0) {
+                s.setInt(1, agency);
+                s.setLong(2, n);
+            } else {
+                s.setLong(1, n);
+                s.setInt(2, agency);
+                s.setLong(3, expected);
+            }
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Rebuilds the group's rows without the agencies in {@code out} (their ordinals would not change). */
+    private void reencode(Set<Integer> out) {
+        rows.clear();
+        Map<Integer, Long> next = new HashMap<>();
+        for (Pending p : pending) {
+            int agency = p.batch().agency();
+            if (p.refused() == null && !out.contains(agency)) {
+                long before = next.getOrDefault(agency, 0L);
+                rows.append(agency, storedByAgency.getOrDefault(agency, 0L) + before + 1, p.batch().batch());
+                next.put(agency, before + p.batch().batch().count());
+            }
+        }
+    }
+
+    /**
+     * The count is a Welcome's resume offset: the pending group is committed (or refused) first,
+     * then the count is read from the database — another server may have stored for the agency
+     * — and becomes this server's expected value for the agency's next batch.
+     */
+    private Behavior<BetStore.Command> onGetStoredCount(BetStore.GetStoredCount msg) {
+        commitPending();
+        long count;
+        try {
+            Connection c = connection();
+            try (PreparedStatement s = c.prepareStatement("SELECT stored FROM agency_counts WHERE agency = ?")) {
+                s.setInt(1, msg.agency());
+                try (ResultSet rs = s.executeQuery()) {
+                    count = rs.next() ? rs.getLong(1) : 0;
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            log.error(LogLine.fail("apuestas_guardadas", "agencia", msg.agency(), "db", db.address(),
+                    "error", oneLine(e)));
+            dropConnection();
+            count = -1; // the session refuses the agency with STORAGE_FAILURE: it retries
+        }
+        if (count >= 0) {
+            storedByAgency.put(msg.agency(), count);
+            resync.remove(msg.agency());
+        }
+        msg.replyTo().tell(new BetStore.StoredCount(msg.agency(), count));
+        return this;
+    }
+
+    private Behavior<BetStore.Command> onMarkFinished(BetStore.MarkFinished msg) {
+        commitPending(); // an agency's mark is never durable before its bets are
+        if (closed) {
+            msg.replyTo().tell(new BetStore.MarkFailed(msg.agency(), "store is closed"));
+            return this;
+        }
+        try {
+            Connection c = connection();
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO finished_agencies (agency) VALUES (?) ON CONFLICT (agency) DO NOTHING")) {
+                s.setInt(1, msg.agency());
+                s.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException e) {
+            log.error(LogLine.fail("agencia_finalizada", "agencia", msg.agency(), "db", db.address(),
+                    "error", oneLine(e)));
+            dropConnection();
+            msg.replyTo().tell(new BetStore.MarkFailed(msg.agency(), "database: " + oneLine(e)));
+            return this;
+        }
+        msg.replyTo().tell(new BetStore.Marked(msg.agency()));
+        return this;
+    }
+
+    /**
+     * The draw: every winner, per agency in its file order, by one query on the partial
+     * winners index. Every agency has finished, so nothing waits on the store meanwhile: a
+     * database that went away is retried for {@code drawRetry} rather than losing the draw.
+     */
+    private Behavior<BetStore.Command> onDraw(BetStore.Draw msg) {
+        commitPending(); // the draw reads every batch acknowledged before it, and no later one
+        sealed = true;
+        long deadline = System.nanoTime() + drawRetry.toNanos();
+        while (true) {
+            try {
+                msg.replyTo().tell(draw(connection()));
+                return this;
+            } catch (SQLException e) {
+                dropConnection();
+                if (System.nanoTime() > deadline) {
+                    msg.replyTo().tell(new BetStore.DrawFailed("database: " + oneLine(e)));
+                    return this;
+                }
+                log.warn(LogLine.inProgress("sorteo", "db", db.address(), "error", oneLine(e)));
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    msg.replyTo().tell(new BetStore.DrawFailed("interrupted"));
+                    return this;
+                }
+            }
+        }
+    }
+
+    /** Winners per agency in ordinal order, and how many bets are stored in all. */
+    static BetStore.Drawn draw(Connection c) throws SQLException {
+        Map<Integer, List<String>> winners = new HashMap<>();
+        long read;
+        try (Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT agency, document FROM bets WHERE number = "
+                    + BetsCsv.WINNING_NUMBER + " ORDER BY agency, ordinal")) {
+                while (rs.next()) {
+                    winners.computeIfAbsent(rs.getInt(1), a -> new ArrayList<>()).add(rs.getString(2));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT coalesce(sum(stored), 0) FROM agency_counts")) {
+                rs.next();
+                read = rs.getLong(1);
+            }
+        }
+        c.commit();
+        return new BetStore.Drawn(winners, read);
+    }
+
+    private Behavior<BetStore.Command> onClose(BetStore.Close msg) {
+        commitPending();
+        closeConnection();
+        msg.replyTo().tell(Done.getInstance());
+        return this;
+    }
+
+    private Behavior<BetStore.Command> onPostStop() {
+        commitPending();
+        closeConnection();
+        return this;
+    }
+
+    /** The store's one connection, opened again after a failure dropped it. */
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = db.connect();
+            log.info(LogLine.success("db_connect", "db", db.address()));
+        }
+        return connection;
+    }
+
+    private void dropConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already broken: nothing more to release
+            }
+            connection = null;
+        }
+    }
+
+    private void closeConnection() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        dropConnection();
+        log.info(LogLine.success("shutdown", "resource", "bets_db", "db", db.address()));
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is dropped next anyway
+        }
+    }
+
+    /** A log value: no line breaks or '|' (PostgreSQL's messages may hold both). */
+    static String oneLine(Throwable e) {
+        return String.valueOf(e.getMessage()).replace('\n', ' ').replace('\r', ' ').replace('|', '/');
+    }
+}
