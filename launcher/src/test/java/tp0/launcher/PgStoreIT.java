@@ -1,0 +1,325 @@
+package tp0.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tp0.lottery.config.StoreSettings;
+import tp0.lottery.store.BetStore;
+import tp0.lottery.store.BetsCsv;
+import tp0.lottery.store.StoreRecovery;
+import tp0.lottery.store.pg.PgDatabase;
+import tp0.lottery.store.pg.PgExport;
+import tp0.lottery.store.pg.PgStore;
+import tp0.protocol.Bet;
+import tp0.protocol.Codec;
+import tp0.protocol.ErrorCode;
+import tp0.protocol.Message;
+
+/**
+ * The PostgreSQL store on a real, throwaway PostgreSQL (no mock, no H2): exactly once under a
+ * duplicate delivery and two writers racing for one agency, ordinals and counts across a
+ * restart, a database lost and back, the draw and the export against the file store's.
+ */
+class PgStoreIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static ThrowawayPostgres pg;
+    private static String skipped;
+    private static ActorTestKit testKit;
+
+    @BeforeAll
+    static void startPostgres() {
+        try {
+            pg = ThrowawayPostgres.start();
+        } catch (ThrowawayPostgres.Unavailable e) {
+            skipped = e.getMessage();
+            System.out.println("!!!!!!!! PgStoreIT SKIPPED: no PostgreSQL could be started: " + e.getMessage());
+        }
+        testKit = ActorTestKit.create("pg-store-it", com.typesafe.config.ConfigFactory.parseString(
+                "lottery.store-dispatcher { type = Dispatcher, executor = thread-pool-executor,"
+                        + " thread-pool-executor.fixed-pool-size = 4, throughput = 1 }"));
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        testKit.shutdownTestKit();
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @BeforeEach
+    void cleanDatabase() throws Exception {
+        Assumptions.assumeTrue(pg != null, () -> "SKIPPED: " + skipped);
+        pg.sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    }
+
+    private static StoreSettings.Postgres settings() {
+        return new StoreSettings.Postgres(pg.jdbcUrl(), ThrowawayPostgres.USER, ThrowawayPostgres.PASSWORD,
+                Duration.ofSeconds(20));
+    }
+
+    /** A store as a server starts it: migrate, read what is stored, spawn on the store dispatcher. */
+    private static ActorRef<BetStore.Command> openStore() throws Exception {
+        PgStore.Opened opened = PgStore.open(settings(), 5);
+        return testKit.spawn(opened.behavior(true), "pg-store-" + System.nanoTime(),
+                DispatcherSelector.fromConfig("lottery.store-dispatcher"));
+    }
+
+    private static Bet bet(int agency, int i, int number) {
+        return new Bet("Nombre" + i, "Apellido, \"" + agency + "\"", String.valueOf(30_000_000 + i),
+                LocalDate.of(1950 + i % 50, 1 + i % 12, 1 + i % 28), number);
+    }
+
+    private static List<Bet> bets(int agency, int count, long seed) {
+        Random random = new Random(seed);
+        List<Bet> bets = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            bets.add(bet(agency, i, random.nextInt(100) == 0 ? BetsCsv.WINNING_NUMBER : random.nextInt(10_000)));
+        }
+        return bets;
+    }
+
+    /** A batch as the server gets it: decoded from the wire. */
+    private static Message.BetBatch decoded(List<Bet> bets) throws Exception {
+        return (Message.BetBatch) Codec.decodeFrame(ByteBuffer.wrap(Codec.encode(new Message.BetBatch(bets))));
+    }
+
+    private static BetStore.StoreReply store(ActorRef<BetStore.Command> store, int agency, List<Bet> bets)
+            throws Exception {
+        TestProbe<BetStore.StoreReply> probe = testKit.createTestProbe();
+        store.tell(new BetStore.StoreBatch(agency, decoded(bets), probe.getRef()));
+        return probe.expectMessageClass(BetStore.StoreReply.class, WAIT);
+    }
+
+    /** {@code bets} in frames of at most 50 (a frame holds 8 KiB); the last reply. */
+    private static BetStore.StoreReply storeAll(ActorRef<BetStore.Command> store, int agency, List<Bet> bets)
+            throws Exception {
+        BetStore.StoreReply last = null;
+        for (int from = 0; from < bets.size(); from += 50) {
+            last = store(store, agency, bets.subList(from, Math.min(bets.size(), from + 50)));
+            if (!(last instanceof BetStore.Stored)) {
+                return last;
+            }
+        }
+        return last;
+    }
+
+    private static long count(ActorRef<BetStore.Command> store, int agency) {
+        TestProbe<BetStore.StoredCount> probe = testKit.createTestProbe();
+        store.tell(new BetStore.GetStoredCount(agency, probe.getRef()));
+        return probe.expectMessageClass(BetStore.StoredCount.class, WAIT).count();
+    }
+
+    private static void close(ActorRef<BetStore.Command> store) {
+        TestProbe<org.apache.pekko.Done> probe = testKit.createTestProbe();
+        store.tell(new BetStore.Close(probe.getRef()));
+        probe.expectMessageClass(org.apache.pekko.Done.class, WAIT);
+        testKit.stop(store);
+    }
+
+    private static byte[] export() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PgExport.export(new PgDatabase(settings()), out);
+        return out.toByteArray();
+    }
+
+    @Test
+    void aBatchDeliveredTwiceIsStoredOnce() throws Exception {
+        List<Bet> batch = bets(1, 50, 1);
+        ActorRef<BetStore.Command> first = openStore();
+        // A second server that read the count before the first stored: its expected count is stale.
+        ActorRef<BetStore.Command> second = openStore();
+        assertEquals(new BetStore.Stored(50, 50), store(first, 1, batch));
+        BetStore.StoreReply duplicate = store(second, 1, batch);
+        BetStore.Refused refused = assertInstanceOf(BetStore.Refused.class, duplicate);
+        assertEquals(ErrorCode.STORAGE_FAILURE, refused.code());
+        // Until it re-reads the count (a Welcome), the refused writer refuses that agency's batches.
+        assertInstanceOf(BetStore.Refused.class, store(second, 1, bets(1, 5, 2)));
+        assertEquals(50, count(second, 1)); // the agency would resume after the 50
+        assertEquals("50", pg.sql("SELECT count(*) FROM bets WHERE agency = 1"));
+        assertEquals("50", pg.sql("SELECT stored FROM agency_counts WHERE agency = 1"));
+        assertEquals(new BetStore.Stored(10, 60), store(second, 1, batch.subList(0, 10))); // after Welcome: stored
+        assertEquals("1|60", pg.sql("SELECT min(ordinal), max(ordinal) FROM bets WHERE agency = 1").strip());
+        close(first);
+        close(second);
+    }
+
+    /**
+     * Two writers act for one agency at once, each like an agency resuming from the count after
+     * every refusal: whatever interleaving, the agency's rows are its bets exactly once, in order.
+     */
+    @Test
+    void twoWritersRacingForOneAgencyStoreEachBetOnce() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("PgStoreIT.twoWritersRacing seed=" + seed);
+        List<Bet> all = bets(3, 3_000, seed);
+        ActorRef<BetStore.Command> a = openStore();
+        ActorRef<BetStore.Command> b = openStore();
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        long[] acked = new long[2];
+        long[] refusals = new long[2];
+        CountDownLatch done = new CountDownLatch(2);
+        List<ActorRef<BetStore.Command>> writers = List.of(a, b);
+        for (int w = 0; w < 2; w++) {
+            int id = w;
+            Random random = new Random(seed + w);
+            new Thread(() -> {
+                try {
+                    ActorRef<BetStore.Command> store = writers.get(id);
+                    long next = count(store, 3);
+                    while (next < all.size()) {
+                        int size = 1 + random.nextInt(80);
+                        List<Bet> batch = all.subList((int) next, (int) Math.min(all.size(), next + size));
+                        BetStore.StoreReply reply = store(store, 3, batch);
+                        if (reply instanceof BetStore.Stored stored) {
+                            acked[id] += stored.count();
+                            assertEquals(next + batch.size(), stored.agencyTotal());
+                            next = stored.agencyTotal();
+                        } else {
+                            refusals[id]++;
+                            next = count(store, 3); // a Welcome: resume from the database's count
+                        }
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                } finally {
+                    done.countDown();
+                }
+            }, "writer-" + w).start();
+        }
+        assertTrue(done.await(120, java.util.concurrent.TimeUnit.SECONDS), "writers did not finish");
+        assertTrue(failures.isEmpty(), () -> "writer failed: " + failures);
+        System.out.println("PgStoreIT.twoWritersRacing acked a=" + acked[0] + " b=" + acked[1]
+                + " refusals a=" + refusals[0] + " b=" + refusals[1]);
+        assertEquals(all.size(), acked[0] + acked[1], "every bet acknowledged exactly once");
+        assertEquals(String.valueOf(all.size()), pg.sql("SELECT stored FROM agency_counts WHERE agency = 3"));
+        assertEquals(new String(BetsCsv.rows(3, all), StandardCharsets.UTF_8),
+                new String(export(), StandardCharsets.UTF_8), "rows are the bets once, in order");
+        close(a);
+        close(b);
+    }
+
+    @Test
+    void aRestartedStoreResumesFromTheDatabaseAndDrawsLikeTheFileStore(@TempDir Path dir) throws Exception {
+        Map<Integer, List<Bet>> byAgency = Map.of(1, bets(1, 400, 11), 2, bets(2, 250, 12), 4, bets(4, 90, 14));
+        ActorRef<BetStore.Command> store = openStore();
+        // The file store gets the same batches, to compare the draw and the rows.
+        StoreRecovery.Recovered files = StoreRecovery.recover(dir.resolve("bets.csv"), dir.resolve("marks.txt"), 5);
+        ActorRef<BetStore.Command> fileStore = testKit.spawn(files.behavior(true), "file-store",
+                DispatcherSelector.fromConfig("lottery.store-dispatcher"));
+        for (int agency : List.of(1, 2, 4)) {
+            List<Bet> bets = byAgency.get(agency);
+            for (int from = 0; from < bets.size() / 2; from += 37) {
+                List<Bet> batch = bets.subList(from, Math.min(bets.size() / 2, from + 37));
+                assertInstanceOf(BetStore.Stored.class, store(store, agency, batch));
+                assertInstanceOf(BetStore.Stored.class, store(fileStore, agency, batch));
+            }
+        }
+        TestProbe<BetStore.MarkReply> marks = testKit.createTestProbe();
+        store.tell(new BetStore.MarkFinished(2, marks.getRef()));
+        assertEquals(new BetStore.Marked(2), marks.expectMessageClass(BetStore.MarkReply.class, WAIT));
+        close(store);
+
+        PgStore.Opened reopened = PgStore.open(settings(), 5);
+        assertEquals(java.util.Set.of(2), reopened.finished());
+        assertEquals(Map.of(1, 200L, 2, 125L, 4, 45L), reopened.contents().storedByAgency());
+        store = testKit.spawn(reopened.behavior(true), "pg-store-reopened",
+                DispatcherSelector.fromConfig("lottery.store-dispatcher"));
+        for (int agency : List.of(1, 2, 4)) {
+            List<Bet> bets = byAgency.get(agency);
+            long from = count(store, agency);
+            List<Bet> rest = bets.subList((int) from, bets.size());
+            BetStore.Stored last = assertInstanceOf(BetStore.Stored.class, storeAll(store, agency, rest));
+            assertEquals(bets.size(), last.agencyTotal());
+            assertInstanceOf(BetStore.Stored.class, storeAll(fileStore, agency, rest));
+        }
+        TestProbe<BetStore.DrawOutcome> draws = testKit.createTestProbe();
+        store.tell(new BetStore.Draw(draws.getRef()));
+        BetStore.Drawn pgDraw = assertInstanceOf(BetStore.Drawn.class, draws.expectMessageClass(BetStore.DrawOutcome.class, WAIT));
+        fileStore.tell(new BetStore.Draw(draws.getRef()));
+        BetStore.Drawn fileDraw = assertInstanceOf(BetStore.Drawn.class, draws.expectMessageClass(BetStore.DrawOutcome.class, WAIT));
+        assertEquals(fileDraw, pgDraw);
+        assertTrue(pgDraw.winnersByAgency().values().stream().mapToInt(List::size).sum() > 0, "some winners");
+        assertEquals(ErrorCode.BETS_CLOSED, ((BetStore.Refused) store(store, 1, bets(1, 1, 3))).code());
+        close(store);
+        close(fileStore);
+
+        // export-bets: per agency, the file store's rows byte for byte.
+        byte[] expected = perAgency(Files.readAllBytes(dir.resolve("bets.csv")));
+        assertEquals(new String(expected, StandardCharsets.UTF_8), new String(export(), StandardCharsets.UTF_8));
+    }
+
+    /** bets.csv's rows regrouped by agency (stable), as export-bets orders them. */
+    static byte[] perAgency(byte[] csv) {
+        String text = new String(csv, StandardCharsets.UTF_8);
+        java.util.TreeMap<Integer, StringBuilder> groups = new java.util.TreeMap<>();
+        for (String row : text.split("(?<=\r\n)")) {
+            if (!row.isEmpty()) {
+                groups.computeIfAbsent(Integer.parseInt(row.substring(0, row.indexOf(','))), a -> new StringBuilder())
+                        .append(row);
+            }
+        }
+        StringBuilder all = new StringBuilder();
+        groups.values().forEach(all::append);
+        return all.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void trickyNamesExportAsTheFileStoreWritesThem() throws Exception {
+        List<Bet> tricky = List.of(
+                new Bet("Ana, María", "O\"Brien", "00123", LocalDate.of(1, 1, 1), 7574),
+                new Bet(" espacio ", "Ñandú Ünïcode 😀", "9", LocalDate.of(9999, 12, 31), 0),
+                new Bet("\"", "#!", "0001", LocalDate.of(2000, 2, 29), 42),
+                new Bet("\\.", "a\\b", "7", LocalDate.of(999, 6, 15), 9999));
+        ActorRef<BetStore.Command> store = openStore();
+        assertEquals(new BetStore.Stored(4, 4), store(store, 5, tricky));
+        close(store);
+        assertEquals(new String(BetsCsv.rows(5, tricky), StandardCharsets.UTF_8),
+                new String(export(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aLostDatabaseRefusesBatchesRetryablyAndNothingIsStoredTwice() throws Exception {
+        ActorRef<BetStore.Command> store = openStore();
+        List<Bet> all = bets(2, 300, 21);
+        assertEquals(new BetStore.Stored(50, 100), storeAll(store, 2, all.subList(0, 100)));
+        pg.stop(true); // a crash of PostgreSQL
+        try {
+            BetStore.Refused refused = assertInstanceOf(BetStore.Refused.class, store(store, 2, all.subList(100, 150)));
+            assertEquals(ErrorCode.STORAGE_FAILURE, refused.code());
+            assertEquals(-1, count(store, 2), "no count while the database is away");
+        } finally {
+            pg.startAgain();
+        }
+        // Back: refused until a Welcome re-reads the count, then resumes after what is stored.
+        assertEquals(100, count(store, 2));
+        assertEquals(new BetStore.Stored(50, 300), storeAll(store, 2, all.subList(100, 300)));
+        close(store);
+        assertEquals(new String(BetsCsv.rows(2, all), StandardCharsets.UTF_8),
+                new String(export(), StandardCharsets.UTF_8));
+    }
+}
