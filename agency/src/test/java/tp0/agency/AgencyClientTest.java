@@ -159,12 +159,12 @@ class AgencyClientTest {
 
     @Test
     void aRejectedBatchFailsWithItsCode() throws Exception {
-        FakeLotteryServer server = server(FakeLotteryServer.rejectingBatch(2, ErrorCode.STORAGE_FAILURE));
+        FakeLotteryServer server = server(FakeLotteryServer.rejectingBatch(2, ErrorCode.INVALID_FIELD));
         assertEquals(ExitCodes.FAILURE, run(config(server, csv(bets(25), ""), 10)));
         server.awaitDone(WAIT);
         assertEquals(2, server.batches().size(), "nothing is sent after the rejection");
         assertTrue(capture.messages().contains("action: batch_enviado | result: fail | cantidad: 10"
-                + " | code: STORAGE_FAILURE | error: bets could not be stored"), capture.toString());
+                + " | code: INVALID_FIELD | error: " + ErrorCode.INVALID_FIELD.description), capture.toString());
         assertEquals(1, capture.count("result: fail"));
     }
 

@@ -241,6 +241,49 @@ class ResumeAndReconnectTest {
         assertNoFailLine();
     }
 
+    /**
+     * The database behind the server is lost mid-file: the batch is rejected with the
+     * retryable STORAGE_FAILURE (and the pipelined ones after it), the next Welcome too, then
+     * it is back: the agency resumes from the stored count, every row stored once, in order.
+     */
+    @Test
+    void aStorageFailureIsRetriedAndResumesFromTheStoredCount() throws Exception {
+        List<Bet> all = bets(60);
+        StoringLottery lottery = new StoringLottery()
+                .on(1, Fault.REJECT_FROM_BATCH, 3, ErrorCode.STORAGE_FAILURE, () -> { })
+                .on(2, Fault.REFUSE_HELLO, ErrorCode.STORAGE_FAILURE);
+        FakeLotteryServer server = serve(lottery);
+        AgencyConfig config = new AgencyConfig(1, server.address(), LogLevel.DEBUG, 7, 4, Duration.ofSeconds(5),
+                csv(all, 0), Optional.empty(), "");
+        assertEquals(ExitCodes.SUCCESS, run(config));
+        server.awaitScripts(3, WAIT);
+        assertEquals(all, lottery.stored(), "every row once, in order");
+        assertTrue(capture.messages().contains("action: connection_lost | result: in_progress | error: STORAGE_FAILURE: "
+                + ErrorCode.STORAGE_FAILURE.description + " | sent: 14 | during: batch_enviado"), capture.toString());
+        assertTrue(capture.anyMessageMatches("action: connect \\| result: in_progress \\| .*STORAGE_FAILURE.*"),
+                capture.toString());
+        assertTrue(capture.messages().contains("action: resume | result: success | stored_bets: 14 | skipped_rows: 14"),
+                capture.toString());
+        assertNoFailLine();
+    }
+
+    /** A store that stays broken past connectTimeout: one clear fail line, exit 1. */
+    @Test
+    void aStorageFailureThatOutlastsTheConnectTimeoutFails() throws Exception {
+        List<Bet> all = bets(30);
+        StoringLottery lottery = new StoringLottery().on(1, Fault.REJECT_FROM_BATCH, 2, ErrorCode.STORAGE_FAILURE,
+                () -> { });
+        for (int connection = 2; connection < 100; connection++) {
+            lottery.on(connection, Fault.REFUSE_HELLO, ErrorCode.STORAGE_FAILURE);
+        }
+        FakeLotteryServer server = serve(lottery);
+        assertEquals(ExitCodes.FAILURE, run(config(server, csv(all, 0), 10, Duration.ofMillis(800))));
+        assertEquals(all.subList(0, 10), lottery.stored());
+        assertEquals(1, capture.count("result: fail"), capture.toString());
+        assertTrue(capture.anyMessageMatches("action: connect \\| result: fail \\| server_address: .* \\| attempts: \\d+"
+                + " \\| error: no Welcome: STORAGE_FAILURE: .*"), capture.toString());
+    }
+
     @Test
     void aLossWhileAwaitingTheWinnersDeclaresAndAsksAgain() throws Exception {
         List<Bet> all = bets(25);

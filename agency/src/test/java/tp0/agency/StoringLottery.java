@@ -30,6 +30,12 @@ final class StoringLottery implements FakeLotteryServer.Sessions {
         /** Answers batch {@link Plan#batch} with an Error of {@link Plan#code} (not storing it) and hangs up. */
         ERROR_ON_BATCH,
         /**
+         * Rejects batch {@link Plan#batch} with BatchRejected({@link Plan#code}) and every later one
+         * too (as the real store does until a Welcome re-reads the count), stores none of them,
+         * and keeps the connection until the agency hangs up (a database lost mid-ingestion).
+         */
+        REJECT_FROM_BATCH,
+        /**
          * Acks AllBetsSent; on the WinnersQuery sends every Winners frame but the last, then
          * hangs up (a restart while the draw is awaited, or in the middle of its answer).
          */
@@ -127,11 +133,22 @@ final class StoringLottery implements FakeLotteryServer.Sessions {
             if (m instanceof Message.BetBatch batch) {
                 batches++;
                 Fault fault = batches == plan.batch() ? plan.fault() : null;
-                if (fault != null) {
+                if (fault != null && fault != Fault.REJECT_FROM_BATCH) {
                     plan.before().run();
                 }
                 if (fault == Fault.DROP_BEFORE_STORING) {
                     return;
+                }
+                if (plan.fault() == Fault.REJECT_FROM_BATCH && batches >= plan.batch()) {
+                    if (fault != null) {
+                        plan.before().run();
+                    }
+                    try {
+                        peer.send(new Message.BatchRejected(plan.code(), batch.bets().size()));
+                    } catch (java.io.IOException hungUp) {
+                        return; // the agency left after the first rejection, as it should
+                    }
+                    continue;
                 }
                 if (fault == Fault.ERROR_ON_BATCH) {
                     peer.send(new Message.Error(plan.code(), plan.code().description));

@@ -5,6 +5,7 @@ import tp0.agency.AgencyFailure;
 import tp0.agency.ExitCodes;
 import tp0.logline.LogLine;
 import tp0.protocol.BetBatchWriter;
+import tp0.protocol.ErrorCode;
 import tp0.protocol.Message;
 
 /**
@@ -101,6 +102,10 @@ public final class BatchSender {
             oldest = (oldest + 1) % counts.length;
             inFlight--;
             listener.acked(expected, ack.storedBets(), ackNanos);
+        } else if (reply instanceof Message.BatchRejected rejected && rejected.code() == ErrorCode.STORAGE_FAILURE) {
+            // The server's store (its database, restarting) could not take it: nothing of the batch
+            // is stored. Reconnect and resume from Welcome's count, within connectTimeout.
+            throw new ConnectionLost(ACTION, rejected.code() + ": " + rejected.code().description);
         } else if (reply instanceof Message.BatchRejected rejected) {
             throw new AgencyFailure(LogLine.fail(ACTION, "cantidad", rejected.count(),
                     "code", rejected.code(), "error", rejected.code().description), ExitCodes.FAILURE);

@@ -27,10 +27,11 @@ public final class ServerConnection implements AutoCloseable {
     /**
      * Refusals about the moment, not about us: a previous connection of ours the server has
      * not yet noticed is gone, its connection limit, a restart under way, or a frame of ours
-     * a stall cut short. Reconnecting later fixes each of them.
+     * a stall cut short, its store (a database restarting) unable to answer. Reconnecting
+     * later fixes each of them.
      */
     static final Set<ErrorCode> RETRY_LATER = EnumSet.of(ErrorCode.SESSION_ACTIVE, ErrorCode.TOO_MANY_CONNECTIONS,
-            ErrorCode.SHUTTING_DOWN, ErrorCode.FRAME_TIMEOUT);
+            ErrorCode.SHUTTING_DOWN, ErrorCode.FRAME_TIMEOUT, ErrorCode.STORAGE_FAILURE);
 
     /**
      * Frames written before a flush: batches are coalesced into writes of up to this many
