@@ -24,6 +24,8 @@ import tp0.lottery.store.pg.PgExport;
  */
 final class ExportBets {
     static final String COMMAND = "export-bets";
+    /** Its log lines' action (the contract allows [a-z_]). */
+    private static final String ACTION = "export_bets";
     private static final Logger log = LoggerFactory.getLogger(ExportBets.class);
 
     private ExportBets() {}
@@ -39,7 +41,7 @@ final class ExportBets {
             return 1;
         }
         if (!(settings.store() instanceof StoreSettings.Postgres pg)) {
-            log.error(LogLine.fail(COMMAND, "key", ServerSettings.STORE, "error",
+            log.error(LogLine.fail(ACTION, "key", ServerSettings.STORE, "error",
                     "STORE is file: " + settings.betsFile() + " already is bets.csv; export-bets reads STORE=postgres"));
             return 1;
         }
@@ -55,7 +57,7 @@ final class ExportBets {
                 channel.force(true);
             }
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            log.info(LogLine.success(COMMAND, "db", pg.address(), "file", target, "apuestas", bets));
+            log.info(LogLine.success(ACTION, "db", pg.address(), "file", target, "apuestas", bets));
             return 0;
         } catch (SQLException | IOException | RuntimeException e) {
             try {
@@ -63,7 +65,7 @@ final class ExportBets {
             } catch (IOException ignored) {
                 // the failure below is what matters
             }
-            log.error(LogLine.fail(COMMAND, "key", ServerSettings.DB_URL, "db", pg.address(), "error",
+            log.error(LogLine.fail(ACTION, "key", ServerSettings.DB_URL, "db", pg.address(), "error",
                     String.valueOf(e.getMessage())));
             return 1;
         }

@@ -1,5 +1,6 @@
 package tp0.lottery.store.pg;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -176,6 +177,11 @@ public final class PgBetStore extends AbstractBehavior<BetStore.Command> {
             } else {
                 int count = batch.batch().count();
                 long total = storedByAgency.merge(batch.agency(), (long) count, Long::sum);
+                if (log.isDebugEnabled()) { // as the file store: one line per stored bet at DEBUG
+                    batch.batch().forEach((buf, firstOff, firstLen, lastOff, lastLen, docOff, docLen, year, month, day,
+                                           number) -> log.debug(LogLine.success("apuesta_almacenada",
+                            "dni", new String(buf, docOff, docLen, StandardCharsets.UTF_8), "numero", number)));
+                }
                 batch.replyTo().tell(new BetStore.Stored(count, total));
             }
         }
