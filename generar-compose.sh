@@ -9,6 +9,11 @@
 # variable that would override them (only NUM_AGENCIES and CLI_ID). clientK also gets
 # .data/agency-K.csv, read-only. Paths in the file are relative to the file's folder.
 # LOTTERY_CONFIG, AGENCY_CONFIG and DATA_DIR (environment) point elsewhere, e.g. for tests.
+#
+# STORE=postgres adds a `postgres` service (image postgres:15, named volume bets-db, pg_isready
+# healthcheck) and points the server at it (STORE, DB_URL, DB_USER, DB_PASSWORD); the server
+# starts once postgres is healthy. DB_PASSWORD (environment) sets the password, default a dev one.
+# Without STORE (or STORE=file) the output is the file-store one, unchanged.
 set -euo pipefail
 
 usage() {
@@ -23,6 +28,12 @@ clients=$2
 [ -n "$output" ] || usage
 [[ "$clients" =~ ^[0-9]+$ ]] || { echo "error: '$clients' is not a non-negative integer" >&2; usage; }
 clients=$((10#$clients))
+store=${STORE:-file}
+case "$store" in
+  file|postgres) ;;
+  *) echo "error: STORE='$store' is not file or postgres" >&2; exit 2 ;;
+esac
+db_password=${DB_PASSWORD:-lottery-dev-password}
 
 here=$(cd "$(dirname "$0")" && pwd)
 lottery_config=${LOTTERY_CONFIG:-$here/lottery/config.ini}
@@ -48,10 +59,18 @@ services:
     image: tp0-lottery:latest
 YAML
   # With no clients the server runs alone (e.g. for the echo check) with NUM_AGENCIES from config.ini.
+  if [ "$clients" -gt 0 ] || [ "$store" = postgres ]; then
+    echo "    environment:"
+  fi
   if [ "$clients" -gt 0 ]; then
+    echo "      - NUM_AGENCIES=$clients"
+  fi
+  if [ "$store" = postgres ]; then
     cat <<YAML
-    environment:
-      - NUM_AGENCIES=$clients
+      - STORE=postgres
+      - DB_URL=jdbc:postgresql://postgres:5432/lottery
+      - DB_USER=lottery
+      - DB_PASSWORD=$db_password
 YAML
   fi
   cat <<YAML
@@ -60,6 +79,30 @@ YAML
     networks:
       - testing_net
 YAML
+  if [ "$store" = postgres ]; then
+    cat <<YAML
+    depends_on:
+      postgres:
+        condition: service_healthy
+
+  postgres:
+    container_name: postgres
+    image: postgres:15
+    environment:
+      - POSTGRES_USER=lottery
+      - POSTGRES_PASSWORD=$db_password
+      - POSTGRES_DB=lottery
+    volumes:
+      - bets-db:/var/lib/postgresql/data
+    healthcheck:
+      test: ["CMD-SHELL", "pg_isready -U lottery -d lottery"]
+      interval: 2s
+      timeout: 5s
+      retries: 30
+    networks:
+      - testing_net
+YAML
+  fi
   for ((k = 1; k <= clients; k++)); do
     cat <<YAML
 
@@ -86,6 +129,13 @@ networks:
       config:
         - subnet: 172.25.125.0/24
 YAML
+  if [ "$store" = postgres ]; then
+    cat <<YAML
+
+volumes:
+  bets-db:
+YAML
+  fi
 } > "$output"
 
 missing=0

@@ -59,6 +59,38 @@ class GenerarComposeIT {
         }
     }
 
+    /** STORE=postgres: a postgres:15 service with a named volume and a healthcheck the server waits for. */
+    @Test
+    void storePostgresAddsADatabaseTheServerWaitsFor() throws IOException {
+        Path file = dir.resolve("docker-compose-pg.yaml");
+        Shell.Result result = Shell.run(ROOT, Map.of("STORE", "postgres", "DB_PASSWORD", "s3cret"),
+                java.time.Duration.ofSeconds(30), "./generar-compose.sh", file.toString(), "5");
+        assertEquals(0, result.exit(), result.output());
+        Map<String, Object> compose = new Yaml().load(Files.readString(file));
+        Map<String, Object> services = map(compose.get("services"));
+        assertEquals(7, services.size(), "server, postgres and 5 clients");
+        Map<String, Object> postgres = map(services.get("postgres"));
+        assertEquals("postgres:15", postgres.get("image"));
+        assertEquals(List.of("bets-db:/var/lib/postgresql/data"), postgres.get("volumes"));
+        assertTrue(map(compose.get("volumes")).containsKey("bets-db"), "a named volume");
+        assertTrue(postgres.get("environment").toString().contains("POSTGRES_PASSWORD=s3cret"));
+        assertTrue(map(postgres.get("healthcheck")).get("test").toString().contains("pg_isready"));
+        Map<String, Object> server = map(services.get("server"));
+        assertEquals(List.of("NUM_AGENCIES=5", "STORE=postgres", "DB_URL=jdbc:postgresql://postgres:5432/lottery",
+                "DB_USER=lottery", "DB_PASSWORD=s3cret"), server.get("environment"));
+        assertEquals(Map.of("postgres", Map.of("condition", "service_healthy")), server.get("depends_on"));
+    }
+
+    @Test
+    void anUnknownStoreIsRefused() {
+        Path file = dir.resolve("out.yaml");
+        Shell.Result result = Shell.run(ROOT, Map.of("STORE", "mysql"), java.time.Duration.ofSeconds(30),
+                "./generar-compose.sh", file.toString(), "1");
+        assertNotEquals(0, result.exit());
+        assertTrue(result.output().contains("STORE='mysql'"), result.output());
+        assertFalse(Files.exists(file));
+    }
+
     @Test
     void relativePathsResolveFromTheComposeFilesFolder() throws IOException {
         Path file = ROOT.resolve("launcher/target/compose-test/nested/dc.yaml");
