@@ -35,7 +35,7 @@ class DockerComposeIT {
     private static final String BASE_IMAGE = System.getenv().getOrDefault("TP0_BASE_IMAGE", "eclipse-temurin:17-jre");
     private static final Duration RUN = Duration.ofMinutes(4);
     private static final List<String> CONTAINERS =
-            List.of("server", "client1", "client2", "client3", "client4", "client5");
+            List.of("server", "postgres", "client1", "client2", "client3", "client4", "client5");
     private static boolean dockerReady;
 
     private Path work;
@@ -130,6 +130,47 @@ class DockerComposeIT {
         compose("stop", "-t", "10");
         assertEquals(0, exitCode("server"), "server exit code after docker compose stop");
         assertShutdownLines(logsByContainer().get("server"), "listener", "connections", "bets_file");
+    }
+
+    /**
+     * STORE=postgres: the server waits for the postgres:15 service to be healthy, five agencies
+     * store every bet there exactly once, and export-bets inside the server's container gives
+     * the course's bets.csv.
+     */
+    @Test
+    void fiveAgenciesRunOnThePostgresStore() throws IOException {
+        assumeTrue(Shell.run(ROOT, "docker", "image", "inspect", "postgres:15").ok(),
+                "SKIPPED: no postgres:15 image (../shared/docker/ci-docker-setup.sh builds one)");
+        Shell.run(ROOT, "docker", "volume", "rm", "-f", "tp0_bets-db"); // a fresh database
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(dataDir,
+                new int[] {3000, 2500, 2000, 1000, 300}, new int[] {2, 1, 3, 0, 1}, 12);
+        generate(5, "postgres");
+        up();
+        for (int k = 1; k <= 5; k++) {
+            assertEquals(0, awaitExit("client" + k), "client" + k + " exit code");
+        }
+        Map<String, List<String>> logs = logsByContainer();
+        List<String> server = logs.get("server");
+        assertEquals(1, LogLines.count(server, "| store: postgres | db: postgres:5432/lottery"), String.join("\n", server));
+        assertEquals(1, LogLines.count(server, "action: sorteo | result: success"));
+        for (int k = 1; k <= 5; k++) {
+            assertEquals(data.winnersPerAgency().get(k), LogLines.captured(logs.get("client" + k),
+                    "action: ganador \\| result: success \\| dni: (\\S+)"), "client" + k + " learns exactly its own winners");
+        }
+        Shell.Result count = Shell.run(ROOT, "docker", "exec", "postgres", "psql", "-U", "lottery", "-d", "lottery",
+                "-Atc", "SELECT count(*) FROM bets");
+        assertEquals(String.valueOf(data.totalBets()), count.output().strip(), count.output());
+        Shell.Result export = Shell.run(ROOT, Map.of(), RUN, "docker", "exec", "server", "java", "-jar",
+                "/app/lottery.jar", "export-bets", "/tmp/exported-bets.csv");
+        assertEquals(0, export.exit(), export.output());
+        Path exported = work.resolve("exported-bets.csv");
+        assertEquals(0, Shell.run(ROOT, "docker", "cp", "server:/tmp/exported-bets.csv", exported.toString()).exit());
+        StoredBets.assertExactlyOnceInOrder(exported, data);
+
+        compose("stop", "-t", "10");
+        assertEquals(0, exitCode("server"), "server exit code after docker compose stop");
+        assertShutdownLines(logsByContainer().get("server"), "listener", "connections", "bets_db");
+        compose("down", "-v", "-t", "1");
     }
 
     @Test
@@ -245,10 +286,15 @@ class DockerComposeIT {
     // ------------------------------------------------------------------ helpers
 
     private void generate(int clients) {
+        generate(clients, "file");
+    }
+
+    private void generate(int clients, String store) {
         Shell.Result result = Shell.run(ROOT, Map.of(
                         "LOTTERY_CONFIG", lotteryConfig.toString(),
                         "AGENCY_CONFIG", agencyConfig.toString(),
-                        "DATA_DIR", dataDir.toString()),
+                        "DATA_DIR", dataDir.toString(),
+                        "STORE", store),
                 Duration.ofMinutes(1), "./generar-compose.sh", composeFile.toString(), Integer.toString(clients));
         assertEquals(0, result.exit(), result.output());
         Shell.Result config = Shell.run(ROOT, "docker", "compose", "-f", composeFile.toString(), "config", "-q");
