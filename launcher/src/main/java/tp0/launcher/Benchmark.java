@@ -26,7 +26,14 @@ import java.util.regex.Pattern;
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark [agencies] [betsPerAgency] [--configured-only]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark dataset [path/to/dataset.zip]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark draw [storedBets]
+ *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark stores [agencies] [betsPerAgency]
+ *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark pgdraw [storedBets]
  * </pre>
+ *
+ * {@code stores} runs the same workload on the file store and then on the PostgreSQL store (a
+ * throwaway PostgreSQL 15, fsync and synchronous_commit on, see {@link ThrowawayPostgres}) and
+ * prints both, PostgreSQL's peak RSS (postmaster and backends) and the ratio. {@code pgdraw}
+ * is {@code draw} on the PostgreSQL store: N rows loaded into the bets table, then the draw.
  *
  * {@code --configured-only} skips the baseline (for memory runs at 5M bets per agency, where
  * the baseline alone takes minutes). {@code draw} measures the draw alone: a server restarted
@@ -43,6 +50,14 @@ public final class Benchmark {
         Path runDir = root.resolve("launcher/target/bench");
         Map<Integer, Path> files;
         String workload;
+        if (args.length > 0 && args[0].equals("pgdraw")) {
+            PgDrawBenchmark.run(root, runDir, args.length > 1 ? Long.parseLong(args[1]) : 10_000_000L);
+            return;
+        }
+        boolean stores = args.length > 0 && args[0].equals("stores");
+        if (stores) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
         if (args.length > 0 && args[0].equals("draw")) {
             DrawBenchmark.run(root, runDir, args.length > 1 ? Long.parseLong(args[1]) : 10_000_000L);
             return;
@@ -72,6 +87,10 @@ public final class Benchmark {
             }
         }
         System.out.println("workload: " + workload + " = " + totalBets + " bets");
+        if (stores) {
+            compareStores(root, runDir, files, totalBets);
+            return;
+        }
         System.out.println("== configured (config.ini / config.yaml as shipped)");
         Result fast = run(root, runDir.resolve("configured"), files, Map.of(), Map.of());
         System.out.println(fast.describe(totalBets));
@@ -84,6 +103,35 @@ public final class Benchmark {
         System.out.println(slow.describe(totalBets));
         System.out.printf(Locale.ROOT, "== ratio: %.1fx ingest-only, %.1fx total%n",
                 slow.ingestSeconds() / fast.ingestSeconds(), slow.totalSeconds() / fast.totalSeconds());
+    }
+
+    /** The same workload on STORE=file, then on STORE=postgres (a throwaway PostgreSQL), in one run. */
+    private static void compareStores(Path root, Path runDir, Map<Integer, Path> files, long totalBets)
+            throws Exception {
+        System.out.println("== STORE=file (config.ini as shipped)");
+        Result file = run(root, runDir.resolve("file"), files, Map.of(), Map.of());
+        System.out.println(file.describe(totalBets));
+        try (ThrowawayPostgres pg = ThrowawayPostgres.start()) {
+            System.out.println("== STORE=postgres (PostgreSQL " + pg.sql("SHOW server_version")
+                    + ", fsync " + pg.sql("SHOW fsync") + ", synchronous_commit " + pg.sql("SHOW synchronous_commit") + ")");
+            java.util.concurrent.atomic.AtomicLong pgPeak = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors
+                    .newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(() -> pgPeak.accumulateAndGet(pg.rssKb(), Math::max), 0, 200,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            Result postgres;
+            try {
+                postgres = run(root, runDir.resolve("postgres"), files, pg.serverEnv(), Map.of());
+            } finally {
+                sampler.shutdownNow();
+            }
+            System.out.println(postgres.describe(totalBets));
+            System.out.printf(Locale.ROOT, "postgres: peak RSS %d MiB (postmaster + backends, sampled every 200 ms;"
+                    + " shared buffers count in each process that touched them)%n", pgPeak.get() / 1024);
+            System.out.printf(Locale.ROOT, "== postgres / file: %.0f%% ingest-only, %.0f%% total%n",
+                    100 * file.ingestSeconds() / postgres.ingestSeconds(),
+                    100 * file.totalSeconds() / postgres.totalSeconds());
+        }
     }
 
     /** Figures of one run. */
