@@ -10,7 +10,9 @@ CREATE TABLE agency_counts (
 );
 
 -- One row per bet, as store_bets keeps it; ordinal is the bet's 1-based position in its
--- agency's file (the agency's order, and a second line of defence against a duplicate).
+-- agency's file (the agency's order: export-bets sorts by it). No primary key on purpose: the
+-- guarded count already makes each (agency, ordinal) unique, and a unique index on every row
+-- measured 25% of the COPY's throughput.
 CREATE TABLE bets (
     agency     integer NOT NULL,
     ordinal    bigint  NOT NULL,
@@ -18,8 +20,7 @@ CREATE TABLE bets (
     last_name  text    NOT NULL,
     document   text    NOT NULL,
     birthdate  date    NOT NULL,
-    number     integer NOT NULL,
-    PRIMARY KEY (agency, ordinal)
+    number     integer NOT NULL
 );
 
 -- The draw reads only winners (has_won: number 7574): a small partial index answers it

@@ -58,7 +58,7 @@ public final class PgBetStore extends AbstractBehavior<BetStore.Command> {
     /** A batch of the group: encoded into {@link #rows}, or already refused. */
     private record Pending(BetStore.StoreBatch batch, Refused refused) {}
 
-    private static final String COPY_SQL = "COPY bets (" + CopyRows.COLUMNS + ") FROM STDIN WITH (FORMAT csv)";
+    private static final String COPY_SQL = "COPY bets (" + CopyRows.COLUMNS + ") FROM STDIN WITH (FORMAT binary)";
 
     private final PgDatabase db;
     private final Logger log;
@@ -225,7 +225,9 @@ public final class PgBetStore extends AbstractBehavior<BetStore.Command> {
             }
             CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
             try {
+                copy.writeToCopy(CopyRows.HEADER, 0, CopyRows.HEADER.length);
                 copy.writeToCopy(rows.array(), 0, rows.length());
+                copy.writeToCopy(CopyRows.TRAILER, 0, CopyRows.TRAILER.length);
                 copy.endCopy();
             } finally {
                 if (copy.isActive()) {
