@@ -10,13 +10,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# The working tree as git sees it (tracked and untracked, less what .gitignore drops: target/,
-# .data/), so uncommitted changes are checked too.
-copy_tree() {
-  mkdir -p "$1"
-  (cd "$root" && git ls-files -z --cached --others --exclude-standard \
-     | tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -xf - -C "$1"
-}
+# shellcheck source=lib.sh
+. "$root/.ci/lib.sh"
 
 build() { # dir, time zone
   (cd "$1" && TZ="$2" ./mvnw -B -q -DskipTests package) > "$1.log" 2>&1 \
@@ -25,8 +20,8 @@ build() { # dir, time zone
 
 jars() { (cd "$1" && find . -path '*/target/*' -maxdepth 3 -name '*.jar' | sort); }
 
-copy_tree "$work/a"
-copy_tree "$work/b"
+copy_tree "$root" "$work/a"
+copy_tree "$root" "$work/b"
 build "$work/a" UTC
 build "$work/b" America/Argentina/Buenos_Aires
 
