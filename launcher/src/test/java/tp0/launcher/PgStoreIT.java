@@ -217,7 +217,7 @@ class PgStoreIT {
                 + " refusals a=" + refusals[0] + " b=" + refusals[1]);
         assertEquals(all.size(), acked[0] + acked[1], "every bet acknowledged exactly once");
         assertEquals(String.valueOf(all.size()), pg.sql("SELECT stored FROM agency_counts WHERE agency = 3"));
-        assertEquals(new String(BetsCsv.rows(3, all), StandardCharsets.UTF_8),
+        assertEquals(new String(csvRows(3, all), StandardCharsets.UTF_8),
                 new String(export(), StandardCharsets.UTF_8), "rows are the bets once, in order");
         close(a);
         close(b);
@@ -273,6 +273,13 @@ class PgStoreIT {
         assertEquals(new String(expected, StandardCharsets.UTF_8), new String(export(), StandardCharsets.UTF_8));
     }
 
+    /** The rows the file store writes for {@code bets} of {@code agency}. */
+    private static byte[] csvRows(int agency, List<Bet> bets) {
+        BetsCsv.RowBuffer rows = new BetsCsv.RowBuffer(1024);
+        rows.append(agency, new Message.BetBatch(bets));
+        return rows.toByteArray();
+    }
+
     /** bets.csv's rows regrouped by agency (stable), as export-bets orders them. */
     static byte[] perAgency(byte[] csv) {
         String text = new String(csv, StandardCharsets.UTF_8);
@@ -298,7 +305,7 @@ class PgStoreIT {
         ActorRef<BetStore.Command> store = openStore();
         assertEquals(new BetStore.Stored(4, 4), store(store, 5, tricky));
         close(store);
-        assertEquals(new String(BetsCsv.rows(5, tricky), StandardCharsets.UTF_8),
+        assertEquals(new String(csvRows(5, tricky), StandardCharsets.UTF_8),
                 new String(export(), StandardCharsets.UTF_8));
     }
 
@@ -319,7 +326,7 @@ class PgStoreIT {
         assertEquals(100, count(store, 2));
         assertEquals(new BetStore.Stored(50, 300), storeAll(store, 2, all.subList(100, 300)));
         close(store);
-        assertEquals(new String(BetsCsv.rows(2, all), StandardCharsets.UTF_8),
+        assertEquals(new String(csvRows(2, all), StandardCharsets.UTF_8),
                 new String(export(), StandardCharsets.UTF_8));
     }
 }

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tp0.logline.LogLine;
+import tp0.lottery.config.ServerKey;
 import tp0.lottery.config.ServerSettings;
 import tp0.lottery.config.StoreSettings;
 import tp0.lottery.store.pg.PgDatabase;
@@ -36,12 +37,12 @@ final class ExportBets {
             System.err.println("usage: java -jar lottery.jar " + COMMAND + " <file>");
             return 2;
         }
-        ServerSettings settings = Main.loadSettings();
+        ServerSettings settings = Main.loadSettings(log);
         if (settings == null) {
             return 1;
         }
         if (!(settings.store() instanceof StoreSettings.Postgres pg)) {
-            log.error(LogLine.fail(ACTION, "key", ServerSettings.STORE, "error",
+            log.error(LogLine.fail(ACTION, "key", ServerKey.STORE.name(), "error",
                     "STORE is file: " + settings.betsFile() + " already is bets.csv; export-bets reads STORE=postgres"));
             return 1;
         }
@@ -65,7 +66,7 @@ final class ExportBets {
             } catch (IOException ignored) {
                 // the failure below is what matters
             }
-            log.error(LogLine.fail(ACTION, "key", ServerSettings.DB_URL, "db", pg.address(), "error",
+            log.error(LogLine.fail(ACTION, "key", ServerKey.DB_URL.name(), "db", pg.address(), "error",
                     String.valueOf(e.getMessage())));
             return 1;
         }

@@ -18,6 +18,7 @@ import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tp0.logline.LogLine;
+import tp0.lottery.config.ServerKey;
 import tp0.lottery.config.ServerSettings;
 import tp0.lottery.config.StoreSettings;
 
@@ -105,16 +106,16 @@ public final class PgDatabase {
             } catch (SQLException e) {
                 String state = String.valueOf(e.getSQLState());
                 if (state.startsWith("28")) { // invalid_authorization_specification, invalid_password
-                    throw new Unusable(ServerSettings.DB_USER, "database refused user '" + settings.user()
+                    throw new Unusable(ServerKey.DB_USER.name(), "database refused user '" + settings.user()
                             + "' (wrong user or password): " + e.getMessage(), e);
                 }
                 if (!transientFailure(e)) {
-                    throw new Unusable(ServerSettings.DB_URL, "cannot use database " + address() + ": "
+                    throw new Unusable(ServerKey.DB_URL.name(), "cannot use database " + address() + ": "
                             + e.getMessage(), e);
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new Unusable(ServerSettings.DB_URL, "database " + address() + " unreachable for "
+                    throw new Unusable(ServerKey.DB_URL.name(), "database " + address() + " unreachable for "
                             + settings.connectTimeout().toSeconds() + " s (DB_CONNECT_TIMEOUT): " + e.getMessage(), e);
                 }
                 log.warn(LogLine.inProgress("db_connect", "db", address(), "attempt", attempt,
@@ -136,7 +137,7 @@ public final class PgDatabase {
             // A database migrated by a newer server holds tables this one may misuse: refuse it.
             for (MigrationInfo info : flyway.info().applied()) {
                 if (info.getState().name().startsWith("FUTURE")) {
-                    throw new Unusable(ServerSettings.DB_URL, "schema of " + address() + " is at version "
+                    throw new Unusable(ServerKey.DB_URL.name(), "schema of " + address() + " is at version "
                             + info.getVersion() + ", newer than this server's migrations (latest "
                             + latestLocal(flyway) + "): run a newer server", null);
                 }
@@ -146,7 +147,7 @@ public final class PgDatabase {
                     result.targetSchemaVersion != null ? result.targetSchemaVersion : latestLocal(flyway),
                     "migrations_applied", result.migrationsExecuted));
         } catch (org.flywaydb.core.api.FlywayException e) {
-            throw new Unusable(ServerSettings.DB_URL, "schema migration of " + address() + " failed: "
+            throw new Unusable(ServerKey.DB_URL.name(), "schema migration of " + address() + " failed: "
                     + e.getMessage().replace('\n', ' '), e);
         }
     }

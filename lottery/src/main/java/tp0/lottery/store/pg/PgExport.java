@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import tp0.lottery.store.BetsCsv;
 import tp0.protocol.Bet;
+import tp0.protocol.Message;
 
 /**
  * The course's format out of the database: every stored bet as the row {@code store_bets}
@@ -57,7 +58,7 @@ public final class PgExport {
             return;
         }
         rows.clear();
-        rows.append(agency, run);
+        rows.append(agency, new Message.BetBatch(run)); // the file store's own row writer
         out.write(rows.array(), 0, rows.length());
         run.clear();
     }

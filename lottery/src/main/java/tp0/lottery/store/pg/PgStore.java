@@ -6,6 +6,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tp0.logline.LogLine;
+import tp0.lottery.config.ServerKey;
 import tp0.lottery.config.ServerSettings;
 import tp0.lottery.config.StoreSettings;
 import tp0.lottery.store.BetStore;
@@ -48,7 +49,7 @@ public final class PgStore {
             }
             return new Opened(db, contents, settings);
         } catch (SQLException e) {
-            throw new PgDatabase.Unusable(ServerSettings.DB_URL, "cannot read " + db.address() + ": "
+            throw new PgDatabase.Unusable(ServerKey.DB_URL.name(), "cannot read " + db.address() + ": "
                     + PgBetStore.oneLine(e), e);
         }
     }
