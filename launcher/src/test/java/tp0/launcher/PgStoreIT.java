@@ -276,7 +276,9 @@ class PgStoreIT {
     /** The rows the file store writes for {@code bets} of {@code agency}. */
     private static byte[] csvRows(int agency, List<Bet> bets) {
         BetsCsv.RowBuffer rows = new BetsCsv.RowBuffer(1024);
-        rows.append(agency, new Message.BetBatch(bets));
+        for (int from = 0; from < bets.size(); from += 40) { // a batch built from bets is one frame
+            rows.append(agency, new Message.BetBatch(bets.subList(from, Math.min(bets.size(), from + 40))));
+        }
         return rows.toByteArray();
     }
 

@@ -19,6 +19,8 @@ import tp0.protocol.Message;
  */
 public final class PgExport {
     private static final int FETCH = 10_000;
+    /** Bytes of bets per encoded run: within a frame (8 KiB) whatever the names hold. */
+    private static final int FRAME_BUDGET = 6_000;
 
     private PgExport() {}
 
@@ -29,20 +31,26 @@ public final class PgExport {
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             long written = 0;
             BetsCsv.RowBuffer rows = new BetsCsv.RowBuffer(1 << 20);
-            List<Bet> run = new ArrayList<>(FETCH);
+            List<Bet> run = new ArrayList<>();
             int runAgency = -1;
+            int runBytes = 0;
             try (PreparedStatement s = c.prepareStatement("SELECT agency, first_name, last_name, document, birthdate,"
                     + " number FROM bets ORDER BY agency, ordinal")) {
                 s.setFetchSize(FETCH); // a cursor: autocommit is off
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         int agency = rs.getInt(1);
-                        if (agency != runAgency || run.size() == FETCH) {
+                        Bet bet = new Bet(rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getObject(5, java.time.LocalDate.class), rs.getInt(6));
+                        // A batch built from bets is a frame: it must stay under the frame limit.
+                        int size = 3 * (bet.firstName().length() + bet.lastName().length()) + bet.document().length() + 32;
+                        if (agency != runAgency || runBytes + size > FRAME_BUDGET) {
                             flush(rows, runAgency, run, out);
                             runAgency = agency;
+                            runBytes = 0;
                         }
-                        run.add(new Bet(rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getObject(5, java.time.LocalDate.class), rs.getInt(6)));
+                        run.add(bet);
+                        runBytes += size;
                         written++;
                     }
                 }
