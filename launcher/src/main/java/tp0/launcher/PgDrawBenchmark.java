@@ -28,7 +28,7 @@ final class PgDrawBenchmark {
             long started = System.nanoTime();
             pg.sql("INSERT INTO bets SELECT 1 + (i / 150) % 4, i, 'Nombre' || (i % 97), 'Apellido' || (i % 89),"
                     + " lpad(((i * 7919) % 100000000)::text, 8, '0'), date '1940-01-01' + (i % 20000)::int,"
-                    + " ((i * 2654435761) % 10000)::int FROM generate_series(1, " + rows + ") AS i;"
+                    + " ((i * 2654435761) % 10000)::int FROM generate_series(1::bigint, " + rows + ") AS i;"
                     + " INSERT INTO agency_counts SELECT agency, count(*) FROM bets GROUP BY agency;"
                     + " INSERT INTO finished_agencies (agency) VALUES (1), (2), (3), (4)");
             pg.sql("VACUUM ANALYZE bets");
