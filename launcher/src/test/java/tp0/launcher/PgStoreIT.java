@@ -105,7 +105,7 @@ class PgStoreIT {
 
     /** A batch as the server gets it: decoded from the wire. */
     private static Message.BetBatch decoded(List<Bet> bets) throws Exception {
-        return (Message.BetBatch) Codec.decodeFrame(ByteBuffer.wrap(Codec.encode(new Message.BetBatch(bets))));
+        return (Message.BetBatch) Codec.decodeFrame(ByteBuffer.wrap(Codec.encode(tp0.protocol.Batches.of(bets))));
     }
 
     private static BetStore.StoreReply store(ActorRef<BetStore.Command> store, int agency, List<Bet> bets)
@@ -276,9 +276,7 @@ class PgStoreIT {
     /** The rows the file store writes for {@code bets} of {@code agency}. */
     private static byte[] csvRows(int agency, List<Bet> bets) {
         BetsCsv.RowBuffer rows = new BetsCsv.RowBuffer(1024);
-        for (int from = 0; from < bets.size(); from += 40) { // a batch built from bets is one frame
-            rows.append(agency, new Message.BetBatch(bets.subList(from, Math.min(bets.size(), from + 40))));
-        }
+        rows.append(agency, tp0.protocol.Batches.of(bets));
         return rows.toByteArray();
     }
 

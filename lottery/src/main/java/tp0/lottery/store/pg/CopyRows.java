@@ -43,11 +43,6 @@ final class CopyRows {
         return bytes;
     }
 
-    /** Cuts back to {@code length}: undoes a batch that broke a rule halfway. */
-    void truncate(int length) {
-        this.length = length;
-    }
-
     /** Appends {@code batch}'s rows for {@code agency}, the first at {@code firstOrdinal}. */
     void append(int agency, long firstOrdinal, Message.BetBatch batch) {
         this.agency = agency;

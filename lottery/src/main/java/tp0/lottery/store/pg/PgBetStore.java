@@ -120,17 +120,10 @@ public final class PgBetStore extends AbstractBehavior<BetStore.Command> {
             refused = new Refused(ErrorCode.STORAGE_FAILURE,
                     "an earlier batch of agency " + agency + " was not stored; reconnect to resume");
         } else {
-            int mark = rows.length();
+            // A batch is always a decoded one: every rule was checked on its bytes.
             long before = pendingByAgency.getOrDefault(agency, 0L);
-            try {
-                rows.append(agency, storedByAgency.getOrDefault(agency, 0L) + before + 1, msg.batch());
-                pendingByAgency.put(agency, before + msg.batch().count());
-            } catch (IllegalArgumentException e) {
-                // Only a batch built from bets can break a rule (a decoded one was checked).
-                rows.truncate(mark);
-                log.error(LogLine.fail("apuesta_almacenada", "agencia", agency, "error", e.getMessage()));
-                refused = new Refused(ErrorCode.INVALID_FIELD, String.valueOf(e.getMessage()));
-            }
+            rows.append(agency, storedByAgency.getOrDefault(agency, 0L) + before + 1, msg.batch());
+            pendingByAgency.put(agency, before + msg.batch().count());
         }
         pending.add(new Pending(msg, refused));
         if (!commitScheduled) {

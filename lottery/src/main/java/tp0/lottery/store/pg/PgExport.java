@@ -2,25 +2,28 @@ package tp0.lottery.store.pg;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.LocalDate;
 import tp0.lottery.store.BetsCsv;
-import tp0.protocol.Bet;
+import tp0.protocol.BetBatchWriter;
+import tp0.protocol.Codec;
+import tp0.protocol.DecodeException;
 import tp0.protocol.Message;
 
 /**
  * The course's format out of the database: every stored bet as the row {@code store_bets}
- * writes (the file store's own encoder, {@link BetsCsv.RowBuffer}), agency by agency, each in
- * its file order. One read-only snapshot streamed through a cursor: memory stays flat.
+ * writes, agency by agency, each in its file order. The rows come from the file store's own
+ * encoder ({@link BetsCsv.RowBuffer}), which writes from a decoded batch: the database's rows
+ * are framed as the agency frames them ({@link BetBatchWriter}) and decoded, so the export is
+ * byte for byte what the file store would have written. One read-only snapshot streamed
+ * through a cursor: memory stays flat.
  */
 public final class PgExport {
     private static final int FETCH = 10_000;
-    /** Bytes of bets per encoded run: within a frame (8 KiB) whatever the names hold. */
-    private static final int FRAME_BUDGET = 6_000;
 
     private PgExport() {}
 
@@ -30,44 +33,60 @@ public final class PgExport {
             c.setReadOnly(true);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             long written = 0;
-            BetsCsv.RowBuffer rows = new BetsCsv.RowBuffer(1 << 20);
-            List<Bet> run = new ArrayList<>();
+            BetsCsv.RowBuffer rows = new BetsCsv.RowBuffer(1 << 16);
+            BetBatchWriter frame = new BetBatchWriter();
             int runAgency = -1;
-            int runBytes = 0;
             try (PreparedStatement s = c.prepareStatement("SELECT agency, first_name, last_name, document, birthdate,"
                     + " number FROM bets ORDER BY agency, ordinal")) {
                 s.setFetchSize(FETCH); // a cursor: autocommit is off
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         int agency = rs.getInt(1);
-                        Bet bet = new Bet(rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getObject(5, java.time.LocalDate.class), rs.getInt(6));
-                        // A batch built from bets is a frame: it must stay under the frame limit.
-                        int size = 3 * (bet.firstName().length() + bet.lastName().length()) + bet.document().length() + 32;
-                        if (agency != runAgency || runBytes + size > FRAME_BUDGET) {
-                            flush(rows, runAgency, run, out);
+                        String first = rs.getString(2);
+                        String last = rs.getString(3);
+                        String document = rs.getString(4);
+                        LocalDate birthdate = rs.getObject(5, LocalDate.class);
+                        int number = rs.getInt(6);
+                        if (agency != runAgency) {
+                            flush(rows, runAgency, frame, out);
                             runAgency = agency;
-                            runBytes = 0;
                         }
-                        run.add(bet);
-                        runBytes += size;
+                        if (!add(frame, first, last, document, birthdate, number)) { // the frame is full
+                            flush(rows, runAgency, frame, out);
+                            if (!add(frame, first, last, document, birthdate, number)) {
+                                throw new IOException("a stored bet of agency " + agency + " does not fit a frame");
+                            }
+                        }
                         written++;
                     }
                 }
             }
-            flush(rows, runAgency, run, out);
+            flush(rows, runAgency, frame, out);
             c.commit();
             return written;
         }
     }
 
-    private static void flush(BetsCsv.RowBuffer rows, int agency, List<Bet> run, OutputStream out) throws IOException {
-        if (run.isEmpty()) {
+    private static boolean add(BetBatchWriter frame, String first, String last, String document, LocalDate birthdate,
+                               int number) {
+        return frame.add(first, last, document, birthdate.getYear(), birthdate.getMonthValue(),
+                birthdate.getDayOfMonth(), number);
+    }
+
+    private static void flush(BetsCsv.RowBuffer rows, int agency, BetBatchWriter frame, OutputStream out)
+            throws IOException {
+        if (frame.isEmpty()) {
             return;
         }
+        Message.BetBatch batch;
+        try {
+            batch = (Message.BetBatch) Codec.decodeFrame(ByteBuffer.wrap(frame.frame(), 0, frame.size()));
+        } catch (DecodeException e) {
+            throw new IOException("a stored bet of agency " + agency + " is not a valid bet: " + e.getMessage(), e);
+        }
         rows.clear();
-        rows.append(agency, new Message.BetBatch(run)); // the file store's own row writer
+        rows.append(agency, batch);
         out.write(rows.array(), 0, rows.length());
-        run.clear();
+        frame.clear();
     }
 }
