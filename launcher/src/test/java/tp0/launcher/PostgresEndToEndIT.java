@@ -178,6 +178,17 @@ class PostgresEndToEndIT {
                 assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners(),
                         "winners of agency " + outcome.agency() + " equal a clean run's");
             }
+            // The database's crashes reached the agencies as retryable refusals, never as a failure.
+            long storageRetries = 0;
+            for (int k = 1; k <= 5; k++) {
+                List<String> lines = Files.readAllLines(runDir.resolve("agency-" + k).resolve("agency-" + k + ".log"));
+                storageRetries += lines.stream().filter(l -> l.contains("result: in_progress")
+                        && l.contains("STORAGE_FAILURE")).count();
+                assertEquals(0, lines.stream().filter(l -> l.contains("result: fail")).count(), "agency " + k + " fail lines");
+            }
+            System.out.println("PostgresEndToEndIT crash test: " + storageRetries
+                    + " STORAGE_FAILURE retries (in_progress) in the agencies' logs, 0 fail lines");
+            assertTrue(storageRetries > 0, "the database restarts were seen by the agencies");
             run.server().awaitLine("action: sorteo \\| result: success$", LONG);
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
         }
