@@ -47,6 +47,7 @@ public final class CommandLine {
     public static String usage() {
         StringBuilder text = new StringBuilder()
                 .append("Usage: lottery [--help | --version]\n")
+                .append("       lottery export-bets <file>   (STORE=postgres: write the stored bets as bets.csv)\n")
                 .append("\n")
                 .append("Runs the central lottery server of TP0 (Lotería Nacional): agencies send their bets over TCP,\n")
                 .append("every acknowledged bet is stored durably in ./bets.csv, and once all agencies have finished the\n")
@@ -67,12 +68,14 @@ public final class CommandLine {
         return text
                 .append("\n")
                 .append("Files, in the working directory: bets.csv (the bets, in the course's store_bets format) and\n")
-                .append("all-bets-sent.txt (which agencies have finished).\n")
+                .append("all-bets-sent.txt (which agencies have finished); with STORE=postgres, the database instead.\n")
                 .append("\n")
                 .append("Exit status:\n")
                 .append("  0  stopped by SIGTERM or SIGINT (at any moment, start-up included), or --help / --version\n")
                 .append("  1  could not start or had to stop: a bad setting (the error names the key), the port is\n")
-                .append("     taken, bets.csv or all-bets-sent.txt cannot be read or repaired, the store failed\n")
+                .append("     taken, bets.csv or all-bets-sent.txt cannot be read or repaired, the database cannot be\n")
+                .append("     used (unreachable for DB_CONNECT_TIMEOUT, wrong DB_USER/password, a newer schema),\n")
+                .append("     the store failed\n")
                 .append("  2  an unknown argument\n")
                 .toString();
     }
