@@ -193,12 +193,7 @@ public final class PgBetStore extends AbstractBehavior<BetStore.Command> {
         Connection c = connection();
         try {
             while (true) {
-                List<Integer> moved = new ArrayList<>();
-                for (Map.Entry<Integer, Long> e : new TreeMap<>(pendingByAgency).entrySet()) {
-                    if (!guard(c, e.getKey(), storedByAgency.getOrDefault(e.getKey(), 0L), e.getValue())) {
-                        moved.add(e.getKey());
-                    }
-                }
+                List<Integer> moved = guard(c, new TreeMap<>(pendingByAgency));
                 if (moved.isEmpty()) {
                     break;
                 }
@@ -234,24 +229,50 @@ public final class PgBetStore extends AbstractBehavior<BetStore.Command> {
         }
     }
 
-    /** Advances {@code agency}'s count from {@code expected} by {@code n}; false: someone else moved it. */
-    private static boolean guard(Connection c, int agency, long expected, long n) throws SQLException {
-        String sql = expected == 0
-                // The first bets of an agency: its row may not exist yet; a racing first writer
-                // blocks on the key until the other commits, then finds stored <> 0.
-                ? "INSERT INTO agency_counts AS c (agency, stored) VALUES (?, ?) "
-                        + "ON CONFLICT (agency) DO UPDATE SET stored = c.stored + EXCLUDED.stored WHERE c.stored = 0"
-                : "UPDATE agency_counts SET stored = stored + ? WHERE agency = ? AND stored = ?";
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            if (expected == 0) {
-                s.setInt(1, agency);
-                s.setLong(2, n);
-            } else {
-                s.setLong(1, n);
-                s.setInt(2, agency);
-                s.setLong(3, expected);
+    private static final String FIRST_BETS = "INSERT INTO agency_counts AS c (agency, stored) VALUES (?, ?)"
+            + " ON CONFLICT (agency) DO UPDATE SET stored = c.stored + EXCLUDED.stored WHERE c.stored = 0";
+    private static final String MORE_BETS = "UPDATE agency_counts SET stored = stored + ? WHERE agency = ? AND stored = ?";
+
+    /**
+     * Advances each agency's count from the expected one by its bets in the group, in agency
+     * order, as one JDBC batch (one round trip); returns the agencies whose count someone else
+     * moved (0 rows updated). An agency's first bets: its row may not exist yet, and a racing
+     * first writer blocks on the key until the other commits, then finds stored <> 0.
+     */
+    private List<Integer> guard(Connection c, TreeMap<Integer, Long> added) throws SQLException {
+        List<Integer> first = new ArrayList<>();
+        List<Integer> more = new ArrayList<>();
+        added.keySet().forEach(agency -> (storedByAgency.getOrDefault(agency, 0L) == 0 ? first : more).add(agency));
+        List<Integer> moved = new ArrayList<>();
+        if (!first.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement(FIRST_BETS)) {
+                for (int agency : first) {
+                    s.setInt(1, agency);
+                    s.setLong(2, added.get(agency));
+                    s.addBatch();
+                }
+                collectMoved(s.executeBatch(), first, moved);
             }
-            return s.executeUpdate() == 1;
+        }
+        if (!more.isEmpty()) {
+            try (PreparedStatement s = c.prepareStatement(MORE_BETS)) {
+                for (int agency : more) {
+                    s.setLong(1, added.get(agency));
+                    s.setInt(2, agency);
+                    s.setLong(3, storedByAgency.get(agency));
+                    s.addBatch();
+                }
+                collectMoved(s.executeBatch(), more, moved);
+            }
+        }
+        return moved;
+    }
+
+    private static void collectMoved(int[] updated, List<Integer> agencies, List<Integer> moved) {
+        for (int i = 0; i < agencies.size(); i++) {
+            if (updated[i] != 1) {
+                moved.add(agencies.get(i));
+            }
         }
     }
 
