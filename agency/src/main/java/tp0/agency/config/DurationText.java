@@ -48,6 +48,12 @@ public final class DurationText {
         return total;
     }
 
+    /** The way {@link #parse} reads it back: whole seconds as {@code 15s}, else milliseconds. */
+    public static String format(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+
     private static IllegalArgumentException invalid(String text) {
         return new IllegalArgumentException("'" + text + "' is not a duration like 500ms, 30s or 2m");
     }

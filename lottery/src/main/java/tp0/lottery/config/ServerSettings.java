@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param agencySecrets   {@link AgencySecrets#NONE} unless {@code AGENCY_SECRETS_FILE} names a file
  * @param storeGroupCommit batches that reach the store during an fsync share the next one (off: one fsync per batch)
  * @param sessionPipeline  batches one connection may have at the store at once (1: stop-and-wait)
+ * @param heartbeatTimeout how long a version-2 session may go without a frame, whatever it waits for
+ *                         (its agency pings at least every {@code Protocol.MAX_PING_INTERVAL_MILLIS})
  */
 public record ServerSettings(
         String host,
@@ -29,7 +31,8 @@ public record ServerSettings(
         int maxConnections,
         AgencySecrets agencySecrets,
         boolean storeGroupCommit,
-        int sessionPipeline) {
+        int sessionPipeline,
+        Duration heartbeatTimeout) {
 
     public static final String SERVER_PORT = "SERVER_PORT";
     public static final String SERVER_IP = "SERVER_IP";
@@ -41,6 +44,7 @@ public record ServerSettings(
     public static final String AGENCY_SECRETS_FILE = "AGENCY_SECRETS_FILE";
     public static final String STORE_GROUP_COMMIT = "STORE_GROUP_COMMIT";
     public static final String SESSION_PIPELINE = "SESSION_PIPELINE";
+    public static final String HEARTBEAT_TIMEOUT = "HEARTBEAT_TIMEOUT";
 
     /** Both files live in the working directory; "all bets sent" marks sit next to the bets. */
     public static final String BETS_FILE_NAME = "bets.csv";
@@ -60,7 +64,9 @@ public record ServerSettings(
                 source.integer(MAX_CONNECTIONS, 1024, 1, 100_000),
                 agencySecrets(source.optional(AGENCY_SECRETS_FILE), workDir),
                 source.onOff(STORE_GROUP_COMMIT, true),
-                source.integer(SESSION_PIPELINE, 16, 1, 1024));
+                source.integer(SESSION_PIPELINE, 16, 1, 1024),
+                // Above the agencies' longest ping interval (5 s), or healthy agencies would be cut.
+                Duration.ofSeconds(source.integer(HEARTBEAT_TIMEOUT, 15, 6, 86_400)));
     }
 
     /** No file (absent or empty key): authentication off, the exercise's behaviour. */
