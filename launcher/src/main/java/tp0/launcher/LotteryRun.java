@@ -50,7 +50,7 @@ public final class LotteryRun implements AutoCloseable {
     public static Path jar(Path root, String module) {
         Path jar = root.resolve(module).resolve("target").resolve(module + ".jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build it first with `mvn -q -DskipTests package`");
+            throw new IllegalStateException(jar + " is missing: build it first with `./mvnw -q -DskipTests package`");
         }
         return jar;
     }

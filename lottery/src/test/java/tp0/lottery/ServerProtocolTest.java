@@ -51,6 +51,7 @@ import tp0.lottery.session.AgencySession;
 import tp0.lottery.session.SessionRegistry;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.BetsCsv;
+import tp0.lottery.store.ReferenceBetsCsv;
 import tp0.lottery.store.BetsFile;
 import tp0.lottery.store.FinishMarks;
 import tp0.lottery.store.StoreRecovery;
@@ -225,7 +226,7 @@ class ServerProtocolTest {
 
     private List<StoredBet> storedBets() throws IOException {
         List<StoredBet> bets = new ArrayList<>();
-        BetsCsv.load(betsPath, bets::add);
+        ReferenceBetsCsv.load(betsPath, bets::add);
         return bets;
     }
 

@@ -266,7 +266,7 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofSeconds(20), ConfigLoader.load(env("CLI_ID", "1"), yaml(withRead)).readTimeout());
         AgencyConfig fromEnv = ConfigLoader.load(env("CLI_ID", "1", "CLI_SERVER_READTIMEOUT", "1500ms"), yaml(withRead));
         assertEquals(Duration.ofMillis(1500), fromEnv.readTimeout());
-        assertTrue(fromEnv.summaryLogLine().endsWith(" | read_timeout: 1500ms"), fromEnv.summaryLogLine());
+        assertTrue(fromEnv.summaryLogLine().endsWith(" | read_timeout: 1s500ms"), fromEnv.summaryLogLine());
         assertEquals("CLI_SERVER_READTIMEOUT", failure(env("CLI_ID", "1", "CLI_SERVER_READTIMEOUT", "0s"), yaml(SHIPPED)).key());
         assertEquals("CLI_SERVER_READTIMEOUT", failure(env("CLI_ID", "1", "CLI_SERVER_READTIMEOUT", "15"), yaml(SHIPPED)).key());
         assertEquals("server.readTimeout", failure(env("CLI_ID", "1"),
