@@ -252,8 +252,8 @@ class StoreRecoveryTest {
 
     @Test
     void rowsOfAgenciesAboveNumAgenciesAreCountedInAWarning() throws Exception {
-        byte[] others = concat(BetsCsv.rows(7, List.of(new Bet("Eva", "Sosa", "789", LocalDate.of(2000, 2, 29), 1))),
-                BetsCsv.rows(9, List.of(new Bet("Eva", "Sosa", "790", LocalDate.of(2000, 2, 29), 1),
+        byte[] others = concat(ReferenceBetsCsv.rows(7, List.of(new Bet("Eva", "Sosa", "789", LocalDate.of(2000, 2, 29), 1))),
+                ReferenceBetsCsv.rows(9, List.of(new Bet("Eva", "Sosa", "790", LocalDate.of(2000, 2, 29), 1),
                         new Bet("Eva", "Sosa", "791", LocalDate.of(2000, 2, 29), 1))));
         Path bets = write("bets.csv", concat(ROWS, others));
         StoreRecovery.Recovered[] recovered = new StoreRecovery.Recovered[1];
