@@ -775,8 +775,8 @@ class ServerProtocolTest {
 
     @Test
     void batchesTheOldSessionStillHadInFlightAreStoredBeforeTheNewWelcomeOrNever() throws Exception {
-        long seed = System.nanoTime();
-        System.out.println("takeover fencing seed: " + seed);
+        long seed = Long.getLong("tp0.takeover.seed", System.nanoTime());
+        System.out.println("takeover fencing: seed " + seed + " (rerun with -Dtp0.takeover.seed=" + seed + ")");
         Random random = new Random(seed);
         startServer(1);
         Client old = connect().hello(1, 0);
