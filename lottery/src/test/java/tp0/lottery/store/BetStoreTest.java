@@ -29,6 +29,7 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tp0.protocol.Batches;
 import tp0.protocol.Bet;
 import tp0.protocol.Codec;
 import tp0.protocol.DecodeException;
@@ -66,7 +67,7 @@ class BetStoreTest {
     /** A batch as the store gets it from a session: decoded from its frame, so validated on the bytes. */
     static Message.BetBatch decoded(List<Bet> bets) {
         try {
-            return (Message.BetBatch) Codec.decodeFrame(ByteBuffer.wrap(Codec.encode(new Message.BetBatch(bets))));
+            return (Message.BetBatch) Codec.decodeFrame(ByteBuffer.wrap(Codec.encode(Batches.of(bets))));
         } catch (DecodeException e) {
             throw new AssertionError(e);
         }
@@ -211,7 +212,7 @@ class BetStoreTest {
         Message.BetBatch batch = decoded(tricky);
         store.tell(new BetStore.StoreBatch(12, batch, probe.getRef()));
         probe.expectMessage(new BetStore.Stored(3, 3));
-        store.tell(new BetStore.StoreBatch(12, new Message.BetBatch(tricky), probe.getRef())); // built from bets: same rows
+        store.tell(new BetStore.StoreBatch(12, Batches.of(tricky), probe.getRef())); // built from bets: same rows
         probe.expectMessage(new BetStore.Stored(3, 6));
 
         byte[] expected = ReferenceBetsCsv.rows(12, tricky);

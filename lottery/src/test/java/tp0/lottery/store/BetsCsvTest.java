@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tp0.protocol.Batches;
 import tp0.protocol.Bet;
 import tp0.protocol.Codec;
 import tp0.protocol.DecodeException;
@@ -96,7 +97,7 @@ class BetsCsvTest {
     /** A batch as the store gets it: decoded from its frame. */
     static Message.BetBatch decoded(List<Bet> bets) {
         try {
-            return (Message.BetBatch) Codec.decodeFrame(ByteBuffer.wrap(Codec.encode(new Message.BetBatch(bets))));
+            return (Message.BetBatch) Codec.decodeFrame(ByteBuffer.wrap(Codec.encode(Batches.of(bets))));
         } catch (DecodeException e) {
             throw new AssertionError(e);
         }
