@@ -27,7 +27,7 @@ import tp0.protocol.Protocol;
  * No silent hang and no lock-out, with the real jars: a link that goes dark without closing
  * (the agency notices within its read timeout and resumes on a new connection), an agency that
  * vanishes without a FIN while its winners query is parked (the server's heartbeat timeout
- * frees it; the restarted agency gets its winners), peers squatting on an agency's Hello (the
+ * frees it, or a restart takes its session over at once; the restarted agency gets its winners), peers squatting on an agency's Hello (the
  * honest agency takes the session over at once), and an acknowledged row cut from bets.csv
  * after the agency finished (the server un-marks it; the agency resends it and gets its winners).
  */
@@ -105,6 +105,34 @@ class LivenessIT {
 
             assertFinishedRight(outcomes, data);
             StoredBets.assertExactlyOnceInOrder(run.betsFile(), data);
+            assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
+        }
+    }
+
+    @Test
+    void anAgencyRestartedAtOnceTakesItsVanishedSessionOverAndGetsItsWinners() throws IOException {
+        Path runDir = ROOT.resolve("launcher/target/e2e/liveness-vanished-takeover");
+        E2eData.reset(runDir);
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
+                new int[] {5_000, 5_000}, new int[] {1, 2}, 29);
+        try (LotteryRun run = LotteryRun.start(ROOT, runDir, 2, Map.of(), line -> { });
+             ChaosProxy proxy = new ChaosProxy(run.port(), 1, 0)) {
+            ChildProcess first = run.startAgency(1, data.files().get(1), agencyVia(proxy.port(), "30s"), line -> { });
+            first.awaitLine("action: apuestas_enviadas \\| result: success", LONG);
+            run.server().awaitLine("action: agencia_finalizada \\| result: success \\| agencia: 1", LONG);
+            proxy.darkenOpen();
+            first.kill(); // the server still holds its session, parked for the draw
+
+            // Well within the 15 s heartbeat timeout: no waiting for it, the new Hello takes over.
+            ChildProcess back = run.startAgency(1, data.files().get(1), agencyVia(proxy.port(), "3s"), line -> { });
+            run.startAgency(2, data.files().get(2), Map.of(), line -> { });
+            List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(LONG);
+
+            assertFinishedRight(outcomes, data);
+            StoredBets.assertExactlyOnceInOrder(run.betsFile(), data);
+            assertEquals(0, LogLines.count(back.lines(), "action: connect | result: in_progress"),
+                    String.join("\n", back.tail(10)));
+            assertEquals(1, LogLines.count(run.server().lines(), "| code: TAKEN_OVER | agencia: 1"));
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
         }
     }
