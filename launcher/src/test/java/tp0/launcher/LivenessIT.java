@@ -27,8 +27,9 @@ import tp0.protocol.Protocol;
  * No silent hang and no lock-out, with the real jars: a link that goes dark without closing
  * (the agency notices within its read timeout and resumes on a new connection), an agency that
  * vanishes without a FIN while its winners query is parked (the server's heartbeat timeout
- * frees it, or a restart takes its session over at once; the restarted agency gets its winners), peers squatting on an agency's Hello (the
- * honest agency takes the session over at once), and an acknowledged row cut from bets.csv
+ * frees it, or a restart takes its session over at once; the restarted agency gets its
+ * winners), peers squatting on an agency's Hello (the honest agency takes the session over at
+ * once), and an acknowledged row cut from bets.csv
  * after the agency finished (the server un-marks it; the agency resends it and gets its winners).
  */
 class LivenessIT {
