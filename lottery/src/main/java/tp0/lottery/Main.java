@@ -56,6 +56,7 @@ public final class Main {
                 "frame_timeout", settings.frameTimeout().toSeconds(), "max_connections", settings.maxConnections(),
                 "auth", settings.agencySecrets().enabled() ? "on" : "off",
                 "group_commit", settings.storeGroupCommit() ? "on" : "off", "session_pipeline", settings.sessionPipeline(),
+                "heartbeat_timeout", settings.heartbeatTimeout().toSeconds(),
                 "store", settings.store().describe(),
                 "db", settings.store() instanceof StoreSettings.Postgres pg ? pg.address() : "-"));
         if (signals.received()) {

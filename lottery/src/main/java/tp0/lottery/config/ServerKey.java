@@ -20,6 +20,7 @@ public enum ServerKey {
     AGENCY_SECRETS_FILE("", "file of '<agency id>=<secret>' lines; empty = no authentication"),
     STORE_GROUP_COMMIT("on", "on: batches arriving during an fsync share the next one; off: one fsync per batch"),
     SESSION_PIPELINE("16", "batches one connection may have at the store at once (1..1024; 1 = stop-and-wait)"),
+    HEARTBEAT_TIMEOUT("15", "seconds (6..86400) a version-2 agency may go without a frame, whatever it waits for"),
     STORE("file", "file: bets.csv in the working directory; postgres: a PostgreSQL database (DB_* keys)"),
     DB_URL("jdbc:postgresql://localhost:5432/lottery", "STORE=postgres: jdbc:postgresql://host:port/db"),
     DB_USER("lottery", "STORE=postgres: the database user"),
