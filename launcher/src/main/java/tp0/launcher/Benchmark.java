@@ -23,11 +23,15 @@ import java.util.regex.Pattern;
  *
  * <pre>
  *   mvn -q -DskipTests package
- *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark [agencies] [betsPerAgency] [--configured-only]
- *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark dataset [path/to/dataset.zip]
+ *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark [agencies] [betsPerAgency] [options]
+ *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark dataset [path/to/dataset.zip] [options]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark draw [storedBets]
  * </pre>
  *
+ * Every process is started by its start script, so on the JDK of {@code JAVA_HOME} (else this
+ * one's); {@code --jdk <java home>}, repeatable, names the JDKs to run instead, and
+ * {@code --runs N} runs N rounds, each one run per JDK in turn (interleaved, so the machine's
+ * noise hits them alike), then prints each JDK's medians.
  * {@code --configured-only} skips the baseline (for memory runs at 5M bets per agency, where
  * the baseline alone takes minutes). {@code draw} measures the draw alone: a server restarted
  * on a {@code bets.csv} of {@code storedBets} rows (default 10,000,000) whose agencies 1..4
@@ -41,14 +45,29 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("tp0.root", ".")).toAbsolutePath().normalize();
         Path runDir = root.resolve("launcher/target/bench");
+        boolean configuredOnly = false;
+        int runs = 1;
+        List<String> jdks = new ArrayList<>();
+        List<String> positional = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--configured-only" -> configuredOnly = true;
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--jdk" -> jdks.add(args[++i]);
+                default -> positional.add(args[i]);
+            }
+        }
+        args = positional.toArray(String[]::new);
+        if (jdks.isEmpty()) {
+            String javaHome = System.getenv("JAVA_HOME");
+            jdks.add(javaHome != null ? javaHome : System.getProperty("java.home"));
+        }
         Map<Integer, Path> files;
         String workload;
         if (args.length > 0 && args[0].equals("draw")) {
             DrawBenchmark.run(root, runDir, args.length > 1 ? Long.parseLong(args[1]) : 10_000_000L);
             return;
         }
-        boolean configuredOnly = List.of(args).contains("--configured-only");
-        args = java.util.Arrays.stream(args).filter(a -> !a.startsWith("--")).toArray(String[]::new);
         if (args.length > 0 && args[0].equals("dataset")) {
             Path zip = Path.of(args.length > 1 ? args[1] : "../shared/datasets/dataset.zip");
             E2eData.reset(runDir);
@@ -72,23 +91,86 @@ public final class Benchmark {
             }
         }
         System.out.println("workload: " + workload + " = " + totalBets + " bets");
-        System.out.println("== configured (config.ini / config.yaml as shipped)");
-        Result fast = run(root, runDir.resolve("configured"), files, Map.of(), Map.of());
-        System.out.println(fast.describe(totalBets));
-        if (configuredOnly) {
-            return;
+        Map<String, String> baselineServer = Map.of("STORE_GROUP_COMMIT", "off", "SESSION_PIPELINE", "1");
+        Map<String, String> baselineAgency = Map.of("CLI_BATCH_WINDOW", "1");
+        // Rounds interleave the JDKs (and configured/baseline), so a noisy moment of the machine
+        // hits them alike; with more than one round, medians follow.
+        Map<String, List<Result>> fast = new java.util.LinkedHashMap<>();
+        Map<String, List<Result>> slow = new java.util.LinkedHashMap<>();
+        for (int round = 1; round <= runs; round++) {
+            for (String jdk : jdks) {
+                String label = jdk + " (" + runtimeVersion(jdk) + ")";
+                Map<String, String> java = Map.of("JAVA_HOME", jdk);
+                System.out.println("== configured (config.ini / config.yaml as shipped), round " + round + "/" + runs
+                        + ", JDK " + label);
+                Result r = run(root, runDir.resolve("configured"), files, with(java, Map.of()), with(java, Map.of()));
+                System.out.println(r.describe(totalBets));
+                fast.computeIfAbsent(label, k -> new ArrayList<>()).add(r);
+                if (!configuredOnly) {
+                    System.out.println("== stop-and-wait baseline (batch.window 1, one fsync per batch), round " + round
+                            + "/" + runs + ", JDK " + label);
+                    Result b = run(root, runDir.resolve("baseline"), files, with(java, baselineServer),
+                            with(java, baselineAgency));
+                    System.out.println(b.describe(totalBets));
+                    slow.computeIfAbsent(label, k -> new ArrayList<>()).add(b);
+                }
+            }
         }
-        System.out.println("== stop-and-wait baseline (batch.window 1, one fsync per batch)");
-        Result slow = run(root, runDir.resolve("baseline"), files,
-                Map.of("STORE_GROUP_COMMIT", "off", "SESSION_PIPELINE", "1"), Map.of("CLI_BATCH_WINDOW", "1"));
-        System.out.println(slow.describe(totalBets));
-        System.out.printf(Locale.ROOT, "== ratio: %.1fx ingest-only, %.1fx total%n",
-                slow.ingestSeconds() / fast.ingestSeconds(), slow.totalSeconds() / fast.totalSeconds());
+        for (String label : fast.keySet()) {
+            if (runs > 1) {
+                System.out.println("== medians of " + runs + " rounds, JDK " + label);
+                System.out.println("configured: " + medians(fast.get(label), totalBets));
+                if (!configuredOnly) {
+                    System.out.println("baseline:   " + medians(slow.get(label), totalBets));
+                }
+            }
+            if (!configuredOnly) {
+                System.out.printf(Locale.ROOT, "== ratio (JDK %s): %.1fx ingest-only, %.1fx total%n", label,
+                        median(slow.get(label), Result::ingestSeconds) / median(fast.get(label), Result::ingestSeconds),
+                        median(slow.get(label), Result::totalSeconds) / median(fast.get(label), Result::totalSeconds));
+            }
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
+        Map<String, String> both = new java.util.HashMap<>(a);
+        both.putAll(b);
+        return both;
+    }
+
+    /** The JVM's runtime version from its release file, as the start scripts read it. */
+    private static String runtimeVersion(String javaHome) {
+        try {
+            for (String line : Files.readAllLines(Path.of(javaHome, "release"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("JAVA_RUNTIME_VERSION=")) {
+                    return line.substring("JAVA_RUNTIME_VERSION=".length()).replace("\"", "");
+                }
+            }
+        } catch (IOException e) {
+            // no release file: say so below
+        }
+        return "version unknown";
+    }
+
+    private static double median(List<Result> results, java.util.function.ToDoubleFunction<Result> figure) {
+        double[] values = results.stream().mapToDouble(figure).sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    private static String medians(List<Result> results, long bets) {
+        double total = median(results, Result::totalSeconds);
+        double ingest = median(results, Result::ingestSeconds);
+        return String.format(Locale.ROOT, "total %.3f s (%,.0f bets/s; runs %s), ingest %.3f s, agencies' launch → "
+                        + "first batch median %.0f ms, server peak RSS %.0f MiB",
+                total, bets / total, results.stream().map(r -> String.format(Locale.ROOT, "%.3f", r.totalSeconds()))
+                        .toList(), ingest, median(results, Result::firstBatchMedianMs),
+                median(results, r -> r.serverPeakRssKib() / 1024.0));
     }
 
     /** Figures of one run. */
     record Result(double totalSeconds, double ingestSeconds, String ackLatency, String firstBatch,
-                  long serverPeakRssKib, String serverHeap) {
+                  double firstBatchMedianMs, long serverPeakRssKib, String serverHeap) {
         String describe(long bets) {
             return String.format(Locale.ROOT,
                     "total:  %.2f s, %,.0f bets/s (first agency start → last winners, JVM starts included)%n"
@@ -119,6 +201,18 @@ public final class Benchmark {
         ms.sort(null);
         return String.format(Locale.ROOT, "median %d ms, slowest %d ms (agency launch → first batch on the wire)",
                 ms.get(ms.size() / 2), ms.get(ms.size() - 1));
+    }
+
+    private static double firstBatchMedianMs(List<String> agencyLines) {
+        List<Long> ms = new ArrayList<>();
+        for (String line : agencyLines) {
+            Matcher m = FIRST_BATCH.matcher(line);
+            if (m.find()) {
+                ms.add(Long.parseLong(m.group(1)));
+            }
+        }
+        ms.sort(null);
+        return ms.isEmpty() ? Double.NaN : ms.get(ms.size() / 2);
     }
 
     /** p50 as the median of the agencies' p50s, p99 as the worst agency's. */
@@ -172,7 +266,7 @@ public final class Benchmark {
             String heap = heapOf(run.server().pid());
             run.stopServer(Duration.ofSeconds(60));
             return new Result((end - start) / 1e9, (lastAck - firstConfig.get("first")) / 1e9,
-                    ackLatency(ackedLines), firstBatch(ackedLines), peak, heap);
+                    ackLatency(ackedLines), firstBatch(ackedLines), firstBatchMedianMs(ackedLines), peak, heap);
         }
     }
 
