@@ -233,8 +233,10 @@ public final class Benchmark {
         return String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms", p50.get(p50.size() / 2), p99);
     }
 
+    /** One run in a fresh {@code runDir}: no bets.csv of an earlier run for the agencies to resume from. */
     static Result run(Path root, Path runDir, Map<Integer, Path> files, Map<String, String> serverEnv,
                       Map<String, String> agencyEnv) throws IOException {
+        E2eData.reset(runDir);
         Map<String, Long> firstConfig = new ConcurrentHashMap<>();
         Map<Integer, Long> allAcked = new ConcurrentHashMap<>();
         List<String> ackedLines = java.util.Collections.synchronizedList(new ArrayList<>());
