@@ -4,15 +4,34 @@
 # netcat on the host and no published port. Prints exactly one line:
 #   action: test_echo_server | result: success     (exit 0)
 #   action: test_echo_server | result: fail        (exit 1: down, silent, or a wrong answer)
+# A server that is still starting gets a fair chance: while nothing answers (connection
+# refused, name not yet resolvable, or no reply) the check tries again until TIMEOUT seconds
+# have passed since it started. Any answer ends it at once: the line back is success,
+# anything else is fail.
 # NETWORK, SERVER, PORT and TIMEOUT (seconds) can be overridden from the environment.
 NETWORK=${NETWORK:-tp0_testing_net}
 SERVER=${SERVER:-server}
 PORT=${PORT:-12345}
-TIMEOUT=${TIMEOUT:-5}
+TIMEOUT=${TIMEOUT:-10}
 MSG="tp0 echo check $$ $(date +%s)"
 
-ANSWER=$(docker run --rm --network "$NETWORK" -e MSG="$MSG" busybox:latest \
-  sh -c 'echo "$MSG" | nc -w "$0" "$1" "$2"' "$TIMEOUT" "$SERVER" "$PORT" 2>/dev/null)
+# Inside the container: one attempt waits at most 2 s (or what is left) for a reply (busybox
+# nc's -w bounds only the connect, so timeout bounds the whole attempt); an empty reply is
+# "nothing answered yet", so it sleeps a little and tries again.
+ANSWER=$(docker run --rm --network "$NETWORK" -e MSG="$MSG" busybox:latest sh -c '
+  timeout=$0 server=$1 port=$2
+  end=$(( $(date +%s) + timeout ))
+  while :; do
+    left=$(( end - $(date +%s) ))
+    [ "$left" -gt 2 ] && wait_s=2 || wait_s=$(( left > 1 ? left : 1 ))
+    answer=$(echo "$MSG" | timeout "$wait_s" nc -w "$wait_s" "$server" "$port" 2>/dev/null)
+    if [ -n "$answer" ]; then
+      printf "%s\n" "$answer"
+      exit 0
+    fi
+    [ "$(date +%s)" -ge "$end" ] && exit 1
+    sleep 0.2
+  done' "$TIMEOUT" "$SERVER" "$PORT" 2>/dev/null)
 
 if [ "$ANSWER" = "$MSG" ]; then
   echo "action: test_echo_server | result: success"

@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
+import tp0.agency.cli.CommandLine;
+import tp0.agency.cli.Version;
 import tp0.agency.config.AgencyConfig;
 import tp0.agency.config.ConfigException;
 import tp0.agency.config.ConfigLoader;
@@ -35,6 +38,11 @@ public final class Main {
         StopSignal stop = new StopSignal();
         // Before anything slow, so a stop during startup still exits 0.
         SignalHandlers.install(stop, log);
+        OptionalInt answered = CommandLine.answer(args, Version.describe(), stdout, System.err);
+        if (answered.isPresent()) {
+            System.exit(answered.getAsInt());
+            return;
+        }
         int status = run(System.getenv(), Path.of(ConfigLoader.FILE_NAME), log, stop, launchedAtEpochMillis());
         stdout.flush();
         System.exit(status);

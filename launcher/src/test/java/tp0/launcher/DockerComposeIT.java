@@ -178,6 +178,67 @@ class DockerComposeIT {
         }
     }
 
+    /**
+     * The course's ej3 scenario: the echo check right after `up -d`, while the server's JVM is
+     * still starting (it listens ~1 s after its container starts). The check retries until the
+     * server answers instead of failing on its first attempt.
+     */
+    @Test
+    void echoCheckRightAfterUpWaitsForTheStartingServer() {
+        generate(0);
+        for (int round = 1; round <= 3; round++) {
+            up();
+            assertEquals("action: test_echo_server | result: success", echoCheck(Map.of()), "round " + round);
+            compose("down", "-t", "10");
+        }
+    }
+
+    @Test
+    void echoCheckAgainstStandInServers() {
+        Shell.run(ROOT, "docker", "network", "create", "--subnet", "172.25.125.0/24", "tp0_testing_net");
+        try {
+            standIn("while true; do nc -l -p 12345 -e cat; done");
+            assertEquals("action: test_echo_server | result: success", echoCheck(Map.of()), "an echo (busybox nc -e cat)");
+            Shell.run(ROOT, "docker", "rm", "-f", "server");
+
+            // The course's unhealthy mock answers "error reading data: <line>": an answer, so no retry.
+            standIn("printf '#!/bin/sh\\nread l; echo error reading data: $l\\n' > /bad; chmod +x /bad;"
+                    + " while true; do nc -l -p 12345 -e /bad; done");
+            long start = System.nanoTime();
+            assertEquals("action: test_echo_server | result: fail", echoCheck(Map.of("TIMEOUT", "20")), "a wrong answer");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(took.compareTo(Duration.ofSeconds(15)) < 0, "a wrong answer fails at once, not after TIMEOUT: " + took);
+            Shell.run(ROOT, "docker", "rm", "-f", "server");
+
+            // A server that comes up while the check is already trying.
+            standIn("sleep 3; while true; do nc -l -p 12345 -e cat; done");
+            assertEquals("action: test_echo_server | result: success", echoCheck(Map.of()), "an echo that starts late");
+        } finally {
+            Shell.run(ROOT, "docker", "rm", "-f", "server");
+            Shell.run(ROOT, "docker", "network", "rm", "tp0_testing_net");
+        }
+    }
+
+    /**
+     * The course's ej4 `test_server_without_clients_down`: `docker stop` as soon as the server's
+     * first log line appears, i.e. while its actor system starts or its port binds.
+     */
+    @Test
+    void dockerStopRightAfterTheFirstLogLineExitsZero() throws IOException {
+        generate(0);
+        for (int round = 1; round <= 5; round++) {
+            up();
+            awaitLog("server", "action: ");
+            Shell.Result stop = Shell.run(ROOT, Map.of(), RUN, "docker", "stop", "-t", "10", "server");
+            assertEquals(0, stop.exit(), stop.output());
+            List<String> server = logsByContainer().get("server");
+            assertEquals(0, exitCode("server"), "round " + round + ": server exit code; log:\n" + String.join("\n", server));
+            assertEquals(1, LogLines.count(server, "action: shutdown | result: success | resource: actor_system"),
+                    "round " + round + ": the last shutdown line");
+            compose("down", "-t", "1");
+        }
+    }
+
     @Test
     void sigtermMidIngestionEndsClientAndServerWithCodeZero() throws IOException {
         DatasetGenerator.generate(dataDir, new int[] {150_000, 150_000}, new int[] {1, 1}, 9);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +54,8 @@ public final class ConfigLoader {
     /** So that a typo cannot leave unbounded data in flight: 1024 × 8 KiB = 8 MiB at most. */
     static final int MAX_BATCH_WINDOW = 1024;
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    /** A week: longer is surely a typo, and deadlines stay far from overflowing a nanosecond clock. */
+    static final Duration MAX_CONNECT_TIMEOUT = Duration.ofDays(7);
     /** A BetBatch's count is a u16 on the wire. */
     static final int MAX_BATCH_MAX_AMOUNT = 0xFFFF;
     /** Hello's secret must leave room in its frame for the version, agency id and lengths. */
@@ -121,13 +124,22 @@ public final class ConfigLoader {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(timeout.get().key(), e.getMessage());
             }
+            if (connectTimeout.compareTo(MAX_CONNECT_TIMEOUT) > 0) {
+                throw new ConfigException(timeout.get().key(), "'" + timeout.get().text() + "' is longer than "
+                        + DurationText.format(MAX_CONNECT_TIMEOUT));
+            }
         }
 
         String dataFile = env.get(ENV_DATA_FILE);
-        // No '+' on the way to the first batch (see ServerAddress.toString).
-        Path dataPath = Path.of(isBlank(dataFile)
-                ? new StringBuilder(".data/agency-").append(clientId).append(".csv").toString()
-                : dataFile.trim());
+        Path dataPath;
+        try {
+            // No '+' on the way to the first batch (see ServerAddress.toString).
+            dataPath = Path.of(isBlank(dataFile)
+                    ? new StringBuilder(".data/agency-").append(clientId).append(".csv").toString()
+                    : dataFile.trim());
+        } catch (InvalidPathException e) {
+            throw new ConfigException(ENV_DATA_FILE, "'" + dataFile.trim() + "' is not a path: " + e.getReason());
+        }
 
         String secret = "";
         Optional<Raw> secretRaw = loader.lookup(ENV_SECRET, KEY_SECRET);

@@ -37,15 +37,36 @@ public final class DurationText {
             } catch (NumberFormatException e) {
                 throw invalid(text);
             }
-            total = total.plus(switch (s.substring(unitStart, i)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> throw invalid(text);
-            });
+            try {
+                total = total.plus(switch (s.substring(unitStart, i)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> throw invalid(text);
+                });
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("'" + text + "' is longer than any duration this program can wait");
+            }
         }
         return total;
+    }
+
+    /** The shortest text {@link #parse} reads back as {@code duration}, e.g. {@code 30s}, {@code 1m30s}, {@code 500ms}. */
+    public static String format(Duration duration) {
+        if (duration.isZero()) {
+            return "0s";
+        }
+        StringBuilder text = new StringBuilder();
+        long hours = duration.toHours();
+        int minutes = duration.toMinutesPart();
+        int seconds = duration.toSecondsPart();
+        int millis = duration.toMillisPart();
+        if (hours > 0) text.append(hours).append('h');
+        if (minutes > 0) text.append(minutes).append('m');
+        if (seconds > 0) text.append(seconds).append('s');
+        if (millis > 0) text.append(millis).append("ms");
+        return text.toString();
     }
 
     private static IllegalArgumentException invalid(String text) {

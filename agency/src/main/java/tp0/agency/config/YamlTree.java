@@ -40,7 +40,7 @@ final class YamlTree {
             return null;
         }
         expect(parser, Event.ID.DocumentStart);
-        Object root = node(parser);
+        Object root = node(parser, 0);
         expect(parser, Event.ID.DocumentEnd);
         if (!parser.checkEvent(Event.ID.StreamEnd)) {
             throw new YAMLException("expected a single YAML document");
@@ -48,8 +48,14 @@ final class YamlTree {
         return root;
     }
 
-    private static Object node(Parser parser) {
+    /** A config is two levels deep; this bound keeps a hostile file from overflowing the stack. */
+    private static final int MAX_DEPTH = 32;
+
+    private static Object node(Parser parser, int depth) {
         Event event = parser.getEvent();
+        if (depth > MAX_DEPTH && (event.is(Event.ID.MappingStart) || event.is(Event.ID.SequenceStart))) {
+            throw new YAMLException("nested deeper than " + MAX_DEPTH + " levels" + where(event));
+        }
         switch (event.getEventId()) {
             case Scalar -> {
                 ScalarEvent scalar = (ScalarEvent) event;
@@ -60,11 +66,11 @@ final class YamlTree {
             case MappingStart -> {
                 Map<String, Object> map = new LinkedHashMap<>();
                 while (!parser.checkEvent(Event.ID.MappingEnd)) {
-                    Object key = node(parser);
+                    Object key = node(parser, depth + 1);
                     if (!(key instanceof String name)) {
                         throw new YAMLException("mapping keys must be plain text" + where(event));
                     }
-                    map.put(name, node(parser));
+                    map.put(name, node(parser, depth + 1));
                 }
                 parser.getEvent();
                 return map;
@@ -72,7 +78,7 @@ final class YamlTree {
             case SequenceStart -> {
                 List<Object> list = new ArrayList<>();
                 while (!parser.checkEvent(Event.ID.SequenceEnd)) {
-                    list.add(node(parser));
+                    list.add(node(parser, depth + 1));
                 }
                 parser.getEvent();
                 return list;

@@ -1,7 +1,9 @@
 package tp0.lottery.config;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -31,17 +33,6 @@ public record ServerSettings(
         boolean storeGroupCommit,
         int sessionPipeline) {
 
-    public static final String SERVER_PORT = "SERVER_PORT";
-    public static final String SERVER_IP = "SERVER_IP";
-    public static final String SERVER_LISTEN_BACKLOG = "SERVER_LISTEN_BACKLOG";
-    public static final String LOGGING_LEVEL = "LOGGING_LEVEL";
-    public static final String NUM_AGENCIES = "NUM_AGENCIES";
-    public static final String FRAME_TIMEOUT = "FRAME_TIMEOUT";
-    public static final String MAX_CONNECTIONS = "MAX_CONNECTIONS";
-    public static final String AGENCY_SECRETS_FILE = "AGENCY_SECRETS_FILE";
-    public static final String STORE_GROUP_COMMIT = "STORE_GROUP_COMMIT";
-    public static final String SESSION_PIPELINE = "SESSION_PIPELINE";
-
     /** Both files live in the working directory; "all bets sent" marks sit next to the bets. */
     public static final String BETS_FILE_NAME = "bets.csv";
     public static final String FINISH_MARKS_FILE_NAME = "all-bets-sent.txt";
@@ -49,18 +40,23 @@ public record ServerSettings(
     public static ServerSettings load(IniFile ini, Map<String, String> env, Path workDir) throws ConfigException {
         Source source = new Source(ini, env);
         return new ServerSettings(
-                source.string(SERVER_IP, "0.0.0.0"),
-                source.integer(SERVER_PORT, 12345, 0, 65535),
-                source.integer(SERVER_LISTEN_BACKLOG, 5, 1, 65535),
-                loggingLevel(source.string(LOGGING_LEVEL, "INFO")),
-                source.integer(NUM_AGENCIES, 5, 1, 100_000),
+                source.string(ServerKey.SERVER_IP),
+                source.integer(ServerKey.SERVER_PORT, 0, 65535),
+                source.integer(ServerKey.SERVER_LISTEN_BACKLOG, 1, 65535),
+                loggingLevel(source.string(ServerKey.LOGGING_LEVEL)),
+                source.integer(ServerKey.NUM_AGENCIES, 1, 100_000),
                 workDir.resolve(BETS_FILE_NAME),
                 workDir.resolve(FINISH_MARKS_FILE_NAME),
-                Duration.ofSeconds(source.integer(FRAME_TIMEOUT, 30, 1, 86_400)),
-                source.integer(MAX_CONNECTIONS, 1024, 1, 100_000),
-                agencySecrets(source.optional(AGENCY_SECRETS_FILE), workDir),
-                source.onOff(STORE_GROUP_COMMIT, true),
-                source.integer(SESSION_PIPELINE, 16, 1, 1024));
+                Duration.ofSeconds(source.integer(ServerKey.FRAME_TIMEOUT, 1, 86_400)),
+                source.integer(ServerKey.MAX_CONNECTIONS, 1, 100_000),
+                agencySecrets(source.optional(ServerKey.AGENCY_SECRETS_FILE), workDir),
+                source.onOff(ServerKey.STORE_GROUP_COMMIT),
+                source.integer(ServerKey.SESSION_PIPELINE, 1, 1024));
+    }
+
+    /** The keys of {@code ini} that name no setting (each ignored; the caller warns). */
+    public static List<IniFile.Entry> unknownKeys(IniFile ini) {
+        return ini.entries().stream().filter(entry -> ServerKey.named(entry.key()).isEmpty()).toList();
     }
 
     /** No file (absent or empty key): authentication off, the exercise's behaviour. */
@@ -68,7 +64,14 @@ public record ServerSettings(
         if (file.isEmpty()) {
             return AgencySecrets.NONE;
         }
-        return AgencySecrets.load(workDir.resolve(file.get()), AGENCY_SECRETS_FILE);
+        Path path;
+        try {
+            path = workDir.resolve(file.get());
+        } catch (InvalidPathException e) {
+            throw new ConfigException(ServerKey.AGENCY_SECRETS_FILE.name(), "'" + file.get() + "' is not a path: "
+                    + e.getReason());
+        }
+        return AgencySecrets.load(path, ServerKey.AGENCY_SECRETS_FILE.name());
     }
 
     /** Accepts Python's level names too (WARNING, CRITICAL); returns Logback's. */
@@ -82,52 +85,54 @@ public record ServerSettings(
             case "ERROR":
             case "CRITICAL": return "ERROR";
             default:
-                throw new ConfigException(LOGGING_LEVEL,
+                throw new ConfigException(ServerKey.LOGGING_LEVEL.name(),
                         "'" + value + "' is not one of DEBUG, INFO, WARNING, ERROR");
         }
     }
 
-    /** env first, then config.ini, then the default. */
+    /** env first, then config.ini, then the key's default. */
     private record Source(IniFile ini, Map<String, String> env) {
-        Optional<String> raw(String key) {
-            String fromEnv = env.get(key);
+        Optional<String> raw(ServerKey key) {
+            String fromEnv = env.get(key.name());
             if (fromEnv != null) return Optional.of(fromEnv.strip());
-            return ini.get(key);
+            return ini.get(key.name());
         }
 
         /** A key whose empty value means "not set". */
-        Optional<String> optional(String key) {
-            return raw(key).filter(value -> !value.isEmpty());
+        Optional<String> optional(ServerKey key) {
+            return raw(key).or(() -> Optional.of(key.fallback())).filter(value -> !value.isEmpty());
         }
 
-        String string(String key, String fallback) throws ConfigException {
-            String value = raw(key).orElse(fallback);
-            if (value.isEmpty()) throw new ConfigException(key, "is empty");
+        String value(ServerKey key) {
+            return raw(key).orElse(key.fallback());
+        }
+
+        String string(ServerKey key) throws ConfigException {
+            String value = value(key);
+            if (value.isEmpty()) throw new ConfigException(key.name(), "is empty");
             return value;
         }
 
         /** on/off, or any other spelling Python's configparser getboolean accepts. */
-        boolean onOff(String key, boolean fallback) throws ConfigException {
-            Optional<String> value = raw(key);
-            if (value.isEmpty()) return fallback;
-            switch (value.get().toLowerCase(Locale.ROOT)) {
+        boolean onOff(ServerKey key) throws ConfigException {
+            String value = value(key);
+            switch (value.toLowerCase(Locale.ROOT)) {
                 case "on": case "true": case "yes": case "1": return true;
                 case "off": case "false": case "no": case "0": return false;
-                default: throw new ConfigException(key, "'" + value.get() + "' is not on or off");
+                default: throw new ConfigException(key.name(), "'" + value + "' is not on or off");
             }
         }
 
-        int integer(String key, int fallback, int min, int max) throws ConfigException {
-            Optional<String> value = raw(key);
-            if (value.isEmpty()) return fallback;
+        int integer(ServerKey key, int min, int max) throws ConfigException {
+            String value = value(key);
             try {
-                int n = Integer.parseInt(value.get());
+                int n = Integer.parseInt(value);
                 if (n < min || n > max) {
-                    throw new ConfigException(key, "'" + value.get() + "' is outside " + min + ".." + max);
+                    throw new ConfigException(key.name(), "'" + value + "' is outside " + min + ".." + max);
                 }
                 return n;
             } catch (NumberFormatException e) {
-                throw new ConfigException(key, "'" + value.get() + "' is not an integer");
+                throw new ConfigException(key.name(), "'" + value + "' is not an integer");
             }
         }
     }

@@ -137,6 +137,12 @@ public final class TcpListener extends AbstractBehavior<TcpListener.Command> {
     }
 
     private Behavior<Command> onBound(Bound msg) {
+        if (shuttingDown()) {
+            // Stopped while binding: the shutdown phases that would unbind may have run already.
+            msg.binding().unbind();
+            getContext().getLog().info(LogLine.success("shutdown", "resource", "listener"));
+            return this;
+        }
         InetSocketAddress address = msg.binding().localAddress();
         getContext().getLog().info(LogLine.success("listen", "ip", settings.host(),
                 "port", address.getPort(), "listen_backlog", settings.listenBacklog()));
@@ -146,10 +152,17 @@ public final class TcpListener extends AbstractBehavior<TcpListener.Command> {
     }
 
     private Behavior<Command> onBindFailed(BindFailed msg) {
+        if (shuttingDown()) {
+            return this; // the bind was cut short by the stop itself: nothing failed
+        }
         getContext().getLog().error(LogLine.fail("listen", "ip", settings.host(), "port", settings.port(),
                 "error", msg.cause().getMessage()));
         fatal.accept("cannot bind " + settings.host() + ":" + settings.port());
         return this;
+    }
+
+    private boolean shuttingDown() {
+        return CoordinatedShutdown.get(system).getShutdownReason().isPresent();
     }
 
     /**

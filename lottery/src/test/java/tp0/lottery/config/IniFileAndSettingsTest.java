@@ -58,11 +58,57 @@ class IniFileAndSettingsTest {
     }
 
     @Test
-    void onlyTheDefaultSectionCounts() throws Exception {
-        IniFile ini = ini("[OTHER]", "SERVER_PORT = 1", "[DEFAULT]", "NUM_AGENCIES = 2", "[MORE]", "NUM_AGENCIES = 9");
+    void aKeyOutsideDefaultIsRefusedNamingItsLine() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ini("[DEFAULT]", "NUM_AGENCIES = 2", "[MORE]", "NUM_AGENCIES = 9"));
+        assertEquals("config.ini", e.key());
+        assertEquals("line 4 (NUM_AGENCIES) is in section [MORE]; the server reads only [DEFAULT]", e.getMessage());
+    }
 
-        assertEquals(Optional.empty(), ini.get("SERVER_PORT"));
+    @Test
+    void anEmptyOtherSectionIsHarmless() throws Exception {
+        IniFile ini = ini("[OTHER]", "# nothing here", "[DEFAULT]", "NUM_AGENCIES = 2");
         assertEquals(Optional.of("2"), ini.get("NUM_AGENCIES"));
+    }
+
+    @Test
+    void aDuplicateKeyIsRefusedNamingBothLines() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ini("[DEFAULT]", "SERVER_PORT = 1", "# again:", "server_port = 2"));
+        assertEquals("line 4 sets server_port again (first set on line 2)", e.getMessage());
+    }
+
+    @Test
+    void aByteOrderMarkIsRefused() throws Exception {
+        Path file = workDir.resolve("config.ini");
+        Files.write(file, ("\uFEFF[DEFAULT]\nSERVER_PORT = 1\n").getBytes(StandardCharsets.UTF_8));
+        ConfigException e = assertThrows(ConfigException.class, () -> IniFile.load(file));
+        assertEquals(file.toString(), e.key());
+        assertTrue(e.getMessage().startsWith("line 1 starts with a byte order mark"), e.getMessage());
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsRefused() throws Exception {
+        Path file = workDir.resolve("config.ini");
+        Files.write(file, new byte[] {'[', 'D', 'E', 'F', 'A', 'U', 'L', 'T', ']', '\n', 'X', '=', (byte) 0xE9, '\n'});
+        ConfigException e = assertThrows(ConfigException.class, () -> IniFile.load(file));
+        assertEquals("is not UTF-8 text", e.getMessage());
+    }
+
+    @Test
+    void unknownKeysAreListedWithTheirLines() throws Exception {
+        IniFile ini = ini("[DEFAULT]", "SERVER_PORT = 1", "SERVR_IP = 1.2.3.4", "# c", "loop_amount = 3");
+        List<IniFile.Entry> unknown = ServerSettings.unknownKeys(ini);
+        assertEquals(List.of("SERVR_IP@3", "loop_amount@5"),
+                unknown.stream().map(entry -> entry.key() + "@" + entry.line()).toList());
+        assertTrue(ServerSettings.unknownKeys(ini("[DEFAULT]", "logging_level = INFO")).isEmpty(),
+                "known keys in any case are not unknown");
+    }
+
+    @Test
+    void aMissingFileIsSaidToBeMissing() throws Exception {
+        assertFalse(IniFile.load(workDir.resolve("missing.ini")).found());
+        assertTrue(ini("[DEFAULT]").found());
     }
 
     @Test
@@ -162,42 +208,42 @@ class IniFileAndSettingsTest {
 
     @Test
     void nonIntegerPortNamesTheKey() {
-        assertKeyRejected(ServerSettings.SERVER_PORT, Map.of("SERVER_PORT", "twelve"));
+        assertKeyRejected(ServerKey.SERVER_PORT.name(), Map.of("SERVER_PORT", "twelve"));
     }
 
     @Test
     void outOfRangePortNamesTheKey() {
-        assertKeyRejected(ServerSettings.SERVER_PORT, Map.of("SERVER_PORT", "70000"));
-        assertKeyRejected(ServerSettings.SERVER_PORT, Map.of("SERVER_PORT", "-1"));
+        assertKeyRejected(ServerKey.SERVER_PORT.name(), Map.of("SERVER_PORT", "70000"));
+        assertKeyRejected(ServerKey.SERVER_PORT.name(), Map.of("SERVER_PORT", "-1"));
     }
 
     @Test
     void unknownLoggingLevelNamesTheKey() {
-        assertKeyRejected(ServerSettings.LOGGING_LEVEL, Map.of("LOGGING_LEVEL", "LOUD"));
+        assertKeyRejected(ServerKey.LOGGING_LEVEL.name(), Map.of("LOGGING_LEVEL", "LOUD"));
     }
 
     @Test
     void zeroAgenciesNamesTheKey() {
-        assertKeyRejected(ServerSettings.NUM_AGENCIES, Map.of("NUM_AGENCIES", "0"));
+        assertKeyRejected(ServerKey.NUM_AGENCIES.name(), Map.of("NUM_AGENCIES", "0"));
     }
 
     @Test
     void badBacklogNamesTheKey() {
-        assertKeyRejected(ServerSettings.SERVER_LISTEN_BACKLOG, Map.of("SERVER_LISTEN_BACKLOG", "0"));
-        assertKeyRejected(ServerSettings.SERVER_LISTEN_BACKLOG, Map.of("SERVER_LISTEN_BACKLOG", "many"));
+        assertKeyRejected(ServerKey.SERVER_LISTEN_BACKLOG.name(), Map.of("SERVER_LISTEN_BACKLOG", "0"));
+        assertKeyRejected(ServerKey.SERVER_LISTEN_BACKLOG.name(), Map.of("SERVER_LISTEN_BACKLOG", "many"));
     }
 
     @Test
     void emptyValuesNameTheKey() {
-        assertKeyRejected(ServerSettings.SERVER_IP, Map.of("SERVER_IP", " "));
-        assertKeyRejected(ServerSettings.SERVER_PORT, Map.of("SERVER_PORT", ""));
+        assertKeyRejected(ServerKey.SERVER_IP.name(), Map.of("SERVER_IP", " "));
+        assertKeyRejected(ServerKey.SERVER_PORT.name(), Map.of("SERVER_PORT", ""));
     }
 
     @Test
     void invalidIniValueIsRejectedToo() throws Exception {
         IniFile ini = ini("[DEFAULT]", "NUM_AGENCIES = 0");
         ConfigException e = assertThrows(ConfigException.class, () -> ServerSettings.load(ini, Map.of(), workDir));
-        assertEquals(ServerSettings.NUM_AGENCIES, e.key());
+        assertEquals(ServerKey.NUM_AGENCIES.name(), e.key());
     }
 
     @Test
@@ -222,11 +268,11 @@ class IniFileAndSettingsTest {
 
     @Test
     void frameTimeoutAndConnectionCapOutsideTheirRangesNameTheKey() {
-        assertKeyRejected(ServerSettings.FRAME_TIMEOUT, Map.of("FRAME_TIMEOUT", "0"));
-        assertKeyRejected(ServerSettings.FRAME_TIMEOUT, Map.of("FRAME_TIMEOUT", "86401"));
-        assertKeyRejected(ServerSettings.FRAME_TIMEOUT, Map.of("FRAME_TIMEOUT", "30s"));
-        assertKeyRejected(ServerSettings.MAX_CONNECTIONS, Map.of("MAX_CONNECTIONS", "0"));
-        assertKeyRejected(ServerSettings.MAX_CONNECTIONS, Map.of("MAX_CONNECTIONS", "100001"));
+        assertKeyRejected(ServerKey.FRAME_TIMEOUT.name(), Map.of("FRAME_TIMEOUT", "0"));
+        assertKeyRejected(ServerKey.FRAME_TIMEOUT.name(), Map.of("FRAME_TIMEOUT", "86401"));
+        assertKeyRejected(ServerKey.FRAME_TIMEOUT.name(), Map.of("FRAME_TIMEOUT", "30s"));
+        assertKeyRejected(ServerKey.MAX_CONNECTIONS.name(), Map.of("MAX_CONNECTIONS", "0"));
+        assertKeyRejected(ServerKey.MAX_CONNECTIONS.name(), Map.of("MAX_CONNECTIONS", "100001"));
     }
 
     @Test
@@ -258,12 +304,12 @@ class IniFileAndSettingsTest {
 
     @Test
     void aBadOrMissingSecretsFileNamesTheKey() throws Exception {
-        assertKeyRejected(ServerSettings.AGENCY_SECRETS_FILE, Map.of("AGENCY_SECRETS_FILE", "missing.txt"));
+        assertKeyRejected(ServerKey.AGENCY_SECRETS_FILE.name(), Map.of("AGENCY_SECRETS_FILE", "missing.txt"));
         for (String content : new String[] {"1 s3cret\n", "x=s3cret\n", "0=s3cret\n", "1=\n", "1=a\n1=b\n"}) {
             Files.writeString(workDir.resolve("bad.txt"), content, StandardCharsets.UTF_8);
             ConfigException e = assertThrows(ConfigException.class, () -> ServerSettings.load(IniFile.empty(),
                     Map.of("AGENCY_SECRETS_FILE", "bad.txt"), workDir), content);
-            assertEquals(ServerSettings.AGENCY_SECRETS_FILE, e.key(), content);
+            assertEquals(ServerKey.AGENCY_SECRETS_FILE.name(), e.key(), content);
             assertFalse(e.getMessage().contains("s3cret"), "the error never quotes a secret: " + e.getMessage());
         }
     }
@@ -297,11 +343,11 @@ class IniFileAndSettingsTest {
 
     @Test
     void badGroupCommitOrPipelineNamesTheKey() {
-        assertKeyRejected(ServerSettings.STORE_GROUP_COMMIT, Map.of("STORE_GROUP_COMMIT", "sometimes"));
-        assertKeyRejected(ServerSettings.STORE_GROUP_COMMIT, Map.of("STORE_GROUP_COMMIT", ""));
-        assertKeyRejected(ServerSettings.SESSION_PIPELINE, Map.of("SESSION_PIPELINE", "0"));
-        assertKeyRejected(ServerSettings.SESSION_PIPELINE, Map.of("SESSION_PIPELINE", "1025"));
-        assertKeyRejected(ServerSettings.SESSION_PIPELINE, Map.of("SESSION_PIPELINE", "many"));
+        assertKeyRejected(ServerKey.STORE_GROUP_COMMIT.name(), Map.of("STORE_GROUP_COMMIT", "sometimes"));
+        assertKeyRejected(ServerKey.STORE_GROUP_COMMIT.name(), Map.of("STORE_GROUP_COMMIT", ""));
+        assertKeyRejected(ServerKey.SESSION_PIPELINE.name(), Map.of("SESSION_PIPELINE", "0"));
+        assertKeyRejected(ServerKey.SESSION_PIPELINE.name(), Map.of("SESSION_PIPELINE", "1025"));
+        assertKeyRejected(ServerKey.SESSION_PIPELINE.name(), Map.of("SESSION_PIPELINE", "many"));
     }
 
     @Test

@@ -1,0 +1,52 @@
+package tp0.lottery.config;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every key {@code config.ini} may hold, in {@code [DEFAULT]}; an environment variable of the
+ * same name overrides each. One table for the loader's defaults, {@code --help} and the
+ * warning about a key the server does not know (a misspelling would otherwise be ignored
+ * in silence).
+ */
+public enum ServerKey {
+    SERVER_PORT("12345", "TCP port (0 = any free port; the listen line tells which)"),
+    SERVER_IP("0.0.0.0", "address to listen on"),
+    SERVER_LISTEN_BACKLOG("5", "pending-connection queue of the listening socket (1..65535)"),
+    LOGGING_LEVEL("INFO", "DEBUG, INFO, WARNING or ERROR (DEBUG logs every stored bet)"),
+    NUM_AGENCIES("5", "how many agencies (ids 1..N) the draw waits for (1..100000)"),
+    FRAME_TIMEOUT("30", "seconds (1..86400) a connection the server owes nothing may go without a complete frame"),
+    MAX_CONNECTIONS("1024", "connections served at once (1..100000); one more gets TOO_MANY_CONNECTIONS"),
+    AGENCY_SECRETS_FILE("", "file of '<agency id>=<secret>' lines; empty = no authentication"),
+    STORE_GROUP_COMMIT("on", "on: batches arriving during an fsync share the next one; off: one fsync per batch"),
+    SESSION_PIPELINE("16", "batches one connection may have at the store at once (1..1024; 1 = stop-and-wait)");
+
+    private final String fallback;
+    private final String meaning;
+
+    ServerKey(String fallback, String meaning) {
+        this.fallback = fallback;
+        this.meaning = meaning;
+    }
+
+    /** The value when neither the environment nor config.ini sets the key ("" = unset). */
+    public String fallback() {
+        return fallback;
+    }
+
+    /** One line for {@code --help}. */
+    public String meaning() {
+        return meaning;
+    }
+
+    /** Keys are case-insensitive, as in Python's configparser. */
+    public static Optional<ServerKey> named(String name) {
+        String upper = name.toUpperCase(Locale.ROOT);
+        for (ServerKey key : values()) {
+            if (key.name().equals(upper)) {
+                return Optional.of(key);
+            }
+        }
+        return Optional.empty();
+    }
+}
