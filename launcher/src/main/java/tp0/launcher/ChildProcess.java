@@ -70,11 +70,20 @@ public final class ChildProcess implements AutoCloseable {
      */
     public static ChildProcess startScript(String name, Path script, Path workDir, Map<String, String> env,
                                            Consumer<String> echo) throws IOException {
+        return startScript(name, script, List.of(), workDir, env, echo);
+    }
+
+    /** {@link #startScript(String, Path, Path, Map, Consumer)} with {@code args} for the program. */
+    public static ChildProcess startScript(String name, Path script, List<String> args, Path workDir,
+                                           Map<String, String> env, Consumer<String> echo) throws IOException {
         Map<String, String> withJava = new java.util.HashMap<>(env);
         if (!withJava.containsKey("JAVA_HOME") && System.getenv("JAVA_HOME") == null) {
             withJava.put("JAVA_HOME", System.getProperty("java.home"));
         }
-        return start(name, List.of(script.toString()), workDir, withJava, echo);
+        List<String> command = new ArrayList<>();
+        command.add(script.toString());
+        command.addAll(args);
+        return start(name, command, workDir, withJava, echo);
     }
 
     /** Starts {@code command} in {@code workDir}; output goes to {@code workDir/<name>.log} and to {@code echo}. */
