@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,8 +117,9 @@ class StartScriptIT {
 
     @ParameterizedTest
     @MethodSource("javaHomes")
-    void aStaleOrBrokenArchiveIsIgnoredInSilence(String javaHome) throws IOException {
-        // A copy of the server's install whose archives are garbage under every name.
+    void aBrokenArchiveIsIgnoredInSilenceAndOneOlderThanTheJarIsNotUsed(String javaHome) throws IOException {
+        // A copy of the server's install whose archive, named as the script looks for this
+        // JVM's (its runtime version from its release file), is garbage.
         Path home = runDir.resolve("app");
         Path target = ROOT.resolve("lottery/target");
         Files.createDirectories(home.resolve("bin"));
@@ -125,20 +127,27 @@ class StartScriptIT {
         Files.copy(target.resolve("bin/lottery"), home.resolve("bin/lottery"), StandardCopyOption.COPY_ATTRIBUTES);
         Files.copy(target.resolve("lottery.jar"), home.resolve("lottery.jar"));
         Files.copy(target.resolve("jvm.options"), home.resolve("jvm.options"));
-        // Named as the script looks for this JVM's: its runtime version from its release file.
         String runtime = Files.readAllLines(Path.of(javaHome, "release")).stream()
                 .filter(line -> line.startsWith("JAVA_RUNTIME_VERSION=")).findFirst().orElseThrow()
                 .replaceAll("^JAVA_RUNTIME_VERSION=\"(.*)\"$", "$1").replaceAll("[^A-Za-z0-9._+-]", "_");
-        for (String ext : List.of(".jsa", ".aot")) {
-            Files.writeString(home.resolve("archives").resolve("lottery-" + runtime + ext), "not an archive");
-        }
-        Path work = Files.createDirectories(runDir.resolve("work"));
-        try (ChildProcess server = ChildProcess.startScript("server", home.resolve("bin/lottery"), work,
-                Map.of("JAVA_HOME", javaHome, "SERVER_PORT", "0", "SERVER_IP", "127.0.0.1"), line -> { })) {
-            server.awaitLine("action: listen \\| result: success", LONG);
-            server.terminate();
-            assertEquals(0, server.awaitExit(LONG).orElseThrow());
-            server.lines().forEach(StartScriptIT::assertContractLine);
+        boolean aot = Integer.parseInt(runtime.replaceAll("[^0-9].*$", "")) >= 25;
+        Path archive = home.resolve("archives").resolve("lottery-" + runtime + (aot ? ".aot" : ".jsa"));
+        Files.writeString(archive, "not an archive");
+        FileTime jarTime = Files.getLastModifiedTime(home.resolve("lottery.jar"));
+        String option = aot ? "-XX:AOTCache=" + archive : "-XX:SharedArchiveFile=" + archive;
+        for (boolean newer : List.of(true, false)) {
+            Files.setLastModifiedTime(archive, FileTime.fromMillis(jarTime.toMillis() + (newer ? 60_000 : -60_000)));
+            Path work = Files.createDirectories(runDir.resolve("work-" + newer));
+            try (ChildProcess server = ChildProcess.startScript("server", home.resolve("bin/lottery"), work,
+                    Map.of("JAVA_HOME", javaHome, "SERVER_PORT", "0", "SERVER_IP", "127.0.0.1"), line -> { })) {
+                server.awaitLine("action: listen \\| result: success", LONG);
+                List<String> args = List.of(Files.readString(Path.of("/proc", Long.toString(server.pid()), "cmdline"))
+                        .split("\0"));
+                assertEquals(newer, args.contains(option), (newer ? "offered: " : "not offered: ") + args);
+                server.terminate();
+                assertEquals(0, server.awaitExit(LONG).orElseThrow());
+                server.lines().forEach(StartScriptIT::assertContractLine);
+            }
         }
     }
 
