@@ -1,4 +1,4 @@
-# The exercise's targets. The images take the jars built on the host by Maven.
+# The exercise's targets. The images take the jars built on the host by Maven (./mvnw).
 #   make docker-compose-up CLIENTS=5            (writes docker-compose-dev.yaml if missing)
 #   make docker-image BASE_IMAGE=local/jre:25   (where no registry is reachable)
 SHELL := /bin/bash
@@ -12,7 +12,7 @@ STOP_GRACE ?= 10
 default: build
 
 build:
-	mvn -q -DskipTests package
+	./mvnw -q -DskipTests package
 
 docker-image: build
 	docker build -f compose/lottery.Dockerfile --build-arg BASE_IMAGE=$(BASE_IMAGE) -t tp0-lottery:latest .

@@ -20,7 +20,7 @@ import tp0.protocol.Message;
 import tp0.protocol.Protocol;
 
 /**
- * The training run behind the agency's class-data archive (built by {@code mvn package}
+ * The training run behind the agency's class-data archive (built by {@code ./mvnw package}
  * through {@code target/bin/agency} with {@code TP0_DUMP_ARCHIVE=1}): one whole agency run —
  * config.yaml, env, a small bets file with accented names, connect, Hello, batches in a
  * window, all bets sent, winners, log lines — against a minimal in-process responder on

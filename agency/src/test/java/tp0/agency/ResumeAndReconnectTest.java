@@ -24,6 +24,7 @@ import tp0.agency.StoringLottery.Fault;
 import tp0.agency.config.AgencyConfig;
 import tp0.agency.log.LogCapture;
 import tp0.agency.log.LogLevel;
+import tp0.protocol.Batches;
 import tp0.protocol.Bet;
 import tp0.protocol.ErrorCode;
 import tp0.protocol.Message;
@@ -280,7 +281,7 @@ class ResumeAndReconnectTest {
         server.awaitScripts(2, WAIT);
 
         List<Message> second = server.connections().get(1);
-        assertEquals(List.of(HELLO, new Message.BetBatch(all.subList(45, 50)), Message.AllBetsSent.INSTANCE,
+        assertEquals(List.of(HELLO, Batches.of(all.subList(45, 50)), Message.AllBetsSent.INSTANCE,
                 Message.WinnersQuery.INSTANCE), second, "the closed file reopened for the last 5 rows");
         assertEquals(all, lottery.stored());
         assertNoFailLine();

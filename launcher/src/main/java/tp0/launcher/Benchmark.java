@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * (window 1, one fsync per batch, no session pipelining), and the ratio of the two.
  *
  * <pre>
- *   mvn -q -DskipTests package
+ *   ./mvnw -q -DskipTests package
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark [agencies] [betsPerAgency] [options]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark dataset [path/to/dataset.zip] [options]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark draw [storedBets]

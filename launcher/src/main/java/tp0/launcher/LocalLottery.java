@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * Runs the whole lottery on this machine with the real jars: a server and N agencies
  * (NUM_AGENCIES, default 5) on {@code .data/agency-<k>.csv}, then prints each agency's
  * winners. Without those files it generates a deterministic dataset and says how to get the
- * course's. Started by {@code mvn -q -DskipTests package exec:java} from the repository root.
+ * course's. Started by {@code ./mvnw -q -DskipTests package exec:java} from the repository root.
  */
 public final class LocalLottery {
 

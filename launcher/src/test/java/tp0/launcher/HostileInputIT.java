@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import tp0.protocol.Batches;
 import tp0.protocol.Bet;
 import tp0.protocol.Codec;
 import tp0.protocol.ErrorCode;
@@ -260,7 +261,7 @@ class HostileInputIT {
      */
     private static Message template(Random random, boolean last) {
         return switch (random.nextInt(last ? 6 : 5)) {
-            case 0, 1 -> new Message.BetBatch(List.of(
+            case 0, 1 -> Batches.of(List.of(
                     new Bet("Nicolás", "Saldaña", "00" + random.nextInt(999_999), LocalDate.of(1990, 1, 1 + random.nextInt(28)),
                             random.nextInt(10_000)),
                     new Bet("Zoë", "Muñoz", Integer.toString(random.nextInt(99_999_999)), LocalDate.of(2001, 2, 3), 7574)));

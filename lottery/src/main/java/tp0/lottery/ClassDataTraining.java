@@ -30,7 +30,7 @@ import tp0.protocol.Message;
 import tp0.protocol.Protocol;
 
 /**
- * The training run behind the server's class-data archive (built by {@code mvn package}
+ * The training run behind the server's class-data archive (built by {@code ./mvnw package}
  * through {@code target/bin/lottery} with {@code TP0_DUMP_ARCHIVE=1}): the real server —
  * settings from a config.ini, the store's files, the actor system, the TCP listener — in a
  * temporary folder on a free loopback port, and a real lottery against it: an echo health

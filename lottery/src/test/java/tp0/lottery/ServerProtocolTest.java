@@ -50,10 +50,12 @@ import tp0.lottery.session.AgencySession;
 import tp0.lottery.session.SessionRegistry;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.BetsCsv;
+import tp0.lottery.store.ReferenceBetsCsv;
 import tp0.lottery.store.BetsFile;
 import tp0.lottery.store.FinishMarks;
 import tp0.lottery.store.StoreRecovery;
 import tp0.lottery.store.StoredBet;
+import tp0.protocol.Batches;
 import tp0.protocol.Bet;
 import tp0.protocol.Codec;
 import tp0.protocol.DecodeException;
@@ -117,7 +119,7 @@ class ServerProtocolTest {
     void anAgencyThatHalfClosesStillGetsItsAnswers() throws Exception {
         startServer(1);
         Client agency = new Client().hello(1, 0);
-        agency.send(new Message.BetBatch(List.of(new Bet("Ana", "Paz", "00123", LocalDate.of(1990, 1, 2), 7574))));
+        agency.send(Batches.of(List.of(new Bet("Ana", "Paz", "00123", LocalDate.of(1990, 1, 2), 7574))));
         agency.send(Message.AllBetsSent.INSTANCE);
         agency.send(Message.WinnersQuery.INSTANCE);
         agency.socket.shutdownOutput();
@@ -220,7 +222,7 @@ class ServerProtocolTest {
 
     private List<StoredBet> storedBets() throws IOException {
         List<StoredBet> bets = new ArrayList<>();
-        BetsCsv.load(betsPath, bets::add);
+        ReferenceBetsCsv.load(betsPath, bets::add);
         return bets;
     }
 
@@ -416,11 +418,11 @@ class ServerProtocolTest {
         List<Bet> batch = List.of(new Bet("Nicolás", "Saldaña", "00123456", LocalDate.of(1999, 3, 17), 7574),
                 bet("2", 1), bet("3", 2));
 
-        assertEquals(new Message.BatchAck(3, 3), agency.exchange(new Message.BetBatch(batch)));
+        assertEquals(new Message.BatchAck(3, 3), agency.exchange(Batches.of(batch)));
         assertEquals(stored(1, batch), storedBets(), "acked rows are already in bets.csv");
 
         List<Bet> second = bets("9", 2);
-        assertEquals(new Message.BatchAck(2, 5), agency.exchange(new Message.BetBatch(second)));
+        assertEquals(new Message.BatchAck(2, 5), agency.exchange(Batches.of(second)));
 
         // A reconnecting agency learns how many of its bets are stored (its resume offset).
         agency.close();
@@ -471,7 +473,7 @@ class ServerProtocolTest {
 
             List<Bet> next = bets("7" + n++ + "0", 2);
             total += next.size();
-            assertEquals(new Message.BatchAck(2, total), agency.exchange(new Message.BetBatch(next)),
+            assertEquals(new Message.BatchAck(2, total), agency.exchange(Batches.of(next)),
                     "same connection still works after " + c.code());
             expected.addAll(stored(2, next));
         }
@@ -487,7 +489,7 @@ class ServerProtocolTest {
         Message.Error error = assertInstanceOf(Message.Error.class, agency.read());
         assertEquals(ErrorCode.UNKNOWN_MESSAGE_TYPE, error.code());
 
-        assertEquals(new Message.BatchAck(1, 1), agency.exchange(new Message.BetBatch(bets("1", 1))));
+        assertEquals(new Message.BatchAck(1, 1), agency.exchange(Batches.of(bets("1", 1))));
     }
 
     @Test
@@ -504,7 +506,7 @@ class ServerProtocolTest {
         reply = agency.exchange(new Message.Hello(Protocol.VERSION, 2, ""));
         assertEquals(ErrorCode.ALREADY_IDENTIFIED, assertInstanceOf(Message.Error.class, reply).code());
 
-        assertEquals(new Message.BatchAck(1, 1), agency.exchange(new Message.BetBatch(bets("1", 1))),
+        assertEquals(new Message.BatchAck(1, 1), agency.exchange(Batches.of(bets("1", 1))),
                 "still agency 1, still connected");
     }
 
@@ -514,7 +516,7 @@ class ServerProtocolTest {
         Client agency = connect();
 
         assertEquals(new Message.BatchRejected(ErrorCode.NOT_IDENTIFIED, 2),
-                agency.exchange(new Message.BetBatch(bets("1", 2))));
+                agency.exchange(Batches.of(bets("1", 2))));
         assertEquals(ErrorCode.NOT_IDENTIFIED,
                 assertInstanceOf(Message.Error.class, agency.exchange(Message.AllBetsSent.INSTANCE)).code());
         assertEquals(ErrorCode.NOT_IDENTIFIED,
@@ -522,7 +524,7 @@ class ServerProtocolTest {
         assertEquals(List.of(), storedBets());
 
         agency.hello(1, 0);
-        assertEquals(new Message.BatchAck(2, 2), agency.exchange(new Message.BetBatch(bets("1", 2))));
+        assertEquals(new Message.BatchAck(2, 2), agency.exchange(Batches.of(bets("1", 2))));
     }
 
     @Test
@@ -556,7 +558,7 @@ class ServerProtocolTest {
     void oversizedFrameGetsAnErrorThenTheConnectionIsClosed() throws Exception {
         startServer(2);
         Client agency = connect().hello(1, 0);
-        assertEquals(new Message.BatchAck(1, 1), agency.exchange(new Message.BetBatch(bets("1", 1))));
+        assertEquals(new Message.BatchAck(1, 1), agency.exchange(Batches.of(bets("1", 1))));
 
         agency.sendRaw(new byte[] {0x00, 0x01, 0x00, 0x00, (byte) MessageType.BET_BATCH.code, 0, 1});
         Message reply = agency.read();
@@ -564,7 +566,7 @@ class ServerProtocolTest {
         agency.expectClosed();
 
         Client fresh = helloWhenAllowed(1, "", 1);
-        assertEquals(new Message.BatchAck(1, 2), fresh.exchange(new Message.BetBatch(bets("2", 1))));
+        assertEquals(new Message.BatchAck(1, 2), fresh.exchange(Batches.of(bets("2", 1))));
 
         // Lengths Pekko's framing reports differently (negative, overflowing) are refused the same way.
         for (int length : new int[] {Frame.MAX_BODY_BYTES + 1, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF}) {
@@ -574,7 +576,7 @@ class ServerProtocolTest {
             assertEquals(ErrorCode.FRAME_TOO_LARGE, error.code(), Integer.toHexString(length));
             client.expectClosed();
         }
-        assertEquals(new Message.BatchAck(1, 3), fresh.exchange(new Message.BetBatch(bets("3", 1))),
+        assertEquals(new Message.BatchAck(1, 3), fresh.exchange(Batches.of(bets("3", 1))),
                 "other connections are unaffected");
     }
 
@@ -585,11 +587,11 @@ class ServerProtocolTest {
         Client b = connect().hello(2, 0);
         List<Bet> batchA = bets("1", 20);
         List<Bet> batchB = bets("2", 3);
-        byte[] frameA = Codec.encode(new Message.BetBatch(batchA));
+        byte[] frameA = Codec.encode(Batches.of(batchA));
         int half = frameA.length / 2;
 
         a.sendRaw(Arrays.copyOfRange(frameA, 0, half));
-        assertEquals(new Message.BatchAck(3, 3), b.exchange(new Message.BetBatch(batchB)));
+        assertEquals(new Message.BatchAck(3, 3), b.exchange(Batches.of(batchB)));
         a.expectNothing(Duration.ofMillis(100));
 
         a.sendRaw(Arrays.copyOfRange(frameA, half, frameA.length));
@@ -609,13 +611,13 @@ class ServerProtocolTest {
         List<Bet> one1 = List.of(bet("1001", 7574), bet("1002", 12), bet("01003", 7574), bet("1004", 7575));
         List<Bet> two1 = List.of(bet("2001", 1), bet("2002", 7574), bet("2003", 0));
         List<Bet> one2 = List.of(bet("1005", 7574), bet("1006", 9999));
-        assertEquals(new Message.BatchAck(4, 4), one.exchange(new Message.BetBatch(one1)));
-        assertEquals(new Message.BatchAck(3, 3), two.exchange(new Message.BetBatch(two1)));
-        assertEquals(new Message.BatchAck(2, 6), one.exchange(new Message.BetBatch(one2)));
+        assertEquals(new Message.BatchAck(4, 4), one.exchange(Batches.of(one1)));
+        assertEquals(new Message.BatchAck(3, 3), two.exchange(Batches.of(two1)));
+        assertEquals(new Message.BatchAck(2, 6), one.exchange(Batches.of(one2)));
 
         assertEquals(Message.AllBetsSentAck.INSTANCE, one.exchange(Message.AllBetsSent.INSTANCE));
         assertEquals(new Message.BatchRejected(ErrorCode.AGENCY_FINISHED, 1),
-                one.exchange(new Message.BetBatch(bets("1", 1))), "no bets after AllBetsSent");
+                one.exchange(Batches.of(bets("1", 1))), "no bets after AllBetsSent");
 
         one.send(Message.WinnersQuery.INSTANCE);
         one.expectNothing(QUIET); // parked: agency 2 has not finished
@@ -629,7 +631,7 @@ class ServerProtocolTest {
         // The draw closed the bets: an agency on a new connection (not yet finished there) is told so.
         one.close();
         Client late = helloWhenAllowed(1, "", 6);
-        assertEquals(new Message.BatchRejected(ErrorCode.BETS_CLOSED, 2), late.exchange(new Message.BetBatch(bets("3", 2))));
+        assertEquals(new Message.BatchRejected(ErrorCode.BETS_CLOSED, 2), late.exchange(Batches.of(bets("3", 2))));
 
         List<StoredBet> expected = new ArrayList<>(stored(1, one1));
         expected.addAll(stored(2, two1));
@@ -641,7 +643,7 @@ class ServerProtocolTest {
     void agencyWithoutWinnersGetsOneEmptyLastFrame() throws Exception {
         startServer(1);
         Client agency = connect().hello(1, 0);
-        assertEquals(new Message.BatchAck(2, 2), agency.exchange(new Message.BetBatch(bets("1", 2))));
+        assertEquals(new Message.BatchAck(2, 2), agency.exchange(Batches.of(bets("1", 2))));
         assertEquals(Message.AllBetsSentAck.INSTANCE, agency.exchange(Message.AllBetsSent.INSTANCE));
         assertEquals(new Message.Winners(List.of(), true), agency.exchange(Message.WinnersQuery.INSTANCE));
     }
@@ -658,7 +660,7 @@ class ServerProtocolTest {
                 documents.add(doc);
                 bets.add(bet(doc, BetsCsv.WINNING_NUMBER));
             }
-            assertEquals(new Message.BatchAck(250, (batch + 1) * 250L), agency.exchange(new Message.BetBatch(bets)));
+            assertEquals(new Message.BatchAck(250, (batch + 1) * 250L), agency.exchange(Batches.of(bets)));
         }
         assertEquals(Message.AllBetsSentAck.INSTANCE, agency.exchange(Message.AllBetsSent.INSTANCE));
 
@@ -681,7 +683,7 @@ class ServerProtocolTest {
     void restartedServerResumesFromTheFile() throws Exception {
         startServer(2);
         Client agency = connect().hello(2, 0);
-        assertEquals(new Message.BatchAck(3, 3), agency.exchange(new Message.BetBatch(bets("1", 3))));
+        assertEquals(new Message.BatchAck(3, 3), agency.exchange(Batches.of(bets("1", 3))));
         int firstPort = port;
         TestProbe<Done> closed = testKit.createTestProbe();
         store.tell(new BetStore.Close(closed.getRef())); // as the first server's shutdown does
@@ -694,7 +696,7 @@ class ServerProtocolTest {
         assertFalse(port == firstPort);
         Client resumed = connect().hello(2, 3);
         connect().hello(1, 0);
-        assertEquals(new Message.BatchAck(1, 4), resumed.exchange(new Message.BetBatch(bets("4", 1))));
+        assertEquals(new Message.BatchAck(1, 4), resumed.exchange(Batches.of(bets("4", 1))));
         assertEquals(4, storedBets().size(), "the torn row is gone and the file still loads");
     }
 
@@ -711,8 +713,8 @@ class ServerProtocolTest {
         startServer(2);
         Client one = connect().hello(1, 0);
         Client two = connect().hello(2, 0);
-        assertEquals(new Message.BatchAck(2, 2), one.exchange(new Message.BetBatch(List.of(bet("1001", 7574), bet("1002", 1)))));
-        assertEquals(new Message.BatchAck(1, 1), two.exchange(new Message.BetBatch(List.of(bet("2001", 7574)))));
+        assertEquals(new Message.BatchAck(2, 2), one.exchange(Batches.of(List.of(bet("1001", 7574), bet("1002", 1)))));
+        assertEquals(new Message.BatchAck(1, 1), two.exchange(Batches.of(List.of(bet("2001", 7574)))));
         assertEquals(Message.AllBetsSentAck.INSTANCE, one.exchange(Message.AllBetsSent.INSTANCE));
         assertEquals(Set.of(1), FinishMarks.read(marksPath, 2).agencies(), "durable once acknowledged");
         assertEquals(Message.AllBetsSentAck.INSTANCE, two.exchange(Message.AllBetsSent.INSTANCE));
@@ -726,7 +728,7 @@ class ServerProtocolTest {
         Client again = helloWhenAllowed(1, "", 2);
         assertEquals(new Message.Winners(List.of("1001"), true), again.exchange(Message.WinnersQuery.INSTANCE));
         assertEquals(new Message.BatchRejected(ErrorCode.BETS_CLOSED, 1),
-                again.exchange(new Message.BetBatch(bets("3", 1))), "the draw closed the bets");
+                again.exchange(Batches.of(bets("3", 1))), "the draw closed the bets");
         assertEquals(new Message.Winners(List.of("2001"), true),
                 connect().hello(2, 1).exchange(Message.WinnersQuery.INSTANCE));
     }
@@ -735,7 +737,7 @@ class ServerProtocolTest {
     void anAgencyThatFinishedBeforeTheRestartIsNotWaitedForAgain() throws Exception {
         startServer(2);
         Client one = connect().hello(1, 0);
-        assertEquals(new Message.BatchAck(1, 1), one.exchange(new Message.BetBatch(List.of(bet("1001", 7574)))));
+        assertEquals(new Message.BatchAck(1, 1), one.exchange(Batches.of(List.of(bet("1001", 7574)))));
         assertEquals(Message.AllBetsSentAck.INSTANCE, one.exchange(Message.AllBetsSent.INSTANCE));
         one.close();
         closeStore();
@@ -752,19 +754,19 @@ class ServerProtocolTest {
     void aSecondConnectionOfALiveAgencyIsRefusedUntilTheFirstCloses() throws Exception {
         startServer(2);
         Client first = connect().hello(1, 0);
-        assertEquals(new Message.BatchAck(3, 3), first.exchange(new Message.BetBatch(bets("1", 3))));
+        assertEquals(new Message.BatchAck(3, 3), first.exchange(Batches.of(bets("1", 3))));
 
         Client second = connect();
         second.send(new Message.Hello(Protocol.VERSION, 1, ""));
         second.expectRefusal(ErrorCode.SESSION_ACTIVE);
 
         connect().hello(2, 0); // another agency is not affected
-        assertEquals(new Message.BatchAck(2, 5), first.exchange(new Message.BetBatch(bets("2", 2))),
+        assertEquals(new Message.BatchAck(2, 5), first.exchange(Batches.of(bets("2", 2))),
                 "the first connection goes on");
 
         first.close();
         Client third = helloWhenAllowed(1, "", 5); // resumes from everything the first stored
-        assertEquals(new Message.BatchAck(1, 6), third.exchange(new Message.BetBatch(bets("3", 1))));
+        assertEquals(new Message.BatchAck(1, 6), third.exchange(Batches.of(bets("3", 1))));
         assertEquals(6, storedBets().size(), "nothing stored twice");
     }
 
@@ -772,7 +774,7 @@ class ServerProtocolTest {
     void anAgencyWhoseParkedQueryLostItsConnectionCanReconnectBeforeTheDraw() throws Exception {
         startServer(2);
         Client lost = connect().hello(1, 0);
-        assertEquals(new Message.BatchAck(1, 1), lost.exchange(new Message.BetBatch(List.of(bet("1001", 7574)))));
+        assertEquals(new Message.BatchAck(1, 1), lost.exchange(Batches.of(List.of(bet("1001", 7574)))));
         assertEquals(Message.AllBetsSentAck.INSTANCE, lost.exchange(Message.AllBetsSent.INSTANCE));
         lost.send(Message.WinnersQuery.INSTANCE);
         lost.close(); // to the server this is a FIN, like a half-close: its session still waits for the draw
@@ -801,7 +803,7 @@ class ServerProtocolTest {
         Client busy = connect().hello(1, 0);
         for (int i = 1; i <= 4; i++) {
             busy.expectNothing(Duration.ofMillis(600)); // a pause shorter than the timeout
-            assertEquals(new Message.BatchAck(1, i), busy.exchange(new Message.BetBatch(bets("7" + i, 1))));
+            assertEquals(new Message.BatchAck(1, i), busy.exchange(Batches.of(bets("7" + i, 1))));
         }
     }
 
@@ -809,7 +811,7 @@ class ServerProtocolTest {
     void aParkedWinnersQueryIsNotClosedByTheFrameTimeout() throws Exception {
         startServer(2, Options.DEFAULTS.withFrameTimeout(Duration.ofSeconds(1)));
         Client one = connect().hello(1, 0);
-        assertEquals(new Message.BatchAck(1, 1), one.exchange(new Message.BetBatch(List.of(bet("1001", 7574)))));
+        assertEquals(new Message.BatchAck(1, 1), one.exchange(Batches.of(List.of(bet("1001", 7574)))));
         assertEquals(Message.AllBetsSentAck.INSTANCE, one.exchange(Message.AllBetsSent.INSTANCE));
         one.send(Message.WinnersQuery.INSTANCE);
 
@@ -829,12 +831,12 @@ class ServerProtocolTest {
 
         Client three = connect();
         three.expectRefusal(ErrorCode.TOO_MANY_CONNECTIONS); // before it sends anything
-        assertEquals(new Message.BatchAck(1, 1), two.exchange(new Message.BetBatch(bets("2", 1))),
+        assertEquals(new Message.BatchAck(1, 1), two.exchange(Batches.of(bets("2", 1))),
                 "the open ones are served");
 
         one.close();
         Client again = helloWhenAllowed(3, "", 0);
-        assertEquals(new Message.BatchAck(1, 1), again.exchange(new Message.BetBatch(bets("3", 1))));
+        assertEquals(new Message.BatchAck(1, 1), again.exchange(Batches.of(bets("3", 1))));
     }
 
     @Test
@@ -845,7 +847,7 @@ class ServerProtocolTest {
 
         // Its session lingers until the peer closes or the linger (the frame timeout) runs out.
         Client next = helloWhenAllowed(2, "", 0);
-        assertEquals(new Message.BatchAck(1, 1), next.exchange(new Message.BetBatch(bets("2", 1))));
+        assertEquals(new Message.BatchAck(1, 1), next.exchange(Batches.of(bets("2", 1))));
     }
 
     @Test
@@ -868,7 +870,7 @@ class ServerProtocolTest {
             impostor.send(hello);
             impostor.expectRefusal(ErrorCode.AUTH_FAILED);
         }
-        assertEquals(new Message.BatchAck(1, 1), agency.exchange(new Message.BetBatch(bets("1", 1))));
+        assertEquals(new Message.BatchAck(1, 1), agency.exchange(Batches.of(bets("1", 1))));
         assertEquals(stored(1, bets("1", 1)), storedBets(), "nothing stored by the refused ones");
     }
 
@@ -959,7 +961,7 @@ class ServerProtocolTest {
 
     private static List<byte[]> framesOf(List<List<Bet>> batches) {
         List<byte[]> frames = new ArrayList<>();
-        batches.forEach(b -> frames.add(Codec.encode(new Message.BetBatch(b))));
+        batches.forEach(b -> frames.add(Codec.encode(Batches.of(b))));
         return frames;
     }
 
@@ -1007,7 +1009,7 @@ class ServerProtocolTest {
         Runnable threeGood = () -> {
             for (int i = 0; i < 3; i++) {
                 List<Bet> b = bets(Integer.toString(200 + next[0]++), 2);
-                frames.add(Codec.encode(new Message.BetBatch(b)));
+                frames.add(Codec.encode(Batches.of(b)));
                 total[0] += 2;
                 expected.add(new Message.BatchAck(2, total[0]));
                 stored.addAll(stored(1, b));

@@ -3,8 +3,8 @@ package tp0.protocol;
 /**
  * Builds one BetBatch frame at a time in a reused 8 KiB array, a bet at a time, from the
  * bet's fields as any {@link CharSequence} (a String, or a reused view over a char buffer):
- * no object per bet or per frame. The bytes are exactly those of
- * {@code Codec.encode(new Message.BetBatch(bets))} for the same bets.
+ * no object per bet or per frame. The bytes are exactly those
+ * {@code Codec.encode} writes for the same bets once decoded.
  *
  * <p>{@link #add} refuses (returns false, and leaves the frame as it was) a bet that would
  * take the frame past {@link Frame#MAX_FRAME_BYTES} or its count past the u16 limit, so a

@@ -126,20 +126,7 @@ public final class Codec {
             case BET_BATCH -> {
                 Message.BetBatch m = (Message.BetBatch) message;
                 out.u16(checkedCount(m.count()));
-                byte[] decoded = m.decodedWire();
-                if (decoded != null) {
-                    out.bytes(decoded); // what it was decoded from: the canonical encoding
-                } else {
-                    for (Bet bet : m.bets()) {
-                        out.string(bet.firstName());
-                        out.string(bet.lastName());
-                        out.string(bet.document());
-                        out.u16(checkedU16(bet.birthdate().getYear(), "birth year"));
-                        out.u8(bet.birthdate().getMonthValue());
-                        out.u8(bet.birthdate().getDayOfMonth());
-                        out.u32(bet.number());
-                    }
-                }
+                out.bytes(m.validatedWire()); // what it was decoded from: the canonical encoding
             }
             case BATCH_ACK -> {
                 Message.BatchAck m = (Message.BatchAck) message;
@@ -416,26 +403,6 @@ public final class Codec {
                         new String(buf, docOff, docLen, StandardCharsets.UTF_8),
                         LocalDate.of(year, month, day), number)));
         return List.copyOf(bets);
-    }
-
-    /**
-     * A batch built from bets, encoded and run through the decoder's checks: its validated
-     * wire bytes, as a decoded batch would hold them.
-     */
-    static byte[] checkedWire(Message.BetBatch batch) {
-        List<Bet> bets = batch.bets();
-        for (int i = 0; i < bets.size(); i++) {
-            Bet.Violation violation = bets.get(i).check(); // also what the encoding would hide (a lone surrogate)
-            if (violation != null) {
-                throw new IllegalArgumentException("bet " + (i + 1) + ": " + violation.describe());
-            }
-        }
-        try {
-            Message decoded = decodeFrame(ByteBuffer.wrap(encode(batch)));
-            return ((Message.BetBatch) decoded).decodedWire();
-        } catch (DecodeException e) {
-            throw new IllegalArgumentException("batch breaks the protocol: " + e.getMessage(), e);
-        }
     }
 
     private static Message.Winners decodeWinners(In in) throws DecodeException {

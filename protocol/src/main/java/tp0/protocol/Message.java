@@ -29,33 +29,22 @@ public sealed interface Message {
     }
 
     /**
-     * Bets to store, all or none. Two shapes behind one type: built from {@link Bet}s (the
-     * agency's side, tests), or decoded by {@link Codec}, which checks every rule on the wire
+     * Bets to store, all or none, as {@link Codec} decoded them: it checks every rule on the wire
      * bytes and keeps them — one copy of the payload, no object per bet. {@link #forEach}
      * hands each bet over as byte slices without allocating; {@link #bets()} builds the Bet
-     * list (once) for whoever wants objects. Equality is that of the bet lists, as when this
-     * was a record of them.
+     * list (once) for whoever wants objects. (The agency writes batches with
+     * {@link BetBatchWriter}, never through this class.) Equal when their bytes are: the
+     * encoding of valid bets is canonical.
      */
     final class BetBatch implements Message {
-        /** The bets it was built from, or null when decoded. */
-        private final List<Bet> given;
-        /** Decoded: the bets as on the wire (after the count), every rule checked; else null. */
+        /** The bets as on the wire (after the count), every rule checked. */
         private final byte[] wire;
         private final int count;
-        /** Decoded: {@link #bets()} once built. */
+        /** {@link #bets()} once built. */
         private volatile List<Bet> materialized;
-        /** Built from bets: their wire bytes once encoded and checked for {@link #forEach}. */
-        private volatile byte[] checkedWire;
-
-        public BetBatch(List<Bet> bets) {
-            this.given = List.copyOf(bets);
-            this.wire = null;
-            this.count = given.size();
-        }
 
         /** {@code wire}: {@code count} bets that {@link Codec} has fully validated; adopted, not copied. */
         BetBatch(byte[] wire, int count) {
-            this.given = null;
             this.wire = wire;
             this.count = count;
         }
@@ -67,11 +56,8 @@ public sealed interface Message {
             return count;
         }
 
-        /** The bets as objects (a decoded batch builds them on the first call). */
+        /** The bets as objects (built on the first call). */
         public List<Bet> bets() {
-            if (given != null) {
-                return given;
-            }
             List<Bet> bets = materialized;
             if (bets == null) {
                 bets = Codec.materialize(wire, count);
@@ -80,53 +66,25 @@ public sealed interface Message {
             return bets;
         }
 
-        /**
-         * Hands every bet, in order, to {@code visitor} as slices of the wire bytes; allocates
-         * nothing for a decoded batch. A batch built from bets is encoded and checked the first
-         * time, as the decoder would.
-         *
-         * @throws IllegalArgumentException if this batch was built from bets that break a rule
-         *                                  of {@link Bet#check()} or do not fit a frame
-         */
+        /** Hands every bet, in order, to {@code visitor} as slices of the wire bytes; allocates nothing. */
         public void forEach(BetVisitor visitor) {
-            Codec.visit(validatedWire(), count, visitor);
+            Codec.visit(wire, count, visitor);
         }
 
         /** The validated wire bytes of the bets (after the count); callers must not modify them. */
         byte[] validatedWire() {
-            if (wire != null) {
-                return wire;
-            }
-            byte[] checked = checkedWire;
-            if (checked == null) {
-                checked = Codec.checkedWire(this);
-                checkedWire = checked;
-            }
-            return checked;
-        }
-
-        /** The wire bytes this batch was decoded from, or null when built from bets. */
-        byte[] decodedWire() {
             return wire;
         }
 
         @Override
         public boolean equals(Object o) {
-            if (this == o) {
-                return true;
-            }
-            if (!(o instanceof BetBatch other) || count != other.count) {
-                return false;
-            }
-            if (wire != null && other.wire != null) {
-                return java.util.Arrays.equals(wire, other.wire); // the encoding of valid bets is canonical
-            }
-            return bets().equals(other.bets());
+            return this == o || o instanceof BetBatch other && count == other.count
+                    && java.util.Arrays.equals(wire, other.wire);
         }
 
         @Override
         public int hashCode() {
-            return bets().hashCode();
+            return java.util.Arrays.hashCode(wire);
         }
 
         @Override

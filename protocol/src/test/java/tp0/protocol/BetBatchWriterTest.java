@@ -26,7 +26,7 @@ class BetBatchWriterTest {
     }
 
     private static byte[] codec(List<Bet> bets) {
-        return Codec.encode(new Message.BetBatch(bets));
+        return Codec.encode(Batches.of(bets));
     }
 
     private static String name(Random random) {
@@ -70,7 +70,7 @@ class BetBatchWriterTest {
             }
             byte[] frame = bytes(writer);
             assertArrayEquals(codec(bets), frame, "round " + round);
-            assertEquals(new Message.BetBatch(bets).bets().size(), writer.count());
+            assertEquals(Batches.of(bets).bets().size(), writer.count());
             assertTrue(frame.length <= MAX);
         }
         assertTrue(cuts > 50, "the size limit was hit only " + cuts + " times");
@@ -84,7 +84,7 @@ class BetBatchWriterTest {
         for (Bet bet : bets) {
             assertTrue(writer.add(bet));
         }
-        assertEquals(new Message.BetBatch(bets), Codec.decodeFrame(ByteBuffer.wrap(writer.frame(), 0, writer.size())));
+        assertEquals(Batches.of(bets), Codec.decodeFrame(ByteBuffer.wrap(writer.frame(), 0, writer.size())));
     }
 
     @Test

@@ -84,7 +84,7 @@ class CodecRoundTripTest {
             "Ana " + Samples.EMOJI, Samples.EMOJI, "\uD801\uDC37x"})
     void utf8NamesSurviveUnchanged(String name) throws Exception {
         Bet bet = Samples.bet(name, name, "12345678", 1);
-        Message.BetBatch decoded = (Message.BetBatch) viaDecodeFrame(new Message.BetBatch(List.of(bet)));
+        Message.BetBatch decoded = (Message.BetBatch) viaDecodeFrame(Batches.of(List.of(bet)));
         assertEquals(name, decoded.bets().get(0).firstName());
         assertEquals(name, decoded.bets().get(0).lastName());
         assertEquals(bet, decoded.bets().get(0));
@@ -94,7 +94,7 @@ class CodecRoundTripTest {
     @ValueSource(strings = {"00012345", "0", "00", "000000000000", "0123456789", "99999999999999999999"})
     void documentsKeepTheirLeadingZeros(String document) throws Exception {
         Bet bet = Samples.bet("Ana", "Paz", document, 1);
-        Message decoded = viaFrameReader(new Message.BetBatch(List.of(bet)));
+        Message decoded = viaFrameReader(Batches.of(List.of(bet)));
         String back = ((Message.BetBatch) decoded).bets().get(0).document();
         assertEquals(document, back);
         assertEquals(document.length(), back.length());
@@ -104,7 +104,7 @@ class CodecRoundTripTest {
     @ValueSource(ints = {0, 1, 9999, 65_535, 65_536, Integer.MAX_VALUE})
     void betNumbersSurviveUpToIntegerMax(int number) throws Exception {
         Bet bet = Samples.bet("Ana", "Paz", "1", number);
-        Message.BetBatch decoded = (Message.BetBatch) viaFrameReader(new Message.BetBatch(List.of(bet)));
+        Message.BetBatch decoded = (Message.BetBatch) viaFrameReader(Batches.of(List.of(bet)));
         assertEquals(number, decoded.bets().get(0).number());
     }
 
@@ -113,14 +113,14 @@ class CodecRoundTripTest {
         List<LocalDate> dates = List.of(LocalDate.of(2000, 2, 29), LocalDate.of(2024, 2, 29), LocalDate.of(1900, 2, 28),
                 LocalDate.of(1, 1, 1), LocalDate.of(1, 12, 31), LocalDate.of(9999, 12, 31));
         List<Bet> bets = dates.stream().map(d -> new Bet("Ana", "Paz", "1", d, 1)).toList();
-        Message.BetBatch decoded = (Message.BetBatch) viaDecodeFrame(new Message.BetBatch(bets));
+        Message.BetBatch decoded = (Message.BetBatch) viaDecodeFrame(Batches.of(bets));
         assertEquals(dates, decoded.bets().stream().map(Bet::birthdate).toList());
     }
 
     @Test
     void largeBatchKeepsBetOrder() throws Exception {
         List<Bet> bets = Samples.bets(150);
-        Message.BetBatch decoded = (Message.BetBatch) viaFrameReader(new Message.BetBatch(bets));
+        Message.BetBatch decoded = (Message.BetBatch) viaFrameReader(Batches.of(bets));
         assertEquals(bets, decoded.bets());
     }
 

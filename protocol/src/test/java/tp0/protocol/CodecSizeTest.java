@@ -70,7 +70,7 @@ class CodecSizeTest {
     void encodedSizeOfOneBetPlusOverheadIsTheFrameLength() {
         for (Bet bet : Samples.trickyBets()) {
             assertEquals(Codec.encodedSize(bet) + Codec.BET_BATCH_OVERHEAD,
-                    Codec.encode(new Message.BetBatch(List.of(bet))).length, bet::toString);
+                    Codec.encode(Batches.of(List.of(bet))).length, bet::toString);
         }
     }
 
@@ -83,13 +83,13 @@ class CodecSizeTest {
             Collections.shuffle(bets, random);
             List<Bet> batch = bets.subList(0, random.nextInt(bets.size() + 1));
             int sum = batch.stream().mapToInt(Codec::encodedSize).sum();
-            assertEquals(sum + Codec.BET_BATCH_OVERHEAD, Codec.encode(new Message.BetBatch(batch)).length);
+            assertEquals(sum + Codec.BET_BATCH_OVERHEAD, Codec.encode(Batches.of(batch)).length);
         }
     }
 
     @Test
     void emptyBatchIsJustTheOverhead() {
-        assertEquals(Codec.BET_BATCH_OVERHEAD, Codec.encode(new Message.BetBatch(List.of())).length);
+        assertEquals(Codec.BET_BATCH_OVERHEAD, Codec.encode(Batches.of(List.of())).length);
     }
 
     // ------------------------------------------------------------------ the 8 KiB limit
@@ -113,28 +113,28 @@ class CodecSizeTest {
     void betBatchOfExactlyTheLimitEncodesAndDecodes() throws Exception {
         List<Bet> bets = betsFilling(MAX);
         assertEquals(MAX - Codec.BET_BATCH_OVERHEAD, bets.stream().mapToInt(Codec::encodedSize).sum());
-        byte[] frame = Codec.encode(new Message.BetBatch(bets));
+        byte[] frame = Codec.encode(Batches.of(bets));
         assertEquals(MAX, frame.length);
-        assertEquals(new Message.BetBatch(bets), Codec.decodeFrame(ByteBuffer.wrap(frame)));
+        assertEquals(Batches.of(bets), Codec.decodeFrame(ByteBuffer.wrap(frame)));
     }
 
     @Test
     void betBatchOneByteOverTheLimitIsRefused() {
         List<Bet> bets = betsFilling(MAX + 1);
         assertEquals(MAX + 1 - Codec.BET_BATCH_OVERHEAD, bets.stream().mapToInt(Codec::encodedSize).sum());
-        assertThrows(IllegalArgumentException.class, () -> Codec.encode(new Message.BetBatch(bets)));
+        assertThrows(IllegalArgumentException.class, () -> Codec.encode(Batches.of(bets)));
     }
 
     @Test
     void farTooLargeBetBatchIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> Codec.encode(new Message.BetBatch(Samples.bets(1_000))));
+        assertThrows(IllegalArgumentException.class, () -> Codec.encode(Batches.of(Samples.bets(1_000))));
     }
 
     @Test
     void betBatchWithMoreThan65535BetsIsRefused() {
         Bet tiny = new Bet("A", "B", "1", LocalDate.of(2000, 1, 1), 1);
         assertThrows(IllegalArgumentException.class,
-                () -> Codec.encode(new Message.BetBatch(Collections.nCopies(65_536, tiny))));
+                () -> Codec.encode(Batches.of(Collections.nCopies(65_536, tiny))));
     }
 
     @Test
@@ -175,7 +175,7 @@ class CodecSizeTest {
         Bet bet = new Bet("Ana", "Paz", "1", LocalDate.of(year, 1, 1), 1);
         byte[] frame;
         try {
-            frame = Codec.encode(new Message.BetBatch(List.of(bet)));
+            frame = Codec.encode(Batches.of(List.of(bet)));
         } catch (IllegalArgumentException refused) {
             return;
         }

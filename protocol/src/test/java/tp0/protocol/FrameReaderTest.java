@@ -86,9 +86,9 @@ class FrameReaderTest {
             messages.add(switch (i % 10) {
                 case 0 -> new Message.Hello(Protocol.VERSION, i, i % 20 == 0 ? "" : "clave-" + i);
                 case 1 -> new Message.Welcome(Protocol.VERSION, 1L << (i % 63));
-                case 2 -> new Message.BetBatch(List.of(new Bet("Nicolás" + i, "Saldaña", "000" + i,
+                case 2 -> Batches.of(List.of(new Bet("Nicolás" + i, "Saldaña", "000" + i,
                         LocalDate.of(1980 + i, 1 + i % 12, 1 + i % 28), i)));
-                case 3 -> new Message.BetBatch(Samples.bets(i));
+                case 3 -> Batches.of(Samples.bets(i));
                 case 4 -> new Message.BatchAck(i, 1_000_000_000_000L + i);
                 case 5 -> new Message.BatchRejected(ErrorCode.values()[i % ErrorCode.values().length], i);
                 case 6 -> switch (i) {
@@ -164,7 +164,7 @@ class FrameReaderTest {
 
     @Test
     void largestFrameOneByteAtATime() throws Exception {
-        Message.BetBatch batch = new Message.BetBatch(CodecSizeTest.betsFilling(Frame.MAX_FRAME_BYTES));
+        Message.BetBatch batch = Batches.of(CodecSizeTest.betsFilling(Frame.MAX_FRAME_BYTES));
         byte[] frame = Codec.encode(batch);
         assertEquals(Frame.MAX_FRAME_BYTES, frame.length);
         FrameReader reader = new FrameReader(new OneByteAtATime(frame));
@@ -204,7 +204,7 @@ class FrameReaderTest {
 
     @Test
     void eofInsideTheBody() {
-        byte[] frame = Codec.encode(new Message.BetBatch(Samples.trickyBets()));
+        byte[] frame = Codec.encode(Batches.of(Samples.trickyBets()));
         for (int len = Frame.LENGTH_FIELD_BYTES; len < frame.length; len++) {
             byte[] cut = Arrays.copyOf(frame, len);
             assertThrows(EOFException.class, () -> new FrameReader(new ByteArrayInputStream(cut)).read(), "cut at " + len);

@@ -40,7 +40,7 @@ class WireFormatTest {
     @Test
     void betBatch() {
         Bet bet = new Bet("Né", "Li", "007", LocalDate.of(1990, 12, 31), 0x01020304);
-        assertEncodesTo(new Message.BetBatch(List.of(bet)),
+        assertEncodesTo(Batches.of(List.of(bet)),
                 0x00, 0x00, 0x00, 0x19, // 25 = type + count + 22 bytes of bet
                 0x03, 0x00, 0x01,
                 0x00, 0x03, 'N', 0xC3, 0xA9,
@@ -48,7 +48,7 @@ class WireFormatTest {
                 0x00, 0x03, '0', '0', '7',
                 0x07, 0xC6, 0x0C, 0x1F, // 1990, 12, 31
                 0x01, 0x02, 0x03, 0x04);
-        assertEncodesTo(new Message.BetBatch(List.of()), 0x00, 0x00, 0x00, 0x03, 0x03, 0x00, 0x00);
+        assertEncodesTo(Batches.of(List.of()), 0x00, 0x00, 0x00, 0x03, 0x03, 0x00, 0x00);
     }
 
     @Test

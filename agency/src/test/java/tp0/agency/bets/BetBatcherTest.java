@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tp0.protocol.Batches;
 import tp0.protocol.Bet;
 import tp0.protocol.BetBatchWriter;
 import tp0.protocol.Codec;
@@ -106,7 +107,7 @@ class BetBatcherTest {
 
     private static void assertEveryFrameFits(List<List<Bet>> batches) {
         for (List<Bet> batch : batches) {
-            int encoded = Codec.encode(new Message.BetBatch(batch)).length;
+            int encoded = Codec.encode(Batches.of(batch)).length;
             assertTrue(encoded <= Frame.MAX_FRAME_BYTES, "frame of " + encoded + " bytes");
         }
     }
@@ -137,7 +138,7 @@ class BetBatcherTest {
         for (int i = 0; i < batches.size() - 1; i++) {
             List<Bet> batch = batches.get(i);
             assertTrue(batch.size() < 500);
-            int size = Codec.encode(new Message.BetBatch(batch)).length;
+            int size = Codec.encode(Batches.of(batch)).length;
             Bet firstOfNext = batches.get(i + 1).get(0);
             assertTrue(size + Codec.encodedSize(firstOfNext) > Frame.MAX_FRAME_BYTES,
                     "batch " + i + " could have taken one more bet");
@@ -148,7 +149,7 @@ class BetBatcherTest {
     void theComputedSizeIsTheEncodedSize() {
         List<Bet> batch = List.of(bet(1, 3), new Bet("Nicolás", "Saldaña", "007", LocalDate.of(2000, 1, 1), 9));
         int computed = Codec.BET_BATCH_OVERHEAD + batch.stream().mapToInt(Codec::encodedSize).sum();
-        assertEquals(Codec.encode(new Message.BetBatch(batch)).length, computed);
+        assertEquals(Codec.encode(Batches.of(batch)).length, computed);
     }
 
     @Test
@@ -236,7 +237,7 @@ class BetBatcherTest {
             try (CsvBetReader reader = CsvBetReader.open(file)) {
                 BetBatcher batcher = new BetBatcher(reader, maxAmount);
                 while (batcher.next(writer) > 0) {
-                    assertArrayEquals(Codec.encode(new Message.BetBatch(expected.get(frames))),
+                    assertArrayEquals(Codec.encode(Batches.of(expected.get(frames))),
                             Arrays.copyOf(writer.frame(), writer.size()), "maxAmount " + maxAmount + ", frame " + frames);
                     frames++;
                 }

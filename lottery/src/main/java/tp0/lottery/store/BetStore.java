@@ -186,17 +186,7 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             return this;
         }
         rows.clear();
-        try {
-            rows.append(msg.agency(), msg.batch());
-        } catch (IllegalArgumentException e) {
-            // Only a batch built from bets can break a rule (a decoded one was checked): a caller's
-            // bug, refused in its turn rather than taking the store down.
-            log.error(LogLine.fail("apuesta_almacenada", "agencia", msg.agency(), "error", e.getMessage()));
-            rows.clear();
-            pending.add(new Pending(msg, new Refused(ErrorCode.INVALID_FIELD, String.valueOf(e.getMessage()))));
-            scheduleSync();
-            return this;
-        }
+        rows.append(msg.agency(), msg.batch());
         Refused refused = null;
         try {
             bets.append(rows.array(), rows.length());

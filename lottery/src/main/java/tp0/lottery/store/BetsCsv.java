@@ -1,66 +1,35 @@
 package tp0.lottery.store;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
-import java.util.List;
-import java.util.function.Consumer;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
-import tp0.protocol.Bet;
 import tp0.protocol.BetVisitor;
 import tp0.protocol.Message;
 
 /**
- * The course's storage semantics in one place: {@code store_bets} rows of
- * agency, first name, last name, document, birthdate, number — written like Python's
- * {@code csv.writer} (minimal quoting, CRLF) — {@code load_bets} streaming them back, and
- * {@code has_won}. {@link #load} builds a Bet per row with Commons CSV: the readable
- * reference; the draw and the count at start read the same rows through
- * {@link BetsCsvScanner}, which builds nothing per row.
+ * The course's storage semantics: {@code store_bets} rows of agency, first name, last name,
+ * document, birthdate, number — written like Python's {@code csv.writer} (minimal quoting,
+ * CRLF) — and {@code has_won}. The draw and the count at start read the rows back through
+ * {@link BetsCsvScanner} ({@code load_bets} without an object per row). The tests hold both
+ * to a plain String-per-row writer and a Commons CSV reader (test sources' ReferenceBetsCsv).
  */
 public final class BetsCsv {
     /** The winning number of the course's {@code has_won}. */
     public static final int WINNING_NUMBER = 7574;
 
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator("\r\n").get();
-
     private BetsCsv() {}
-
-    public static boolean hasWon(Bet bet) {
-        return hasWon(bet.number());
-    }
 
     /** {@code has_won} for a bet of this number. */
     public static boolean hasWon(int number) {
         return number == WINNING_NUMBER;
     }
 
-    /** The rows {@code store_bets} would append for these bets, as UTF-8 bytes. */
-    public static byte[] rows(int agency, List<Bet> bets) {
-        RowBuffer buffer = new RowBuffer(bets.size() * 48);
-        buffer.append(agency, bets);
-        return buffer.toByteArray();
-    }
-
     /**
      * Encodes rows straight into UTF-8 bytes in one growable array that is reused batch after
      * batch, so storing a bet makes no garbage: no per-row String, no per-batch copy. The store
      * appends a decoded batch's wire bytes ({@link #append(int, Message.BetBatch)}: the UTF-8
-     * is copied as it is); {@link #append(int, List)} encodes Bets, the readable reference the
-     * tests hold the other to. Not thread-safe: one per owner (the store).
+     * is copied as it is). Not thread-safe: one per owner (the store).
      */
     public static final class RowBuffer {
         private byte[] bytes;
@@ -78,28 +47,6 @@ public final class BetsCsv {
         /** Forgets the rows held; keeps the array. */
         public void clear() {
             length = 0;
-        }
-
-        /** Appends the rows {@code store_bets} would write for {@code bets}. */
-        public void append(int agency, List<Bet> bets) {
-            for (Bet bet : bets) {
-                // Enough for the row whatever it holds: a char takes at most 3 bytes (a pair 4), a
-                // doubled quote 2, and the numbers and separators fit in 64.
-                ensure(3 * (bet.firstName().length() + bet.lastName().length() + bet.document().length()) + 64);
-                integer(agency);
-                put(',');
-                field(bet.firstName());
-                put(',');
-                field(bet.lastName());
-                put(',');
-                field(bet.document());
-                put(',');
-                date(bet.birthdate());
-                put(',');
-                integer(bet.number());
-                put('\r');
-                put('\n');
-            }
         }
 
         /**
@@ -236,64 +183,6 @@ public final class BetsCsv {
             bytes[length++] = (byte) ascii;
         }
 
-        /**
-         * Python's QUOTE_MINIMAL: quote only a field holding the delimiter, the quote char or a
-         * line break, doubling quotes. (Commons CSV's MINIMAL also quotes a leading space, '!',
-         * '"' or '#' and a trailing space, which Python does not.)
-         */
-        private void field(String value) {
-            boolean quote = false;
-            for (int i = 0; i < value.length() && !quote; i++) {
-                char c = value.charAt(i);
-                quote = c == ',' || c == '"' || c == '\r' || c == '\n';
-            }
-            if (quote) {
-                put('"');
-            }
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                if (c < 0x80) { // the common case: names and documents are mostly ASCII
-                    if (c == '"' && quote) {
-                        put('"');
-                    }
-                    put(c);
-                } else if (c < 0x800) {
-                    bytes[length++] = (byte) (0xC0 | c >> 6);
-                    bytes[length++] = (byte) (0x80 | c & 0x3F);
-                } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
-                        && Character.isLowSurrogate(value.charAt(i + 1))) {
-                    int cp = Character.toCodePoint(c, value.charAt(++i));
-                    bytes[length++] = (byte) (0xF0 | cp >> 18);
-                    bytes[length++] = (byte) (0x80 | cp >> 12 & 0x3F);
-                    bytes[length++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                    bytes[length++] = (byte) (0x80 | cp & 0x3F);
-                } else if (Character.isSurrogate(c)) {
-                    put('?'); // what String.getBytes(UTF_8) writes for a lone surrogate
-                } else {
-                    bytes[length++] = (byte) (0xE0 | c >> 12);
-                    bytes[length++] = (byte) (0x80 | c >> 6 & 0x3F);
-                    bytes[length++] = (byte) (0x80 | c & 0x3F);
-                }
-            }
-            if (quote) {
-                put('"');
-            }
-        }
-
-        /** ISO yyyy-MM-dd, as Python's str(date); years outside 0..9999 as LocalDate spells them. */
-        private void date(LocalDate date) {
-            int year = date.getYear();
-            if (year < 0 || year > 9999) {
-                ascii(date.toString());
-                return;
-            }
-            digits(year, 4);
-            put('-');
-            digits(date.getMonthValue(), 2);
-            put('-');
-            digits(date.getDayOfMonth(), 2);
-        }
-
         private void integer(int value) {
             if (value < 0) {
                 ascii(Integer.toString(value)); // never for stored bets; kept exact anyway
@@ -317,61 +206,11 @@ public final class BetsCsv {
             length += width;
         }
 
-        /** {@code value} >= 0 as exactly {@code width} digits, zero-padded. */
-        private void digits(int value, int width) {
-            for (int i = length + width - 1; i >= length; i--) {
-                bytes[i] = (byte) ('0' + value % 10);
-                value /= 10;
-            }
-            length += width;
-        }
-
         private void ascii(String text) {
             ensure(text.length());
             for (int i = 0; i < text.length(); i++) {
                 put(text.charAt(i));
             }
-        }
-    }
-
-    /**
-     * {@code load_bets}: streams every stored bet to {@code sink}, one row at a time, never
-     * holding the file in memory. A missing file holds no bets.
-     *
-     * @throws IOException on read errors or a row that is not a stored bet
-     */
-    public static long load(Path file, Consumer<StoredBet> sink) throws IOException {
-        if (!Files.exists(file)) {
-            return 0;
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            return load(in, file.toString(), sink);
-        }
-    }
-
-    static long load(InputStream in, String name, Consumer<StoredBet> sink) throws IOException {
-        long count = 0;
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-             CSVParser parser = CSVParser.builder().setReader(reader).setFormat(FORMAT).get()) {
-            for (CSVRecord record : parser) {
-                sink.accept(parse(record, name));
-                count++;
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        return count;
-    }
-
-    private static StoredBet parse(CSVRecord r, String name) throws IOException {
-        if (r.size() != 6) {
-            throw new IOException(name + " row " + r.getRecordNumber() + ": expected 6 fields, found " + r.size());
-        }
-        try {
-            Bet bet = new Bet(r.get(1), r.get(2), r.get(3), LocalDate.parse(r.get(4)), Integer.parseInt(r.get(5)));
-            return new StoredBet(Integer.parseInt(r.get(0)), bet);
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IOException(name + " row " + r.getRecordNumber() + ": " + e.getMessage());
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import tp0.lottery.store.BetsCsv;
+import tp0.protocol.Batches;
 import tp0.protocol.Bet;
 import tp0.protocol.Codec;
 import tp0.protocol.Frame;
@@ -41,7 +42,7 @@ public final class DecodeCsvBench {
             bets.add(bet);
             size += Codec.encodedSize(bet);
         }
-        byte[] frame = Codec.encode(new Message.BetBatch(bets));
+        byte[] frame = Codec.encode(Batches.of(bets));
         BetsCsv.RowBuffer rows = new BetsCsv.RowBuffer(64 * 1024);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long self = Thread.currentThread().getId();

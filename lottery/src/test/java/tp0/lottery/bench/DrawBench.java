@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.BetsCsv;
+import tp0.lottery.store.ReferenceBetsCsv;
 import tp0.lottery.store.BetsCsvScanner;
 import tp0.protocol.Bet;
 
@@ -67,8 +68,8 @@ public final class DrawBench {
             resetPeaks();
             start = System.nanoTime();
             long[] won = new long[1];
-            long read = BetsCsv.load(file, stored -> {
-                if (BetsCsv.hasWon(stored.bet())) {
+            long read = ReferenceBetsCsv.load(file, stored -> {
+                if (BetsCsv.hasWon(stored.bet().number())) {
                     won[0]++;
                 }
             });
@@ -85,7 +86,6 @@ public final class DrawBench {
     private static void write(Path file, long rows) throws IOException {
         String[] first = {"Santiago Lionel", "Agustín Emanuel", "María José", "Sofía", "Zoë", "Íñigo", "Ana"};
         String[] last = {"Saldaña", "Muñoz", "O\"Brien", "Ruiz Díaz", "Pérez, Jr", "Etchegaray", "Ñandú"};
-        BetsCsv.RowBuffer buffer = new BetsCsv.RowBuffer(64 * 1024);
         long start = System.nanoTime();
         try (OutputStream out = Files.newOutputStream(file)) {
             long written = 0;
@@ -98,9 +98,7 @@ public final class DrawBench {
                             String.format("%08d", n % 100_000_000), LocalDate.of(1940 + (int) (n % 60), 1 + (int) (n % 12),
                             1 + (int) (n % 28)), n % 9_973 == 0 ? BetsCsv.WINNING_NUMBER : (int) (n % 10_000 == 7574 ? 1 : n % 10_000)));
                 }
-                buffer.clear();
-                buffer.append(agency, batch);
-                out.write(buffer.array(), 0, buffer.length());
+                out.write(ReferenceBetsCsv.rows(agency, batch));
                 written += batch.size();
             }
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import tp0.protocol.Batches;
 import tp0.protocol.Bet;
 import tp0.protocol.Codec;
 import tp0.protocol.Frame;
@@ -60,7 +61,7 @@ public final class LoadDriver {
                 size += s;
                 serial++;
             }
-            frames.add(Codec.encode(new Message.BetBatch(batch)));
+            frames.add(Codec.encode(Batches.of(batch)));
             counts.add(batch.size());
         }
         System.out.printf(Locale.ROOT, "frames of %d bets, %d bytes%n", counts.get(0), frames.get(0).length);
@@ -126,7 +127,7 @@ public final class LoadDriver {
                         for (long k = sent; k < bets; k++) {
                             rest.add(bet((int) k));
                         }
-                        out.write(Codec.encode(new Message.BetBatch(rest)));
+                        out.write(Codec.encode(Batches.of(rest)));
                         n = rest.size();
                     } else {
                         out.write(frames.get(next));

@@ -21,6 +21,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import tp0.protocol.Batches;
 import tp0.protocol.Bet;
 import tp0.protocol.Codec;
 import tp0.protocol.ErrorCode;
@@ -41,12 +42,12 @@ class WireFormatTest {
 
     private static final List<Message> MESSAGES = List.of(
             new Message.Hello(Protocol.VERSION, 3, ""),
-            new Message.BetBatch(List.of(
+            Batches.of(List.of(
                     new Bet("Nicolás", "Saldaña", "00123456", LocalDate.of(1999, 3, 17), 7574),
                     new Bet("Smith, Jr", "O\"Neil", "1", LocalDate.of(2000, 1, 1), 0))),
             Message.AllBetsSent.INSTANCE,
             Message.WinnersQuery.INSTANCE,
-            new Message.BetBatch(List.of()),
+            Batches.of(List.of()),
             new Message.Hello(Protocol.VERSION, 1, "s3cret"));
 
     private static byte[] encodeAll(List<Message> messages) {

@@ -27,7 +27,7 @@ class StoreRecoveryTest {
     @TempDir
     Path dir;
 
-    private static final byte[] ROWS = BetsCsv.rows(1, List.of(
+    private static final byte[] ROWS = ReferenceBetsCsv.rows(1, List.of(
             new Bet("Ana", "Pérez", "00123", LocalDate.of(1990, 5, 17), 7574),
             new Bet("Luis", "Paz", "456", LocalDate.of(1985, 1, 2), 12)));
 
@@ -53,7 +53,7 @@ class StoreRecoveryTest {
         assertEquals(torn.length - 1, StoreRecovery.cutTornTail(file));
 
         assertArrayEquals(ROWS, Files.readAllBytes(file));
-        assertEquals(2, BetsCsv.load(file, bet -> { }), "what is left loads");
+        assertEquals(2, ReferenceBetsCsv.load(file, bet -> { }), "what is left loads");
     }
 
     @Test
