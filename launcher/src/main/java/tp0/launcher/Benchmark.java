@@ -162,24 +162,27 @@ public final class Benchmark {
         double total = median(results, Result::totalSeconds);
         double ingest = median(results, Result::ingestSeconds);
         return String.format(Locale.ROOT, "total %.3f s (%,.0f bets/s; runs %s), ingest %.3f s, agencies' launch → "
-                        + "first batch median %.0f ms, server peak RSS %.0f MiB",
+                        + "first batch median %.0f ms, server peak RSS %.0f MiB; cpu: agencies %.2f s, server %.2f s",
                 total, bets / total, results.stream().map(r -> String.format(Locale.ROOT, "%.3f", r.totalSeconds()))
                         .toList(), ingest, median(results, Result::firstBatchMedianMs),
-                median(results, r -> r.serverPeakRssKib() / 1024.0));
+                median(results, r -> r.serverPeakRssKib() / 1024.0), median(results, Result::agenciesCpuSeconds),
+                median(results, Result::serverCpuSeconds));
     }
 
     /** Figures of one run. */
     record Result(double totalSeconds, double ingestSeconds, String ackLatency, String firstBatch,
-                  double firstBatchMedianMs, long serverPeakRssKib, String serverHeap) {
+                  double firstBatchMedianMs, long serverPeakRssKib, String serverHeap,
+                  double agenciesCpuSeconds, double serverCpuSeconds) {
         String describe(long bets) {
             return String.format(Locale.ROOT,
                     "total:  %.2f s, %,.0f bets/s (first agency start → last winners, JVM starts included)%n"
                             + "ingest: %.2f s, %,.0f bets/s (first agency configured → last batch acknowledged)%n"
                             + "acks:   %s%n"
                             + "start:  %s%n"
-                            + "server: peak RSS %d MiB; heap %s",
+                            + "server: peak RSS %d MiB; heap %s%n"
+                            + "cpu:    agencies %.2f s, server %.2f s during the run (user + system)",
                     totalSeconds, bets / totalSeconds, ingestSeconds, bets / ingestSeconds, ackLatency, firstBatch,
-                    serverPeakRssKib / 1024, serverHeap);
+                    serverPeakRssKib / 1024, serverHeap, agenciesCpuSeconds, serverCpuSeconds);
         }
     }
 
@@ -242,6 +245,8 @@ public final class Benchmark {
         List<String> ackedLines = java.util.Collections.synchronizedList(new ArrayList<>());
         try (LotteryRun run = LotteryRun.start(root, runDir, files.size(), serverEnv, line -> { })) {
             long start = System.nanoTime();
+            double childrenCpuBefore = cpuSeconds("self", 16);
+            double serverCpuBefore = cpuSeconds(Long.toString(run.server().pid()), 14);
             for (Map.Entry<Integer, Path> file : files.entrySet()) {
                 int id = file.getKey();
                 run.startAgency(id, file.getValue(), agencyEnv, line -> {
@@ -258,6 +263,8 @@ public final class Benchmark {
             }
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(Duration.ofHours(1));
             long end = System.nanoTime();
+            double agenciesCpu = cpuSeconds("self", 16) - childrenCpuBefore;
+            double serverCpu = cpuSeconds(Long.toString(run.server().pid()), 14) - serverCpuBefore;
             for (LotteryRun.AgencyOutcome o : outcomes) {
                 if (o.exitCode() != 0) {
                     throw new IllegalStateException("agency " + o.agency() + " failed: exit " + o.exitCode());
@@ -268,7 +275,25 @@ public final class Benchmark {
             String heap = heapOf(run.server().pid());
             run.stopServer(Duration.ofSeconds(60));
             return new Result((end - start) / 1e9, (lastAck - firstConfig.get("first")) / 1e9,
-                    ackLatency(ackedLines), firstBatch(ackedLines), firstBatchMedianMs(ackedLines), peak, heap);
+                    ackLatency(ackedLines), firstBatch(ackedLines), firstBatchMedianMs(ackedLines), peak, heap,
+                    agenciesCpu, serverCpu);
+        }
+    }
+
+    /**
+     * CPU seconds (user + system) from {@code /proc/<pid>/stat}, fields {@code field} and the
+     * next as proc(5) numbers them: 14 (utime + stime) for a process's own; 16 for {@code self}
+     * (cutime + cstime: every child it has reaped, so the agencies once awaited). A figure the
+     * machine's other load hardly changes, unlike the wall-clock ones.
+     */
+    static double cpuSeconds(String pid, int field) {
+        try {
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            // Fields after the command name, which may hold blanks, start at field 3.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[field - 3]) + Long.parseLong(fields[field - 2])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
         }
     }
 
