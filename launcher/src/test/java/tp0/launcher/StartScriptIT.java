@@ -117,6 +117,18 @@ class StartScriptIT {
 
     @ParameterizedTest
     @MethodSource("javaHomes")
+    void javaOptsThatChooseAboutClassDataSharingGetNoArchiveFromTheScript(String javaHome) throws IOException {
+        // On JDK 25 an AOT cache together with -Xshare:off stops the JVM at start.
+        try (ChildProcess agency = ChildProcess.startScript("agency", StartScript.of(ROOT, "agency"),
+                List.of("--version"), runDir, Map.of("JAVA_HOME", javaHome, "JAVA_OPTS", "-Xshare:off"), line -> { })) {
+            assertEquals(0, agency.awaitExit(LONG).orElseThrow(), String.join("\n", agency.lines()));
+            assertEquals(1, agency.lines().size(), agency.lines().toString());
+            assertTrue(agency.lines().get(0).startsWith("agency "), agency.lines().get(0));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
     void aBrokenArchiveIsIgnoredInSilenceAndOneOlderThanTheJarIsNotUsed(String javaHome) throws IOException {
         // A copy of the server's install whose archive, named as the script looks for this
         // JVM's (its runtime version from its release file), is garbage.
