@@ -2,7 +2,7 @@ package tp0.agency.cli;
 
 import java.io.PrintStream;
 import java.util.OptionalInt;
-import tp0.agency.ExitCodes;
+import tp0.cli.StandardOptions;
 import tp0.agency.config.AgencyKey;
 
 /**
@@ -11,8 +11,6 @@ import tp0.agency.config.AgencyKey;
  * error and status 2.
  */
 public final class CommandLine {
-    public static final int USAGE_ERROR = ExitCodes.BAD_DATA;
-
     private CommandLine() {}
 
     /**
@@ -20,27 +18,7 @@ public final class CommandLine {
      * @return the exit status when the arguments were answered here; empty: run the agency
      */
     public static OptionalInt answer(String[] args, String version, PrintStream out, PrintStream err) {
-        if (args.length == 0) {
-            return OptionalInt.empty();
-        }
-        if (args.length == 1) {
-            switch (args[0]) {
-                case "--help", "-h" -> {
-                    out.print(usage());
-                    out.flush();
-                    return OptionalInt.of(ExitCodes.SUCCESS);
-                }
-                case "--version", "-V" -> {
-                    out.println(version);
-                    out.flush();
-                    return OptionalInt.of(ExitCodes.SUCCESS);
-                }
-                default -> { }
-            }
-        }
-        err.println("agency: unknown argument '" + String.join(" ", args) + "'; usage: agency [--help | --version]");
-        err.flush();
-        return OptionalInt.of(USAGE_ERROR);
+        return StandardOptions.answer("agency", args, CommandLine::usage, version, out, err);
     }
 
     /** The text of {@code --help}: what the agency does, every setting, the exit codes. */

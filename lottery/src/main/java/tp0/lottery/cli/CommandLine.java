@@ -2,6 +2,7 @@ package tp0.lottery.cli;
 
 import java.io.PrintStream;
 import java.util.OptionalInt;
+import tp0.cli.StandardOptions;
 import tp0.lottery.config.ServerKey;
 
 /**
@@ -10,37 +11,14 @@ import tp0.lottery.config.ServerKey;
  * else is a one-line error and status 2, so a typo never starts a server by surprise.
  */
 public final class CommandLine {
-    /** Exit status of a usage error (as getopt-style tools use). */
-    public static final int USAGE_ERROR = 2;
-
     private CommandLine() {}
 
     /**
      * @param version what {@code --version} prints
-     * @return the exit status when the arguments were answered here; empty: run the server
+     * @return the exit status when the arguments were answered here; empty: run the lottery
      */
     public static OptionalInt answer(String[] args, String version, PrintStream out, PrintStream err) {
-        if (args.length == 0) {
-            return OptionalInt.empty();
-        }
-        if (args.length == 1) {
-            switch (args[0]) {
-                case "--help", "-h" -> {
-                    out.print(usage());
-                    out.flush();
-                    return OptionalInt.of(0);
-                }
-                case "--version", "-V" -> {
-                    out.println(version);
-                    out.flush();
-                    return OptionalInt.of(0);
-                }
-                default -> { }
-            }
-        }
-        err.println("lottery: unknown argument '" + String.join(" ", args) + "'; usage: lottery [--help | --version]");
-        err.flush();
-        return OptionalInt.of(USAGE_ERROR);
+        return StandardOptions.answer("lottery", args, CommandLine::usage, version, out, err);
     }
 
     /** The text of {@code --help}: what the server does, every setting, the exit codes. */
