@@ -171,7 +171,7 @@ public final class AgencyClient {
             Socket socket = connector.connect(outage);
             String error;
             try {
-                connection = new ServerConnection(socket);
+                connection = new ServerConnection(socket, config.readTimeout());
                 return handshake();
             } catch (IOException e) {
                 closeQuietly(socket);
@@ -188,9 +188,7 @@ public final class AgencyClient {
     private long handshake() throws AgencyFailure, ConnectionLost {
         connection.send(new Message.Hello(Protocol.VERSION, config.clientId(), config.secret()), HELLO);
         // A server that takes the connection but never answers is a failed attempt, not a hang.
-        connection.setReadTimeout(outage.attemptMillis(), HELLO);
-        Message reply = connection.receive(HELLO);
-        connection.setReadTimeout(0, HELLO); // from here on waits are long: the draw waits for every agency
+        Message reply = connection.receiveWithin(HELLO, outage.attemptMillis());
         if (!(reply instanceof Message.Welcome welcome)) {
             throw AgencyFailure.unexpected(HELLO, reply);
         }
@@ -310,7 +308,10 @@ public final class AgencyClient {
         allSentAnnounced = true;
     }
 
-    /** Blocks without a timeout: the draw happens only once every agency has finished. */
+    /**
+     * Waits as long as the draw takes (it happens only once every agency has finished), while
+     * the server answers our Pings; a server silent for the read timeout is a lost connection.
+     */
     private void receiveWinners() throws AgencyFailure, StopRequested, ConnectionLost {
         checkStop();
         connection.send(Message.WinnersQuery.INSTANCE, WINNERS);

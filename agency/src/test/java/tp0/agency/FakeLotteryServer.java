@@ -100,7 +100,14 @@ final class FakeLotteryServer implements AutoCloseable {
             out.write(Codec.encode(m));
             out.flush();
         }
+
+        /** Reads nothing more until the test closes the server: a peer that stopped reading. */
+        void holdWithoutReading() throws InterruptedException {
+            closedByTest.await();
+        }
     }
+
+    private final java.util.concurrent.CountDownLatch closedByTest = new java.util.concurrent.CountDownLatch(1);
 
     private final ServerSocket serverSocket;
     private final Thread thread;
@@ -232,8 +239,14 @@ final class FakeLotteryServer implements AutoCloseable {
         }
     }
 
+    /** What connection {@code number} (1-based) received. */
+    List<Message> receivedOn(int number) {
+        return connections().get(number - 1);
+    }
+
     @Override
     public void close() throws IOException {
+        closedByTest.countDown();
         serverSocket.close();
         Socket c = connection;
         if (c != null) {

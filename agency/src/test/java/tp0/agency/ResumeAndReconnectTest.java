@@ -375,7 +375,7 @@ class ResumeAndReconnectTest {
         FakeLotteryServer server = serve(new StoringLottery().on(1, Fault.SILENT).downAfter(1));
         assertEquals(ExitCodes.FAILURE, run(config(server, csv(bets(3), 0), 10, Duration.ofMillis(300))));
         assertTrue(capture.messages().contains("action: connect | result: fail | server_address: " + server.address()
-                + " | attempts: 1 | error: no Welcome: timed out"), capture.toString());
+                + " | attempts: 1 | error: no Welcome: no frame from the server in 1s"), capture.toString());
     }
 
     @Test

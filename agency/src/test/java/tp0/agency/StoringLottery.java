@@ -35,7 +35,17 @@ final class StoringLottery implements FakeLotteryServer.Sessions {
          */
         DROP_ON_WINNERS_QUERY,
         /** Takes the Hello and answers nothing until the agency hangs up. */
-        SILENT
+        SILENT,
+        /**
+         * From batch {@link Plan#batch} on, reads everything and answers nothing, Pings
+         * included: a link gone dark without closing (the batch is not stored).
+         */
+        BLACK_HOLE,
+        /**
+         * Parks the WinnersQuery until the agency has sent four Pings (each answered), then
+         * answers it: a draw that takes longer than the agency's read timeout.
+         */
+        SLOW_DRAW
     }
 
     record Plan(Fault fault, int batch, ErrorCode code, Runnable before) {}
@@ -124,11 +134,19 @@ final class StoringLottery implements FakeLotteryServer.Sessions {
             if (m == null) {
                 return;
             }
-            if (m instanceof Message.BetBatch batch) {
+            if (m == Message.Ping.INSTANCE) {
+                peer.send(Message.Pong.INSTANCE);
+            } else if (m instanceof Message.BetBatch batch) {
                 batches++;
                 Fault fault = batches == plan.batch() ? plan.fault() : null;
                 if (fault != null) {
                     plan.before().run();
+                }
+                if (fault == Fault.BLACK_HOLE) {
+                    while (peer.receive() != null) {
+                        // swallowed
+                    }
+                    return;
                 }
                 if (fault == Fault.DROP_BEFORE_STORING) {
                     return;
@@ -154,6 +172,20 @@ final class StoringLottery implements FakeLotteryServer.Sessions {
                         peer.send(new Message.Winners(frame, false));
                     }
                     return;
+                }
+                if (plan.fault() == Fault.SLOW_DRAW) {
+                    plan.before().run();
+                    for (int pings = 0; pings < 4; ) {
+                        Message next = peer.receive();
+                        if (next == null) {
+                            return;
+                        }
+                        if (next != Message.Ping.INSTANCE) {
+                            throw new AssertionError("unexpected " + next + " while the draw is awaited");
+                        }
+                        peer.send(Message.Pong.INSTANCE);
+                        pings++;
+                    }
                 }
                 FakeLotteryServer.sendWinners(peer, winnerFrames);
                 return;

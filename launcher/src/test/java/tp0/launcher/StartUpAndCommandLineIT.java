@@ -49,8 +49,8 @@ class StartUpAndCommandLineIT {
             List<String> keys = module.equals("lottery")
                     ? List.of("SERVER_PORT", "SERVER_IP", "SERVER_LISTEN_BACKLOG", "LOGGING_LEVEL", "NUM_AGENCIES",
                             "FRAME_TIMEOUT", "MAX_CONNECTIONS", "AGENCY_SECRETS_FILE", "STORE_GROUP_COMMIT",
-                            "SESSION_PIPELINE")
-                    : List.of("CLI_ID", "CLI_SERVER_ADDRESS", "CLI_SERVER_CONNECTTIMEOUT", "CLI_SECRET", "CLI_LOG_LEVEL",
+                            "SESSION_PIPELINE", "HEARTBEAT_TIMEOUT")
+                    : List.of("CLI_ID", "CLI_SERVER_ADDRESS", "CLI_SERVER_CONNECTTIMEOUT", "CLI_SERVER_READTIMEOUT", "CLI_SECRET", "CLI_LOG_LEVEL",
                             "CLI_BATCH_MAXAMOUNT", "CLI_BATCH_WINDOW", "CLI_DATA_FILE");
             for (String key : keys) {
                 assertTrue(help.stream().anyMatch(line -> line.matches("\\s+.*\\b" + key + "\\b.*")), key + " in " + help);

@@ -44,7 +44,8 @@ public final class LotteryGuardian {
                     DrawCoordinator.create(settings.numAgencies(), store, files.finished()), "draw-coordinator");
             ActorRef<SessionRegistry.Command> registry = ctx.spawn(SessionRegistry.create(), "session-registry");
             AgencySession.Deps deps = new AgencySession.Deps(settings.numAgencies(), store, coordinator, registry,
-                    settings.agencySecrets(), settings.frameTimeout(), settings.sessionPipeline());
+                    settings.agencySecrets(), settings.frameTimeout(), settings.sessionPipeline(),
+                    settings.heartbeatTimeout());
             ctx.spawn(TcpListener.create(settings, deps, fatal), "listener");
 
             CoordinatedShutdown.get(ctx.getSystem()).addTask(

@@ -61,7 +61,8 @@ public final class Main {
                 "logging_level", settings.loggingLevel(), "num_agencies", settings.numAgencies(),
                 "frame_timeout", settings.frameTimeout().toSeconds(), "max_connections", settings.maxConnections(),
                 "auth", settings.agencySecrets().enabled() ? "on" : "off",
-                "group_commit", settings.storeGroupCommit() ? "on" : "off", "session_pipeline", settings.sessionPipeline()));
+                "group_commit", settings.storeGroupCommit() ? "on" : "off", "session_pipeline", settings.sessionPipeline(),
+                "heartbeat_timeout", settings.heartbeatTimeout().toSeconds()));
         if (signals.received()) {
             stoppedDuringStartUp(log);
         }

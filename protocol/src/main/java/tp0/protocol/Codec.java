@@ -29,6 +29,8 @@ import java.util.List;
  * 0x08  WinnersQuery     (empty)
  * 0x09  Winners          u16 count | count x string document | u8 last (0 or 1)
  * 0x0A  Error            u16 error code | string text
+ * 0x0B  Ping             (empty)   version 2: agency to server, answered by Pong
+ * 0x0C  Pong             (empty)   version 2: server to agency
  *
  * bet = string first name | string last name | string document
  *       | u16 birth year | u8 birth month | u8 birth day | i32 number (must be >= 0)
@@ -138,7 +140,7 @@ public final class Codec {
                 out.u16(m.code().code);
                 out.u16(checkedCount(m.count()));
             }
-            case ALL_BETS_SENT, ALL_BETS_SENT_ACK, WINNERS_QUERY -> { }
+            case ALL_BETS_SENT, ALL_BETS_SENT_ACK, WINNERS_QUERY, PING, PONG -> { }
             case WINNERS -> {
                 Message.Winners m = (Message.Winners) message;
                 out.u16(checkedCount(m.documents().size()));
@@ -285,6 +287,8 @@ public final class Codec {
                 case WINNERS_QUERY -> Message.WinnersQuery.INSTANCE;
                 case WINNERS -> decodeWinners(in);
                 case ERROR -> new Message.Error(in.errorCode(), in.string("text"));
+                case PING -> Message.Ping.INSTANCE;
+                case PONG -> Message.Pong.INSTANCE;
             };
         } catch (BufferUnderflowException e) {
             throw in.fail(ErrorCode.TRUNCATED_PAYLOAD, "payload ends inside a field");

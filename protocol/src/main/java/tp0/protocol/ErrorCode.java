@@ -28,7 +28,8 @@ public enum ErrorCode {
     SESSION_ACTIVE(21, "another connection of this agency is still open; retry later"),
     AUTH_FAILED(22, "wrong or missing agency secret"),
     TOO_MANY_CONNECTIONS(23, "the server's connection limit is reached; retry later"),
-    FRAME_TIMEOUT(24, "no complete frame within the time limit");
+    FRAME_TIMEOUT(24, "no complete frame within the time limit"),
+    TAKEN_OVER(25, "a newer connection said Hello for this agency and took its session over");
 
     private static final ErrorCode[] BY_CODE;
 

@@ -6,6 +6,7 @@ import java.util.Objects;
 /**
  * Every message of the protocol. Client to server: Hello, BetBatch, AllBetsSent, WinnersQuery.
  * Server to client: Welcome, BatchAck, BatchRejected, AllBetsSentAck, Winners, Error.
+ * The heartbeat (version 2): Ping from client to server, Pong back.
  */
 public sealed interface Message {
 
@@ -147,5 +148,23 @@ public sealed interface Message {
         }
 
         public MessageType type() { return MessageType.ERROR; }
+    }
+
+    /**
+     * "I am still here; are you?" An agency sends it when it has sent nothing for a while
+     * (waiting for acks, for the draw); the server answers at once with {@link Pong}, out of
+     * turn (it is no reply to a batch, so it never waits behind them).
+     */
+    enum Ping implements Message {
+        INSTANCE;
+
+        public MessageType type() { return MessageType.PING; }
+    }
+
+    /** The answer to a {@link Ping}. */
+    enum Pong implements Message {
+        INSTANCE;
+
+        public MessageType type() { return MessageType.PONG; }
     }
 }

@@ -11,7 +11,9 @@ public enum MessageType {
     ALL_BETS_SENT_ACK(0x07),
     WINNERS_QUERY(0x08),
     WINNERS(0x09),
-    ERROR(0x0A);
+    ERROR(0x0A),
+    PING(0x0B),
+    PONG(0x0C);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

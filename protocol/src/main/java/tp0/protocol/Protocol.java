@@ -2,8 +2,26 @@ package tp0.protocol;
 
 /** Protocol-wide constants. */
 public final class Protocol {
-    /** Sent in Hello and Welcome; a server refuses versions it does not speak. */
-    public static final int VERSION = 1;
+    /**
+     * Sent in Hello; Welcome answers with the version the session speaks. Version 2 adds the
+     * heartbeat (Ping/Pong): a version-2 agency sends Ping whenever it has waited
+     * {@link #MAX_PING_INTERVAL_MILLIS} without sending anything, and the server answers each
+     * with Pong; the server closes a version-2 session that sends nothing for its heartbeat
+     * timeout. A version-1 session is served as before (no heartbeat expected or sent).
+     */
+    public static final int VERSION = 2;
+
+    /** The oldest version a server still serves. */
+    public static final int MIN_VERSION = 1;
+
+    /** The first version with Ping/Pong. */
+    public static final int HEARTBEAT_VERSION = 2;
+
+    /**
+     * The longest a version-2 agency waits without sending a frame: a server's heartbeat
+     * timeout must be well above it (the default 15 s is three of these).
+     */
+    public static final long MAX_PING_INTERVAL_MILLIS = 5_000;
 
     private Protocol() {}
 }

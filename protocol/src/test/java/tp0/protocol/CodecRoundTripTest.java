@@ -183,6 +183,8 @@ class CodecRoundTripTest {
         assertSame(Message.AllBetsSent.INSTANCE, viaDecodeFrame(Message.AllBetsSent.INSTANCE));
         assertSame(Message.AllBetsSentAck.INSTANCE, viaFrameReader(Message.AllBetsSentAck.INSTANCE));
         assertSame(Message.WinnersQuery.INSTANCE, viaDecodeFrame(Message.WinnersQuery.INSTANCE));
+        assertSame(Message.Ping.INSTANCE, viaDecodeFrame(Message.Ping.INSTANCE));
+        assertSame(Message.Pong.INSTANCE, viaFrameReader(Message.Pong.INSTANCE));
     }
 
     @Test

@@ -260,7 +260,7 @@ class FrameReaderTest {
     @Test
     void aBadFrameDoesNotDesynchroniseTheNextOne() throws Exception {
         byte[] badDate = WireBytes.body(MessageType.BET_BATCH).u16(1).bet("Ana", "Paz", "1", 2001, 2, 30, 1).frame();
-        byte[] unknownType = WireBytes.body(0x0B).u32(0xDEADBEEF).frame();
+        byte[] unknownType = WireBytes.body(0x0D).u32(0xDEADBEEF).frame();
         byte[] trailing = WireBytes.body(MessageType.ALL_BETS_SENT).u8(0).frame();
         Message after = new Message.Winners(List.of("00012345"), true);
         byte[] stream = WireBytes.concat(List.of(

@@ -59,7 +59,7 @@ class MalformedInputTest {
     class TypeAndFraming {
 
         @ParameterizedTest
-        @ValueSource(ints = {0x00, 0x0B, 0x0C, 0x7F, 0x80, 0xFF})
+        @ValueSource(ints = {0x00, 0x0D, 0x0E, 0x7F, 0x80, 0xFF})
         void unknownTypeByte(int typeByte) {
             DecodeException e = assertRefused(ErrorCode.UNKNOWN_MESSAGE_TYPE, WireBytes.body(typeByte).frame());
             assertNull(e.type());
@@ -465,7 +465,7 @@ class MalformedInputTest {
         @Test
         void emptyMessagesWithAPayloadHaveTrailingBytes() {
             for (MessageType t : new MessageType[] {MessageType.ALL_BETS_SENT, MessageType.ALL_BETS_SENT_ACK,
-                    MessageType.WINNERS_QUERY}) {
+                    MessageType.WINNERS_QUERY, MessageType.PING, MessageType.PONG}) {
                 DecodeException e = assertRefused(ErrorCode.TRAILING_BYTES, WireBytes.body(t).u8(0).frame());
                 assertEquals(t, e.type());
                 assertEquals(-1, e.declaredCount());

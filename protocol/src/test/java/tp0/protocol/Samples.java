@@ -58,6 +58,8 @@ final class Samples {
                 Message.AllBetsSent.INSTANCE,
                 Message.AllBetsSentAck.INSTANCE,
                 Message.WinnersQuery.INSTANCE,
+                Message.Ping.INSTANCE,
+                Message.Pong.INSTANCE,
                 new Message.Winners(List.of(), true),
                 new Message.Winners(List.of(), false),
                 new Message.Winners(List.of("00012345", "30904465", "0"), true),

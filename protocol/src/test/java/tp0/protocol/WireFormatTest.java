@@ -80,14 +80,27 @@ class WireFormatTest {
     }
 
     @Test
+    void heartbeatIsTwoEmptyFrames() {
+        assertEncodesTo(Message.Ping.INSTANCE, 0x00, 0x00, 0x00, 0x01, 0x0B);
+        assertEncodesTo(Message.Pong.INSTANCE, 0x00, 0x00, 0x00, 0x01, 0x0C);
+    }
+
+    @Test
+    void versionTwoSpeaksTheHeartbeatAndStillServesOne() {
+        assertEquals(2, Protocol.VERSION);
+        assertEquals(1, Protocol.MIN_VERSION);
+        assertEquals(Protocol.VERSION, Protocol.HEARTBEAT_VERSION);
+    }
+
+    @Test
     void messageTypeNumbersAreFixed() {
-        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12),
                 List.of(MessageType.values()).stream().map(t -> t.code).toList());
         for (MessageType t : MessageType.values()) {
             assertEquals(t, MessageType.of(t.code));
         }
         assertNull(MessageType.of(0x00));
-        assertNull(MessageType.of(0x0B));
+        assertNull(MessageType.of(0x0D));
         assertNull(MessageType.of(0xFF));
     }
 

@@ -14,6 +14,8 @@ import tp0.protocol.Bet;
  * @param batchWindow most batches sent and not yet acknowledged (1 = stop-and-wait)
  * @param singleBet   present in single-bet mode (bet given in env vars; no file is read)
  * @param secret      sent in Hello; empty when the agency has none. Never logged.
+ * @param readTimeout the longest the server may stay silent while the agency waits for it
+ *                    (it pings meanwhile); then the connection counts as lost
  */
 public record AgencyConfig(
         int clientId,
@@ -24,13 +26,33 @@ public record AgencyConfig(
         Duration connectTimeout,
         Path dataFile,
         Optional<Bet> singleBet,
-        String secret) {
+        String secret,
+        Duration readTimeout) {
+
+    /** {@code server.readTimeout} when it is not set. */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(15);
 
     public AgencyConfig {
         Objects.requireNonNull(secret, "secret");
         if (batchWindow < 1) {
             throw new IllegalArgumentException("batchWindow must be positive: " + batchWindow);
         }
+        if (readTimeout.isNegative() || readTimeout.isZero()) {
+            throw new IllegalArgumentException("readTimeout must be positive: " + readTimeout);
+        }
+    }
+
+    /** With the default read timeout. */
+    public AgencyConfig(int clientId, ServerAddress serverAddress, LogLevel logLevel, int batchMaxAmount,
+                        int batchWindow, Duration connectTimeout, Path dataFile, Optional<Bet> singleBet, String secret) {
+        this(clientId, serverAddress, logLevel, batchMaxAmount, batchWindow, connectTimeout, dataFile, singleBet, secret,
+                DEFAULT_READ_TIMEOUT);
+    }
+
+    /** The same, with another read timeout. */
+    public AgencyConfig withReadTimeout(Duration timeout) {
+        return new AgencyConfig(clientId, serverAddress, logLevel, batchMaxAmount, batchWindow, connectTimeout,
+                dataFile, singleBet, secret, timeout);
     }
 
     /**
@@ -46,7 +68,8 @@ public record AgencyConfig(
                 "log_level", logLevel,
                 "data_file", singleBet.isPresent() ? "none (single bet from env)" : dataFile,
                 "secret", secret.isEmpty() ? "none" : "set",
-                "batch_window", batchWindow);
+                "batch_window", batchWindow,
+                "read_timeout", DurationText.format(readTimeout));
     }
 
     /** Hides the secret: a record's own toString would print it wherever the config is printed. */
@@ -54,7 +77,7 @@ public record AgencyConfig(
     public String toString() {
         return "AgencyConfig[clientId=" + clientId + ", serverAddress=" + serverAddress + ", logLevel=" + logLevel
                 + ", batchMaxAmount=" + batchMaxAmount + ", batchWindow=" + batchWindow
-                + ", connectTimeout=" + connectTimeout + ", dataFile=" + dataFile
+                + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", dataFile=" + dataFile
                 + ", singleBet=" + singleBet + ", secret=" + (secret.isEmpty() ? "none" : "***") + "]";
     }
 }

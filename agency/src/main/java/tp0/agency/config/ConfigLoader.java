@@ -33,11 +33,13 @@ public final class ConfigLoader {
     public static final String ENV_BATCH_MAX_AMOUNT = "CLI_BATCH_MAXAMOUNT";
     public static final String ENV_BATCH_WINDOW = "CLI_BATCH_WINDOW";
     public static final String ENV_CONNECT_TIMEOUT = "CLI_SERVER_CONNECTTIMEOUT";
+    public static final String ENV_READ_TIMEOUT = "CLI_SERVER_READTIMEOUT";
     public static final String ENV_DATA_FILE = "CLI_DATA_FILE";
     public static final String ENV_SECRET = "CLI_SECRET";
 
     public static final String KEY_SERVER_ADDRESS = "server.address";
     public static final String KEY_CONNECT_TIMEOUT = "server.connectTimeout";
+    public static final String KEY_READ_TIMEOUT = "server.readTimeout";
     public static final String KEY_LOG_LEVEL = "log.level";
     public static final String KEY_BATCH_MAX_AMOUNT = "batch.maxAmount";
     public static final String KEY_BATCH_WINDOW = "batch.window";
@@ -130,6 +132,23 @@ public final class ConfigLoader {
             }
         }
 
+        Duration readTimeout = AgencyConfig.DEFAULT_READ_TIMEOUT;
+        Optional<Raw> read = loader.lookup(ENV_READ_TIMEOUT, KEY_READ_TIMEOUT);
+        if (read.isPresent()) {
+            try {
+                readTimeout = DurationText.parse(read.get().text());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(read.get().key(), e.getMessage());
+            }
+            if (readTimeout.isZero()) {
+                throw new ConfigException(read.get().key(), "must be longer than 0");
+            }
+            if (readTimeout.compareTo(MAX_CONNECT_TIMEOUT) > 0) {
+                throw new ConfigException(read.get().key(), "'" + read.get().text() + "' is longer than "
+                        + DurationText.format(MAX_CONNECT_TIMEOUT));
+            }
+        }
+
         String dataFile = env.get(ENV_DATA_FILE);
         Path dataPath;
         try {
@@ -149,7 +168,7 @@ public final class ConfigLoader {
 
         Optional<Bet> singleBet = SingleBetEnv.read(env);
         return new AgencyConfig(clientId, serverAddress, logLevel, batchMaxAmount, batchWindow, connectTimeout, dataPath,
-                singleBet, secret);
+                singleBet, secret, readTimeout);
     }
 
     /** The error never quotes the value: it is a secret. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.Security;
+import jdk.net.ExtendedSocketOptions;
 import tp0.agency.AgencyFailure;
 import tp0.agency.StopRequested;
 import tp0.agency.StopSignal;
@@ -21,6 +22,10 @@ public final class Connector {
      */
     static final long MAX_ATTEMPT_MILLIS = 5_000;
 
+    static final int KEEPALIVE_IDLE_SECONDS = 30;
+    static final int KEEPALIVE_INTERVAL_SECONDS = 10;
+    static final int KEEPALIVE_PROBES = 3;
+
     private static final String NEGATIVE_DNS_TTL = "networkaddress.cache.negative.ttl";
     /** Set once the JDK has been told not to cache failed lookups; guarded by Connector.class. */
     private static boolean failedLookupsUncached;
@@ -33,7 +38,10 @@ public final class Connector {
         this.stop = stop;
     }
 
-    /** A connected socket with TCP_NODELAY (small frames, each waited for: no Nagle delay). */
+    /**
+     * A connected socket with TCP_NODELAY (small frames, each waited for: no Nagle delay) and
+     * TCP keepalive.
+     */
     public Socket connect(Outage outage) throws AgencyFailure, StopRequested {
         if (!isIpLiteral(address.host())) {
             uncacheFailedLookups();
@@ -46,6 +54,7 @@ public final class Connector {
                 socket.connect(new InetSocketAddress(address.host(), address.port()),
                         (int) Math.min(outage.attemptMillis(), MAX_ATTEMPT_MILLIS));
                 socket.setTcpNoDelay(true);
+                keepAlive(socket);
                 return socket;
             } catch (IOException e) {
                 closeQuietly(socket);
@@ -104,6 +113,24 @@ public final class Connector {
             }
         }
         return parts == 4 && i == host.length();
+    }
+
+    /**
+     * TCP keepalive, with short probe times where the OS lets a socket set them: a backstop
+     * under the protocol's heartbeat (which notices a silent server sooner), so that even a
+     * link the heartbeat cannot use is found dead in about a minute, not the system's two hours.
+     */
+    static void keepAlive(Socket socket) {
+        try {
+            socket.setKeepAlive(true);
+            if (socket.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPIDLE)) {
+                socket.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS);
+                socket.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, KEEPALIVE_INTERVAL_SECONDS);
+                socket.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // A backstop only: the connection works without it, and the heartbeat still runs.
+        }
     }
 
     private static void closeQuietly(Socket socket) {

@@ -2,13 +2,17 @@ package tp0.agency.net;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import tp0.agency.AgencyFailure;
+import tp0.agency.config.DurationText;
 import tp0.protocol.BetBatchWriter;
 import tp0.protocol.Codec;
 import tp0.protocol.DecodeException;
@@ -16,21 +20,34 @@ import tp0.protocol.ErrorCode;
 import tp0.protocol.Frame;
 import tp0.protocol.FrameReader;
 import tp0.protocol.Message;
+import tp0.protocol.Protocol;
 
 /**
  * The agency's end of one connection: whole messages in and out, for the step
  * ({@code action}) under way. A broken connection — and an Error that only means "come back
  * later" — is a {@link ConnectionLost}, to reconnect from; any other Error, or a frame that
  * breaks the protocol, is an {@link AgencyFailure}.
+ *
+ * <p>Liveness. No wait for the server is unbounded: while it waits for a frame, the agency
+ * sends a Ping whenever it has written nothing for the ping interval (a third of the read
+ * timeout, at most {@link Protocol#MAX_PING_INTERVAL_MILLIS}), so the server, which answers
+ * each with a Pong, hears from it and it from the server; a server silent for the whole read
+ * timeout — a dead link that closes nothing, a frozen host — makes the connection lost. A
+ * write the server does not take for the read timeout (it stopped reading, or the link went
+ * dark with our send buffer full) is cut by a watchdog thread, which closes the socket. The
+ * hot path pays nothing per batch: an ack already here is read without a timer, and the
+ * write clock is read once per socket write (up to 64 KiB), not per frame.
  */
 public final class ServerConnection implements AutoCloseable {
     /**
      * Refusals about the moment, not about us: a previous connection of ours the server has
-     * not yet noticed is gone, its connection limit, a restart under way, or a frame of ours
-     * a stall cut short. Reconnecting later fixes each of them.
+     * not yet noticed is gone, its connection limit, a restart under way, a frame of ours
+     * a stall cut short, or a newer connection of this agency taking our session over (our
+     * own after a loss, which we have left already; or a peer posing as us, which must not
+     * keep us out). Reconnecting later fixes each of them.
      */
     static final Set<ErrorCode> RETRY_LATER = EnumSet.of(ErrorCode.SESSION_ACTIVE, ErrorCode.TOO_MANY_CONNECTIONS,
-            ErrorCode.SHUTTING_DOWN, ErrorCode.FRAME_TIMEOUT);
+            ErrorCode.SHUTTING_DOWN, ErrorCode.FRAME_TIMEOUT, ErrorCode.TAKEN_OVER);
 
     /**
      * Frames written before a flush: batches are coalesced into writes of up to this many
@@ -39,16 +56,41 @@ public final class ServerConnection implements AutoCloseable {
      */
     static final int WRITE_BUFFER_BYTES = 8 * Frame.MAX_FRAME_BYTES;
 
-    private final Socket socket;
-    private final OutputStream out;
-    private final InputStream in;
-    private final FrameReader frames;
+    private static final byte[] PING = Codec.encode(Message.Ping.INSTANCE);
 
-    public ServerConnection(Socket socket) throws IOException {
+    private final Socket socket;
+    private final WatchedOutput watched;
+    private final OutputStream out;
+    private final BufferedInputStream in;
+    private final FrameReader frames;
+    private final Duration readTimeout;
+    private final long readTimeoutNanos;
+    private final long pingIntervalNanos;
+    private final Thread watchdog;
+    private volatile boolean closed;
+    /** The watchdog closed the socket under a write the server did not take. */
+    private volatile boolean stalled;
+
+    public ServerConnection(Socket socket, Duration readTimeout) throws IOException {
         this.socket = socket;
-        this.out = new BufferedOutputStream(socket.getOutputStream(), WRITE_BUFFER_BYTES);
+        this.readTimeout = readTimeout;
+        this.readTimeoutNanos = readTimeout.toNanos();
+        this.pingIntervalNanos = pingInterval(readTimeout).toNanos();
+        this.watched = new WatchedOutput(socket.getOutputStream());
+        this.out = new BufferedOutputStream(watched, WRITE_BUFFER_BYTES);
         this.in = new BufferedInputStream(socket.getInputStream(), Frame.MAX_FRAME_BYTES);
         this.frames = new FrameReader(in);
+        socket.setSoTimeout(timeoutMillis(readTimeoutNanos)); // the rest of a frame once its first byte is here
+        this.watchdog = new Thread(this::watchWrites, "agency-write-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    /** How long the agency may go without writing while it waits: a third of the read timeout, at most 5 s. */
+    static Duration pingInterval(Duration readTimeout) {
+        Duration third = readTimeout.dividedBy(3);
+        Duration max = Duration.ofMillis(Protocol.MAX_PING_INTERVAL_MILLIS);
+        return third.isZero() ? Duration.ofMillis(1) : third.compareTo(max) < 0 ? third : max;
     }
 
     /** Writes and flushes: a frame is never left sitting in the buffer while we wait for a reply. */
@@ -57,7 +99,7 @@ public final class ServerConnection implements AutoCloseable {
             out.write(Codec.encode(message));
             out.flush();
         } catch (IOException e) {
-            throw new ConnectionLost(action, IoErrors.describe(e));
+            throw lost(action, e);
         }
     }
 
@@ -70,7 +112,7 @@ public final class ServerConnection implements AutoCloseable {
         try {
             out.write(batch.frame(), 0, batch.size());
         } catch (IOException e) {
-            throw new ConnectionLost(action, IoErrors.describe(e));
+            throw lost(action, e);
         }
     }
 
@@ -79,7 +121,7 @@ public final class ServerConnection implements AutoCloseable {
         try {
             out.flush();
         } catch (IOException e) {
-            throw new ConnectionLost(action, IoErrors.describe(e));
+            throw lost(action, e);
         }
     }
 
@@ -97,46 +139,165 @@ public final class ServerConnection implements AutoCloseable {
     }
 
     /**
-     * The next message. Blocks as long as it takes (the draw waits for every agency) unless
-     * a read timeout is set.
+     * The next message (Pongs are taken in passing). Waits as long as the server keeps
+     * answering our Pings — the draw waits for every agency — but no longer than the read
+     * timeout of silence.
      */
     public Message receive(String action) throws AgencyFailure, ConnectionLost {
-        flush(action); // never wait for a reply to a frame still in our buffer
-        Message message;
-        try {
-            message = frames.read();
-        } catch (DecodeException e) {
-            throw AgencyFailure.badFrame(action, e);
-        } catch (IOException e) {
-            throw new ConnectionLost(action, IoErrors.describe(e));
-        }
-        if (message == null) {
-            throw new ConnectionLost(action, "server closed the connection");
-        }
-        if (message instanceof Message.Error error) {
-            if (RETRY_LATER.contains(error.code())) {
-                throw new ConnectionLost(action, error.code() + ": " + error.text());
-            }
-            throw AgencyFailure.serverError(action, error);
-        }
-        return message;
+        return receive(action, readTimeoutNanos);
     }
 
-    /** Bounds each later {@link #receive} to {@code millis}; 0 waits forever. */
-    public void setReadTimeout(long millis, String action) throws ConnectionLost {
-        try {
-            socket.setSoTimeout((int) Math.min(millis, Integer.MAX_VALUE));
-        } catch (IOException e) {
-            throw new ConnectionLost(action, IoErrors.describe(e));
+    /** As {@link #receive(String)}, with the server silent at most {@code millis} (a handshake's attempt). */
+    public Message receiveWithin(String action, long millis) throws AgencyFailure, ConnectionLost {
+        return receive(action, TimeUnit.MILLISECONDS.toNanos(millis));
+    }
+
+    private Message receive(String action, long silenceNanos) throws AgencyFailure, ConnectionLost {
+        flush(action); // never wait for a reply to a frame still in our buffer
+        while (true) {
+            Message message;
+            try {
+                if (!awaitInput(action, silenceNanos)) {
+                    throw new ConnectionLost(action, "server closed the connection");
+                }
+                message = frames.read();
+            } catch (DecodeException e) {
+                throw AgencyFailure.badFrame(action, e);
+            } catch (SocketTimeoutException e) {
+                throw new ConnectionLost(action, "the server stopped in the middle of a frame for "
+                        + DurationText.format(readTimeout));
+            } catch (IOException e) {
+                throw lost(action, e);
+            }
+            if (message == null) {
+                throw new ConnectionLost(action, "server closed the connection");
+            }
+            if (message == Message.Pong.INSTANCE) {
+                continue; // the server is there; what we wait for is still to come
+            }
+            if (message instanceof Message.Error error) {
+                if (RETRY_LATER.contains(error.code())) {
+                    throw new ConnectionLost(action, error.code() + ": " + error.text());
+                }
+                throw AgencyFailure.serverError(action, error);
+            }
+            return message;
+        }
+    }
+
+    /**
+     * Returns once a byte from the server is here (false: it closed the connection), sending a
+     * Ping whenever we have written nothing for the ping interval meanwhile.
+     *
+     * @throws ConnectionLost when the server stays silent for {@code silenceNanos}
+     */
+    private boolean awaitInput(String action, long silenceNanos) throws IOException, ConnectionLost {
+        if (in.available() > 0) {
+            return true; // the usual case while batches stream: no timer, no syscall for it
+        }
+        long start = System.nanoTime();
+        while (true) {
+            long now = System.nanoTime();
+            long silent = now - start;
+            if (silent >= silenceNanos) {
+                throw new ConnectionLost(action, "no frame from the server in "
+                        + DurationText.format(Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(silenceNanos))));
+            }
+            long untilPing = watched.lastWriteNanos + pingIntervalNanos - now;
+            if (untilPing <= 0) {
+                out.write(PING);
+                out.flush();
+                untilPing = pingIntervalNanos;
+            }
+            socket.setSoTimeout(timeoutMillis(Math.min(untilPing, silenceNanos - silent)));
+            try {
+                in.mark(1);
+                if (in.read() < 0) {
+                    return false;
+                }
+                in.reset();
+                return true;
+            } catch (SocketTimeoutException quiet) {
+                // Nothing consumed: ping, or give up, and wait again.
+            } finally {
+                socket.setSoTimeout(timeoutMillis(readTimeoutNanos));
+            }
+        }
+    }
+
+    private static int timeoutMillis(long nanos) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999)));
+    }
+
+    private ConnectionLost lost(String action, IOException e) {
+        if (stalled) {
+            return new ConnectionLost(action, "the server took none of our data for " + DurationText.format(readTimeout));
+        }
+        return new ConnectionLost(action, IoErrors.describe(e));
+    }
+
+    /**
+     * The watchdog: a socket write that has not returned after the read timeout will not; the
+     * socket is closed, which makes the write fail (and the connection count as lost).
+     */
+    private void watchWrites() {
+        long tick = Math.max(1, TimeUnit.NANOSECONDS.toMillis(pingIntervalNanos));
+        while (!closed) {
+            try {
+                Thread.sleep(tick);
+            } catch (InterruptedException e) {
+                return; // closed
+            }
+            long since = watched.writingSince;
+            if (since != 0 && System.nanoTime() - since > readTimeoutNanos && !closed) {
+                stalled = true;
+                closeSocket();
+                return;
+            }
         }
     }
 
     @Override
     public void close() {
+        closed = true;
+        watchdog.interrupt();
+        closeSocket();
+    }
+
+    private void closeSocket() {
         try {
             socket.close();
         } catch (IOException ignored) {
             // Nothing left to tell the server.
+        }
+    }
+
+    /** The socket's output, noting when a write started (for the watchdog) and when the last one did. */
+    private static final class WatchedOutput extends FilterOutputStream {
+        /** {@code System.nanoTime()} when the write under way began; 0 when none is. */
+        volatile long writingSince;
+        /** When the last write began; read and written by the agency's thread only. */
+        long lastWriteNanos = System.nanoTime();
+
+        WatchedOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            long now = System.nanoTime() | 1; // never 0, which means "not writing"
+            lastWriteNanos = now;
+            writingSince = now;
+            try {
+                out.write(b, off, len);
+            } finally {
+                writingSince = 0;
+            }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
         }
     }
 }

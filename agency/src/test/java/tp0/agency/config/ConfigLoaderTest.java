@@ -237,7 +237,7 @@ class ConfigLoaderTest {
                 "NUMERO", "7574");
         AgencyConfig c = ConfigLoader.load(env, dir.resolve("absent.yaml"));
         assertEquals(Optional.of(new Bet("Nicolás", "Saldaña", "00123", LocalDate.of(1999, 3, 17), 7574)), c.singleBet());
-        assertTrue(c.summaryLogLine().endsWith("| data_file: none (single bet from env) | secret: none | batch_window: 16"),
+        assertTrue(c.summaryLogLine().endsWith("| data_file: none (single bet from env) | secret: none | batch_window: 16 | read_timeout: 15s"),
                 c.summaryLogLine());
         assertTrue(SingleBetEnv.partialWarning(env).isEmpty());
 
@@ -260,13 +260,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theReadTimeoutComesFromTheEnvOrTheFileAndMustBePositive() throws Exception {
+        assertEquals(Duration.ofSeconds(15), ConfigLoader.load(env("CLI_ID", "1"), yaml(SHIPPED)).readTimeout());
+        String withRead = SHIPPED.replace("connectTimeout: 30s", "connectTimeout: 30s\n  readTimeout: 20s");
+        assertEquals(Duration.ofSeconds(20), ConfigLoader.load(env("CLI_ID", "1"), yaml(withRead)).readTimeout());
+        AgencyConfig fromEnv = ConfigLoader.load(env("CLI_ID", "1", "CLI_SERVER_READTIMEOUT", "1500ms"), yaml(withRead));
+        assertEquals(Duration.ofMillis(1500), fromEnv.readTimeout());
+        assertTrue(fromEnv.summaryLogLine().endsWith(" | read_timeout: 1s500ms"), fromEnv.summaryLogLine());
+        assertEquals("CLI_SERVER_READTIMEOUT", failure(env("CLI_ID", "1", "CLI_SERVER_READTIMEOUT", "0s"), yaml(SHIPPED)).key());
+        assertEquals("CLI_SERVER_READTIMEOUT", failure(env("CLI_ID", "1", "CLI_SERVER_READTIMEOUT", "15"), yaml(SHIPPED)).key());
+        assertEquals("server.readTimeout", failure(env("CLI_ID", "1"),
+                yaml(SHIPPED.replace("connectTimeout: 30s", "connectTimeout: 30s\n  readTimeout: never"))).key());
+    }
+
+    @Test
     void theSummaryLineHasExactlyTheContractKeysInOrder() throws Exception {
         AgencyConfig c = ConfigLoader.load(env("CLI_ID", "4", "CLI_LOG_LEVEL", "DEBUG", "CLI_BATCH_WINDOW", "8"),
                 yaml(SHIPPED));
         // The exercise's keys and secret exactly as before; batch_window appended after them.
         assertEquals("action: config | result: success | client_id: 4 | server_address: server:12345"
                 + " | batch_max_amount: 500 | log_level: DEBUG | data_file: .data/agency-4.csv | secret: none"
-                + " | batch_window: 8",
+                + " | batch_window: 8 | read_timeout: 15s",
                 c.summaryLogLine());
     }
 
@@ -280,7 +294,7 @@ class ConfigLoaderTest {
         assertEquals("from-env", fromEnv.secret(), "the env beats the file; surrounding spaces are not part of it");
         assertEquals("from-yaml", ConfigLoader.load(env("CLI_ID", "1", "CLI_SECRET", ""), yaml(withSecret)).secret());
 
-        assertTrue(fromEnv.summaryLogLine().endsWith(" | data_file: .data/agency-1.csv | secret: set | batch_window: 16"),
+        assertTrue(fromEnv.summaryLogLine().endsWith(" | data_file: .data/agency-1.csv | secret: set | batch_window: 16 | read_timeout: 15s"),
                 fromEnv.summaryLogLine());
         assertFalse(fromEnv.summaryLogLine().contains("from-env"));
         assertFalse(fromEnv.toString().contains("from-env"), fromEnv.toString());

@@ -19,7 +19,8 @@ public enum ServerKey {
     MAX_CONNECTIONS("1024", "connections served at once (1..100000); one more gets TOO_MANY_CONNECTIONS"),
     AGENCY_SECRETS_FILE("", "file of '<agency id>=<secret>' lines; empty = no authentication"),
     STORE_GROUP_COMMIT("on", "on: batches arriving during an fsync share the next one; off: one fsync per batch"),
-    SESSION_PIPELINE("16", "batches one connection may have at the store at once (1..1024; 1 = stop-and-wait)");
+    SESSION_PIPELINE("16", "batches one connection may have at the store at once (1..1024; 1 = stop-and-wait)"),
+    HEARTBEAT_TIMEOUT("15", "seconds (6..86400) a version-2 agency may go without a frame, whatever it waits for");
 
     private final String fallback;
     private final String meaning;

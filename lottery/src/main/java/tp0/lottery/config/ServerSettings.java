@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param agencySecrets   {@link AgencySecrets#NONE} unless {@code AGENCY_SECRETS_FILE} names a file
  * @param storeGroupCommit batches that reach the store during an fsync share the next one (off: one fsync per batch)
  * @param sessionPipeline  batches one connection may have at the store at once (1: stop-and-wait)
+ * @param heartbeatTimeout how long a version-2 session may go without a frame, whatever it waits for
+ *                         (its agency pings at least every {@code Protocol.MAX_PING_INTERVAL_MILLIS})
  */
 public record ServerSettings(
         String host,
@@ -31,7 +33,8 @@ public record ServerSettings(
         int maxConnections,
         AgencySecrets agencySecrets,
         boolean storeGroupCommit,
-        int sessionPipeline) {
+        int sessionPipeline,
+        Duration heartbeatTimeout) {
 
     /** Both files live in the working directory; "all bets sent" marks sit next to the bets. */
     public static final String BETS_FILE_NAME = "bets.csv";
@@ -51,7 +54,9 @@ public record ServerSettings(
                 source.integer(ServerKey.MAX_CONNECTIONS, 1, 100_000),
                 agencySecrets(source.optional(ServerKey.AGENCY_SECRETS_FILE), workDir),
                 source.onOff(ServerKey.STORE_GROUP_COMMIT),
-                source.integer(ServerKey.SESSION_PIPELINE, 1, 1024));
+                source.integer(ServerKey.SESSION_PIPELINE, 1, 1024),
+                // Above the agencies' longest ping interval (5 s), or healthy agencies would be cut.
+                Duration.ofSeconds(source.integer(ServerKey.HEARTBEAT_TIMEOUT, 6, 86_400)));
     }
 
     /** The keys of {@code ini} that name no setting (each ignored; the caller warns). */

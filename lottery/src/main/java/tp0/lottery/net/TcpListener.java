@@ -52,6 +52,7 @@ import tp0.protocol.Message;
  * connection beyond that gets Error(TOO_MANY_CONNECTIONS) and is closed, without a session.
  * Once the server has closed its side of any connection, the peer has the frame timeout to
  * close its own; then the connection is cut, so no peer can hold a socket open forever.
+ * Every accepted connection has TCP keepalive on ({@link KeepAlive}).
  */
 public final class TcpListener extends AbstractBehavior<TcpListener.Command> {
 
@@ -100,7 +101,7 @@ public final class TcpListener extends AbstractBehavior<TcpListener.Command> {
         ActorRef<Command> self = context.getSelf();
         context.pipeToSelf(
                 Tcp.get(context.getSystem()).bind(settings.host(), settings.port(), settings.listenBacklog(),
-                                List.of(), true, Optional.empty())
+                                List.of(new KeepAlive()), true, Optional.empty())
                         .to(Sink.foreach(connection -> self.tell(new Accepted(connection))))
                         .run(mat),
                 (binding, failure) -> binding != null ? new Bound(binding) : new BindFailed(failure));

@@ -46,10 +46,18 @@ import tp0.protocol.Protocol;
  * a parked winners query) and then closes. A peer that starts with text instead of a frame is
  * the echo health check: its line is echoed back and the connection closed.
  *
- * A Hello is accepted only with the agency's secret (when secrets are configured) and only if
- * no other live session acts as that agency ({@link SessionRegistry}). A peer that sends no
- * complete frame for {@code frameTimeout} while the session owes it nothing is closed with
- * FRAME_TIMEOUT; waiting for the store, the coordinator or the draw never times out.
+ * A Hello is accepted only with the agency's secret (when secrets are configured); a live
+ * session of the same agency is then taken over ({@link SessionRegistry}): it is closed with
+ * TAKEN_OVER and stores nothing more, and the new one is welcomed with a count that includes
+ * everything the old one stored.
+ *
+ * Liveness. A peer that sends no complete frame for {@code frameTimeout} while the session owes
+ * it nothing is closed with FRAME_TIMEOUT. A version-2 peer pings whenever it waits, so its
+ * session also times out, after {@code heartbeatTimeout}, while it waits for acks or the draw;
+ * every Ping is answered with a Pong at once, out of turn. The timeouts run only while the
+ * session is reading: while it holds its stream (the pipeline is full, the store or the
+ * registry is slow) the peer's frames cannot reach it, so that wait is the server's, not the
+ * peer's (the store's asks are bounded by {@link #ASK_TIMEOUT}).
  */
 public final class AgencySession extends AbstractBehavior<AgencySession.Command> {
 
@@ -86,6 +94,9 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         INSTANCE
     }
 
+    /** From the registry: a newer Hello for this agency wants its session. */
+    public record TakenOver(int agency) implements Command {}
+
     /**
      * Everything a session needs from the rest of the server.
      *
@@ -93,7 +104,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
      */
     public record Deps(int numAgencies, ActorRef<BetStore.Command> store, ActorRef<DrawCoordinator.Command> coordinator,
                        ActorRef<SessionRegistry.Command> registry, AgencySecrets secrets, Duration frameTimeout,
-                       int sessionPipeline) {}
+                       int sessionPipeline, Duration heartbeatTimeout) {}
 
     /** A reply owed to the peer, queued in the order its frame came. */
     private sealed interface Owed {}
@@ -127,8 +138,10 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     private final Deque<Owed> owed = new ArrayDeque<>();
     /** An element that is not a batch, received while replies were owed: handled once they are sent. */
     private Inbound deferred;
-    /** 0 until a Hello is accepted. */
+    /** 0 until the registry grants this session its agency id. */
     private int agency;
+    /** The protocol version the peer's accepted Hello named; 0 before. */
+    private int version;
     /** This session gave its agency id back to the registry. */
     private boolean released;
     private boolean allBetsSent;
@@ -148,6 +161,8 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
      * really been idle, and schedules itself again for the rest.
      */
     private boolean frameTimerArmed;
+    /** {@code System.nanoTime()} at which the armed timer fires. */
+    private long frameTimerDue;
 
     private AgencySession(ActorContext<Command> context, TimerScheduler<Command> timers, Deps deps,
                           ActorRef<Outbound> out, String peer) {
@@ -174,6 +189,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
                 .onMessage(FinishRecorded.class, this::onFinishRecorded)
                 .onMessage(WinnersReady.class, this::onWinnersReady)
                 .onMessageEquals(FrameTimedOut.INSTANCE, this::onFrameTimedOut)
+                .onMessage(TakenOver.class, this::onTakenOver)
                 .onMessageEquals(StreamCompleted.INSTANCE, this::onInputDone)
                 .onMessage(StreamFailed.class, msg -> closeNow())
                 // However the session ends (even by a failure), its connection must not outlive it.
@@ -200,13 +216,20 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         return handle(element);
     }
 
-    /** Batches, and malformed frames (answered in their turn), are handled while batches are at the store. */
+    /**
+     * Batches, and malformed frames (answered in their turn), are handled while batches are at
+     * the store; so is a Ping, answered out of turn.
+     */
     private static boolean pipelined(Inbound element) {
         return element instanceof Inbound.Malformed
-                || element instanceof Inbound.Decoded decoded && decoded.message() instanceof Message.BetBatch;
+                || element instanceof Inbound.Decoded decoded
+                && (decoded.message() instanceof Message.BetBatch || decoded.message() == Message.Ping.INSTANCE);
     }
 
     private Behavior<Command> handle(Inbound element) {
+        if (closing) {
+            return ackPending(); // taken over or refused meanwhile: nothing more is acted on
+        }
         if (element instanceof Inbound.Decoded decoded) {
             return onMessage(decoded.message());
         }
@@ -231,6 +254,9 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
                 return onAllBetsSent();
             case WINNERS_QUERY:
                 return onWinnersQuery();
+            case PING:
+                send(Message.Pong.INSTANCE); // out of turn: it answers no batch, so it waits for none
+                return ackPending();
             default:
                 return refuse(ErrorCode.UNEXPECTED_MESSAGE, message.type() + " is sent by servers, not agencies");
         }
@@ -266,9 +292,9 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         if (agency != 0) {
             return refuse(ErrorCode.ALREADY_IDENTIFIED, "already identified as agency " + agency);
         }
-        if (hello.version() != Protocol.VERSION) {
-            return refuseAndClose(ErrorCode.UNSUPPORTED_VERSION,
-                    "version " + hello.version() + " not supported; this server speaks " + Protocol.VERSION);
+        if (hello.version() < Protocol.MIN_VERSION || hello.version() > Protocol.VERSION) {
+            return refuseAndClose(ErrorCode.UNSUPPORTED_VERSION, "version " + hello.version()
+                    + " not supported; this server speaks " + Protocol.MIN_VERSION + ".." + Protocol.VERSION);
         }
         if (hello.agencyId() < 1 || hello.agencyId() > deps.numAgencies()) {
             return refuseAndClose(ErrorCode.UNKNOWN_AGENCY,
@@ -278,6 +304,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         if (!deps.secrets().accepts(id, hello.secret())) {
             return refuseAgency(id, ErrorCode.AUTH_FAILED, "wrong or missing secret for agency " + id);
         }
+        version = hello.version();
         ActorRef<Command> self = getContext().getSelf();
         getContext().ask(SessionRegistry.ClaimReply.class, deps.registry(), ASK_TIMEOUT,
                 replyTo -> new SessionRegistry.Claim(id, self, replyTo),
@@ -287,9 +314,16 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
 
     private Behavior<Command> onClaimed(Claimed msg) {
         int id = msg.agency();
-        if (!(msg.reply() instanceof SessionRegistry.Granted)) { // Held, or no answer: either way, retry later
+        if (msg.reply() instanceof SessionRegistry.Superseded) {
+            return refuseAgency(id, ErrorCode.TAKEN_OVER, "a newer connection said Hello for agency " + id);
+        }
+        if (!(msg.reply() instanceof SessionRegistry.Granted)) { // no answer: retry later
             return refuseAgency(id, ErrorCode.SESSION_ACTIVE,
-                    "agency " + id + " already has an open connection; retry once it is closed");
+                    "agency " + id + " could not be claimed in time; retry later");
+        }
+        agency = id; // ours now: released when this session closes, or taken over
+        if (closing) {
+            return ackPending(); // closed while it waited: gives the id straight back
         }
         // Asked only now that no other session of this agency can send batches: the count
         // includes every batch that reached the store before, and no later one can sneak in.
@@ -300,13 +334,15 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     }
 
     private Behavior<Command> onWelcomed(Welcomed msg) {
+        if (closing) {
+            return ackPending(); // taken over before it was welcomed
+        }
         if (msg.count().count() < 0) {
             return refuseAndClose(ErrorCode.STORAGE_FAILURE, "store did not answer");
         }
-        agency = msg.agency();
         log.info(LogLine.success("agencia_conectada", "agencia", agency, "ip", peer,
-                "apuestas_guardadas", msg.count().count()));
-        send(new Message.Welcome(Protocol.VERSION, msg.count().count()));
+                "apuestas_guardadas", msg.count().count(), "version", version));
+        send(new Message.Welcome(version, msg.count().count()));
         return ackPending();
     }
 
@@ -443,49 +479,77 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
 
     private Behavior<Command> onFrameTimedOut() {
         frameTimerArmed = false;
-        if (!waitingOnPeerOnly() || idleSince < 0) {
+        Duration limit = silenceLimit();
+        if (limit == null || idleSince < 0) {
             return this; // busy now: the timer is armed again once the session waits on the peer
         }
-        long rest = deps.frameTimeout().toNanos() - (System.nanoTime() - idleSince);
-        if (rest > 0) {
-            armFrameTimer(Duration.ofNanos(rest)); // it went idle again since it was armed
+        long due = idleSince + limit.toNanos();
+        if (due - System.nanoTime() > 0) {
+            armFrameTimer(due); // it went idle again since it was armed
             return this;
         }
-        long seconds = deps.frameTimeout().toSeconds();
+        String timeout = limit.toMillis() % 1000 == 0 ? String.valueOf(limit.toSeconds())
+                : String.valueOf(limit.toMillis() / 1000.0);
         log.warn(LogLine.fail("conexion_cerrada", "ip", peer, "code", ErrorCode.FRAME_TIMEOUT, "agencia", agency,
-                "timeout_s", seconds));
-        return closeWith(ErrorCode.FRAME_TIMEOUT, "no complete frame in " + seconds + " s");
+                "timeout_s", timeout));
+        return closeWith(ErrorCode.FRAME_TIMEOUT, "no complete frame in " + timeout + " s");
     }
 
     /**
-     * Waiting for the peer's next frame and for nothing else: not handling one (the store or the
-     * coordinator may be slow), no batch at the store, not for the draw (a parked query may wait
-     * for hours), not done.
+     * How long the peer may stay silent now, or null while the session is not waiting on it:
+     * while it holds its stream (handling a frame, the pipeline full, a frame deferred), or is
+     * done. Owing nothing, any peer gets the frame timeout (a version-2 one at most its heartbeat
+     * timeout); waiting for acks or the draw, a version-2 peer gets the heartbeat timeout (it
+     * pings meanwhile) and a version-1 peer no limit (it never pings; TCP keepalive still
+     * notices a vanished host).
      */
-    private boolean waitingOnPeerOnly() {
-        return pendingAck == null && owed.isEmpty() && !awaitingWinners && !inputDone && !closing;
+    private Duration silenceLimit() {
+        if (pendingAck != null || deferred != null || inputDone || closing) {
+            return null;
+        }
+        boolean heartbeat = version >= Protocol.HEARTBEAT_VERSION && agency != 0;
+        if (owed.isEmpty() && !awaitingWinners) {
+            return heartbeat && deps.heartbeatTimeout().compareTo(deps.frameTimeout()) < 0
+                    ? deps.heartbeatTimeout() : deps.frameTimeout();
+        }
+        return heartbeat ? deps.heartbeatTimeout() : null;
     }
 
     /**
-     * The frame timeout runs exactly while {@link #waitingOnPeerOnly}, measured from the last
+     * The timeout runs exactly while there is a {@link #silenceLimit}, measured from the last
      * element handled: this notes when that wait began and makes sure a timer will look then.
      */
     private void updateFrameTimer() {
-        if (!waitingOnPeerOnly()) {
+        Duration limit = silenceLimit();
+        if (limit == null) {
             idleSince = -1;
             return;
         }
         if (idleSince < 0) {
             idleSince = System.nanoTime();
         }
-        if (!frameTimerArmed) {
-            armFrameTimer(deps.frameTimeout());
+        long due = idleSince + limit.toNanos();
+        if (!frameTimerArmed || due - frameTimerDue < 0) { // a shorter limit than the armed one: look sooner
+            armFrameTimer(due);
         }
     }
 
-    private void armFrameTimer(Duration delay) {
+    private void armFrameTimer(long dueNanos) {
         frameTimerArmed = true;
-        timers.startSingleTimer(FrameTimedOut.INSTANCE, FrameTimedOut.INSTANCE, delay);
+        frameTimerDue = dueNanos;
+        timers.startSingleTimer(FrameTimedOut.INSTANCE, FrameTimedOut.INSTANCE,
+                Duration.ofNanos(Math.max(0, dueNanos - System.nanoTime())));
+    }
+
+    /** A newer Hello for our agency: store nothing more, let the id go, close. */
+    private Behavior<Command> onTakenOver(TakenOver msg) {
+        if (closing) {
+            return this; // already letting it go
+        }
+        // It may come before the registry's grant does (they travel separately); the grant then
+        // finds the session closing and gives the id straight back.
+        log.warn(LogLine.fail("conexion_cerrada", "ip", peer, "code", ErrorCode.TAKEN_OVER, "agencia", msg.agency()));
+        return closeWith(ErrorCode.TAKEN_OVER, "a newer connection said Hello for agency " + msg.agency());
     }
 
     private void send(Message message) {

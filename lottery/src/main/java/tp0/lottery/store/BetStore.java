@@ -271,7 +271,7 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             return this;
         }
         try {
-            marks.appendDurably(FinishMarks.line(msg.agency()));
+            marks.appendDurably(FinishMarks.line(msg.agency(), storedByAgency.getOrDefault(msg.agency(), 0L)));
         } catch (IOException e) {
             msg.replyTo().tell(new MarkFailed(msg.agency(), String.valueOf(e.getMessage())));
             return this;

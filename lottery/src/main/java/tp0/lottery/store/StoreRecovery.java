@@ -7,8 +7,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,18 +53,61 @@ public final class StoreRecovery {
         for (String ignored : marks.ignored()) {
             log.warn(LogLine.fail("all_bets_sent_file", "path", marksPath, "error", ignored + " (ignored)"));
         }
-        if (!marks.agencies().isEmpty()) {
-            log.info(LogLine.success("all_bets_sent_file", "path", marksPath, "agencias_finalizadas",
-                    marks.agencies().stream().sorted().map(String::valueOf).collect(Collectors.joining(","))));
-        }
 
         BetsFile bets = BetsFile.open(betsPath);
         try {
             Map<Integer, Long> counts = BetStore.countByAgency(bets);
-            return new Recovered(bets, BetsFile.open(marksPath), counts, marks.agencies());
+            warnOfUnknownAgencies(counts, numAgencies, betsPath);
+            Set<Integer> finished = checkMarks(marks, counts, marksPath);
+            if (!finished.isEmpty()) {
+                log.info(LogLine.success("all_bets_sent_file", "path", marksPath, "agencias_finalizadas",
+                        finished.stream().sorted().map(String::valueOf).collect(Collectors.joining(","))));
+            }
+            return new Recovered(bets, BetsFile.open(marksPath), counts, finished);
         } catch (IOException e) {
             bets.close();
             throw e;
+        }
+    }
+
+    /**
+     * An agency marked finished must still have in bets.csv every bet it had when it was marked:
+     * those were all acknowledged. If some are gone (a cut tail that was a whole acknowledged
+     * row missing its line end, a file restored from an older copy), keeping the mark would
+     * shut that agency out for good (its batches refused, the draw held without them). So the
+     * mark is removed, loudly: the agency resends what is missing on its next run (its Welcome
+     * says where to resume) and declares again, and the draw waits for it.
+     *
+     * @return the agencies still finished
+     */
+    private static Set<Integer> checkMarks(FinishMarks.Loaded marks, Map<Integer, Long> counts, Path marksPath)
+            throws IOException {
+        Set<Integer> finished = new TreeSet<>(marks.agencies());
+        for (Map.Entry<Integer, Long> mark : new TreeMap<>(marks.counts()).entrySet()) {
+            long stored = counts.getOrDefault(mark.getKey(), 0L);
+            if (stored < mark.getValue()) {
+                log.error(LogLine.fail("all_bets_sent_file", "agencia", mark.getKey(), "marked_bets", mark.getValue(),
+                        "stored_bets", stored, "path", marksPath, "error", "acknowledged bets of this agency are "
+                                + "missing from bets.csv; its mark is removed: run the agency again to resend them"));
+                finished.remove(mark.getKey());
+            }
+        }
+        if (finished.size() < marks.agencies().size()) {
+            Map<Integer, Long> keptCounts = new HashMap<>(marks.counts());
+            keptCounts.keySet().retainAll(finished);
+            FinishMarks.rewrite(marksPath, finished, keptCounts);
+        }
+        return finished;
+    }
+
+    /** Rows of agencies outside 1..N are kept, but no agency can ever ask for their winners. */
+    private static void warnOfUnknownAgencies(Map<Integer, Long> counts, int numAgencies, Path betsPath) {
+        List<Integer> unknown = counts.keySet().stream().filter(a -> a < 1 || a > numAgencies).sorted().toList();
+        if (!unknown.isEmpty()) {
+            long rows = unknown.stream().mapToLong(counts::get).sum();
+            log.warn(LogLine.fail("bets_file", "path", betsPath, "agencias_desconocidas",
+                    unknown.stream().map(String::valueOf).collect(Collectors.joining(",")), "apuestas", rows,
+                    "error", "rows of agencies outside 1.." + numAgencies + " are kept but never drawn for anyone"));
         }
     }
 

@@ -178,7 +178,8 @@ class IniFileAndSettingsTest {
         ServerSettings settings = ServerSettings.load(ini, Map.of(), workDir);
 
         assertEquals(new ServerSettings("127.0.0.1", 4000, 50, "DEBUG", 2, workDir.resolve("bets.csv"),
-                workDir.resolve("all-bets-sent.txt"), Duration.ofSeconds(30), 1024, AgencySecrets.NONE, true, 16), settings);
+                workDir.resolve("all-bets-sent.txt"), Duration.ofSeconds(30), 1024, AgencySecrets.NONE, true, 16,
+                Duration.ofSeconds(15)), settings);
     }
 
     @Test
@@ -264,6 +265,17 @@ class IniFileAndSettingsTest {
         ServerSettings fromEnv = ServerSettings.load(ini, Map.of("FRAME_TIMEOUT", "86400", "MAX_CONNECTIONS", "1"), workDir);
         assertEquals(Duration.ofDays(1), fromEnv.frameTimeout());
         assertEquals(1, fromEnv.maxConnections());
+    }
+
+    @Test
+    void heartbeatTimeoutComesFromIniOrEnvAndStaysAboveThePingInterval() throws Exception {
+        assertEquals(Duration.ofSeconds(15), ServerSettings.load(IniFile.empty(), Map.of(), workDir).heartbeatTimeout());
+        IniFile ini = ini("[DEFAULT]", "HEARTBEAT_TIMEOUT = 20");
+        assertEquals(Duration.ofSeconds(20), ServerSettings.load(ini, Map.of(), workDir).heartbeatTimeout());
+        assertEquals(Duration.ofSeconds(6),
+                ServerSettings.load(ini, Map.of("HEARTBEAT_TIMEOUT", "6"), workDir).heartbeatTimeout());
+        assertKeyRejected(ServerKey.HEARTBEAT_TIMEOUT.name(), Map.of("HEARTBEAT_TIMEOUT", "5"));
+        assertKeyRejected(ServerKey.HEARTBEAT_TIMEOUT.name(), Map.of("HEARTBEAT_TIMEOUT", "86401"));
     }
 
     @Test

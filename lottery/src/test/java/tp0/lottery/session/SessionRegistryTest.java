@@ -9,10 +9,14 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** Probes stand in for sessions: stopping one is a connection ending. */
+/**
+ * Probes stand in for sessions: stopping one is a connection ending, a {@link SessionRegistry.Release}
+ * sent for it is its session letting the id go.
+ */
 class SessionRegistryTest {
 
     static final ActorTestKit testKit = ActorTestKit.create();
+    private static final Duration QUIET = Duration.ofMillis(200);
 
     @AfterAll
     static void cleanup() {
@@ -21,40 +25,64 @@ class SessionRegistryTest {
 
     private final ActorRef<SessionRegistry.Command> registry = testKit.spawn(SessionRegistry.create());
 
-    private SessionRegistry.ClaimReply claim(int agency, TestProbe<AgencySession.Command> session) {
+    private TestProbe<SessionRegistry.ClaimReply> claimAsync(int agency, TestProbe<AgencySession.Command> session) {
         TestProbe<SessionRegistry.ClaimReply> reply = testKit.createTestProbe();
         registry.tell(new SessionRegistry.Claim(agency, session.getRef(), reply.getRef()));
-        return reply.receiveMessage();
+        return reply;
+    }
+
+    private SessionRegistry.ClaimReply claim(int agency, TestProbe<AgencySession.Command> session) {
+        return claimAsync(agency, session).receiveMessage();
     }
 
     @Test
-    void aSecondClaimIsRefusedWhileTheFirstSessionLives() {
+    void aSecondClaimTakesTheIdOverOnceTheHolderLetsGo() {
         TestProbe<AgencySession.Command> first = testKit.createTestProbe();
         TestProbe<AgencySession.Command> second = testKit.createTestProbe();
 
         assertEquals(new SessionRegistry.Granted(1), claim(1, first));
-        assertEquals(new SessionRegistry.Held(1), claim(1, second));
-        assertEquals(new SessionRegistry.Held(1), claim(1, second), "still held");
         assertEquals(new SessionRegistry.Granted(1), claim(1, first), "the holder may claim again");
-        assertEquals(new SessionRegistry.Granted(2), claim(2, second), "other agencies are independent");
+        TestProbe<SessionRegistry.ClaimReply> waiting = claimAsync(1, second);
+        first.expectMessage(new AgencySession.TakenOver(1));
+        waiting.expectNoMessage(QUIET); // not before the holder has sent its last batch and let go
+
+        registry.tell(new SessionRegistry.Release(1, first.getRef()));
+        waiting.expectMessage(new SessionRegistry.Granted(1));
+        assertEquals(new SessionRegistry.Granted(2), claim(2, first), "other agencies are independent");
+        second.expectNoMessage(QUIET);
     }
 
     @Test
-    void theIdIsFreedWhenItsSessionStops() {
+    void aHolderThatStopsHandsTheIdToTheWaitingClaim() {
         TestProbe<AgencySession.Command> first = testKit.createTestProbe();
         TestProbe<AgencySession.Command> second = testKit.createTestProbe();
         assertEquals(new SessionRegistry.Granted(3), claim(3, first));
-        assertEquals(new SessionRegistry.Held(3), claim(3, second));
+        TestProbe<SessionRegistry.ClaimReply> waiting = claimAsync(3, second);
+        first.expectMessage(new AgencySession.TakenOver(3));
 
         first.stop();
 
-        // The registry learns of the stop asynchronously; a refused agency retries, as this does.
-        second.awaitAssert(Duration.ofSeconds(3), () -> {
-            assertEquals(new SessionRegistry.Granted(3), claim(3, second));
-            return null;
-        });
+        waiting.expectMessage(new SessionRegistry.Granted(3));
         TestProbe<AgencySession.Command> third = testKit.createTestProbe();
-        assertEquals(new SessionRegistry.Held(3), claim(3, third), "now the second session holds it");
+        claimAsync(3, third);
+        second.expectMessage(new AgencySession.TakenOver(3)); // now the second session holds it
+    }
+
+    @Test
+    void aNewerClaimSupersedesOneStillWaiting() {
+        TestProbe<AgencySession.Command> holder = testKit.createTestProbe();
+        TestProbe<AgencySession.Command> repeated = testKit.createTestProbe();
+        TestProbe<AgencySession.Command> newest = testKit.createTestProbe();
+        assertEquals(new SessionRegistry.Granted(6), claim(6, holder));
+
+        TestProbe<SessionRegistry.ClaimReply> older = claimAsync(6, repeated);
+        holder.expectMessage(new AgencySession.TakenOver(6));
+        TestProbe<SessionRegistry.ClaimReply> latest = claimAsync(6, newest);
+        older.expectMessage(new SessionRegistry.Superseded(6));
+        holder.expectNoMessage(QUIET); // told once
+
+        registry.tell(new SessionRegistry.Release(6, holder.getRef()));
+        latest.expectMessage(new SessionRegistry.Granted(6));
     }
 
     @Test
@@ -65,22 +93,23 @@ class SessionRegistryTest {
         assertEquals(new SessionRegistry.Granted(5), claim(5, parked));
 
         registry.tell(new SessionRegistry.Release(5, other.getRef())); // not the holder: ignored
-        assertEquals(new SessionRegistry.Held(5), claim(5, next));
-
         registry.tell(new SessionRegistry.Release(5, parked.getRef()));
         assertEquals(new SessionRegistry.Granted(5), claim(5, next));
+        parked.expectNoMessage(QUIET); // it had let go: nothing to take over
 
         parked.stop(); // the former holder ending later must not free the new holder's id
         TestProbe<AgencySession.Command> late = testKit.createTestProbe();
-        late.expectNoMessage(Duration.ofMillis(200)); // time for the registry to see the stop (a negative check)
-        assertEquals(new SessionRegistry.Held(5), claim(5, late));
+        late.expectNoMessage(QUIET); // time for the registry to see the stop (a negative check)
+        TestProbe<SessionRegistry.ClaimReply> lateReply = claimAsync(5, late);
+        next.expectMessage(new AgencySession.TakenOver(5));
+        lateReply.expectNoMessage(QUIET);
     }
 
     @Test
     void aClaimBySessionThatAlreadyStoppedDoesNotBlockTheId() {
         TestProbe<AgencySession.Command> gone = testKit.createTestProbe();
         gone.stop();
-        claim(4, gone); // granted or not, it must not keep the id
+        claim(4, gone); // granted, but it must not keep the id
 
         TestProbe<AgencySession.Command> live = testKit.createTestProbe();
         live.awaitAssert(Duration.ofSeconds(3), () -> {

@@ -458,10 +458,10 @@ class BetStoreTest {
         }
         probe.expectMessage(new BetStore.Marked(2));
         assertEquals(List.of("append", "sync"), List.copyOf(marks.calls));
-        assertEquals("2\n", Files.readString(marksPath), "on disk when answered");
+        assertEquals("2 0\n", Files.readString(marksPath), "on disk when answered, with the agency's stored count");
 
         assertEquals(new BetStore.Marked(1), mark(store, 1));
-        assertEquals("2\n1\n", Files.readString(marksPath));
+        assertEquals("2 0\n1 0\n", Files.readString(marksPath));
         assertEquals(Set.of(1, 2), FinishMarks.read(marksPath, 2).agencies());
         close(store);
         assertTrue(marks.calls.contains("close"), "the marks file is closed with the store");
@@ -497,10 +497,10 @@ class BetStoreTest {
         failNextSyncs.set(1);
         BetStore.MarkFailed failed = assertInstanceOf(BetStore.MarkFailed.class, mark(store, 2));
         assertEquals(2, failed.agency());
-        assertEquals("1\n", Files.readString(marksPath), "cut back to before the failed mark");
+        assertEquals("1 0\n", Files.readString(marksPath), "cut back to before the failed mark");
 
         assertEquals(new BetStore.Marked(2), mark(store, 2), "a later attempt works");
-        assertEquals("1\n2\n", Files.readString(marksPath));
+        assertEquals("1 0\n2 0\n", Files.readString(marksPath));
         assertEquals(new BetStore.Stored(1, 1), store(store, 1, bets("1", 1)), "bets are unaffected");
         close(store);
     }

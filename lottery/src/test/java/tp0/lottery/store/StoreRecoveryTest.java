@@ -151,12 +151,21 @@ class StoreRecoveryTest {
 
     @Test
     void noMarksFileMeansNoAgencyFinished() throws Exception {
-        assertEquals(new FinishMarks.Loaded(Set.of(), List.of()), FinishMarks.read(dir.resolve("none.txt"), 5));
+        assertEquals(new FinishMarks.Loaded(Set.of(), Map.of(), List.of()), FinishMarks.read(dir.resolve("none.txt"), 5));
     }
 
     @Test
-    void aMarkLineIsTheIdAndALineFeed() {
-        assertArrayEquals("12\n".getBytes(StandardCharsets.US_ASCII), FinishMarks.line(12));
+    void aMarkLineIsTheIdItsStoredCountAndALineFeed() {
+        assertArrayEquals("12 26936\n".getBytes(StandardCharsets.US_ASCII), FinishMarks.line(12, 26936));
+    }
+
+    @Test
+    void marksWithAndWithoutCountsAreRead() throws Exception {
+        Path marks = write("all-bets-sent.txt", "1\n2 30\n2 40\n3 x\n".getBytes(StandardCharsets.US_ASCII));
+        FinishMarks.Loaded loaded = FinishMarks.read(marks, 5);
+        assertEquals(Set.of(1, 2), loaded.agencies());
+        assertEquals(Map.of(2, 40L), loaded.counts(), "a mark of the old format has no count; the latest wins");
+        assertEquals(1, loaded.ignored().size(), loaded.ignored().toString());
     }
 
     // ------------------------------------------------------------------ recover
@@ -174,13 +183,86 @@ class StoreRecoveryTest {
             assertArrayEquals("1\n".getBytes(StandardCharsets.US_ASCII), Files.readAllBytes(marks),
                     "the torn mark is cut, so the next one starts on its own line");
 
-            recovered.finishMarks().append(FinishMarks.line(3));
+            recovered.finishMarks().append(FinishMarks.line(3, 0));
             recovered.finishMarks().sync();
             assertEquals(Set.of(1, 3), FinishMarks.read(marks, 3).agencies());
         } finally {
             recovered.bets().close();
             recovered.finishMarks().close();
         }
+    }
+
+    /** Every line the recovery logs while {@code run} runs. */
+    private static List<String> logged(IoRunnable run) throws Exception {
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(StoreRecovery.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            run.run();
+        } finally {
+            logger.detachAppender(lines);
+        }
+        return lines.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    }
+
+    private interface IoRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void aFinishedAgencyWhoseAcknowledgedLastRowLostItsLineEndIsUnmarkedLoudlyAndMayResend() throws Exception {
+        // Agency 1 finished with 2 bets stored (the mark says so); then the last row's CRLF was lost.
+        byte[] cut = Arrays.copyOf(ROWS, ROWS.length - 2);
+        Path bets = write("bets.csv", cut);
+        Path marks = write("all-bets-sent.txt", concat(FinishMarks.line(1, 2), FinishMarks.line(2, 0)));
+
+        StoreRecovery.Recovered[] recovered = new StoreRecovery.Recovered[1];
+        List<String> lines = logged(() -> recovered[0] = StoreRecovery.recover(bets, marks, 2));
+        try {
+            assertEquals(Map.of(1, 1L), recovered[0].storedByAgency(), "the damaged row is cut");
+            assertEquals(Set.of(2), recovered[0].finished(), "agency 1 is waited for again");
+            assertEquals(Set.of(2), FinishMarks.read(marks, 2).agencies(), "and durably so");
+            assertTrue(lines.contains("ERROR action: all_bets_sent_file | result: fail | agencia: 1 | marked_bets: 2"
+                    + " | stored_bets: 1 | path: " + marks + " | error: acknowledged bets of this agency are missing"
+                    + " from bets.csv; its mark is removed: run the agency again to resend them"), lines.toString());
+        } finally {
+            recovered[0].bets().close();
+            recovered[0].finishMarks().close();
+        }
+        StoreRecovery.Recovered again = StoreRecovery.recover(bets, marks, 2);
+        again.bets().close();
+        again.finishMarks().close();
+        assertEquals(Set.of(2), again.finished(), "a clean restart after the repair says nothing more");
+    }
+
+    @Test
+    void marksWhoseBetsAreAllThereAreKeptWithoutAWord() throws Exception {
+        Path bets = write("bets.csv", ROWS);
+        Path marks = write("all-bets-sent.txt", concat("2\n".getBytes(StandardCharsets.US_ASCII), FinishMarks.line(1, 2)));
+        StoreRecovery.Recovered[] recovered = new StoreRecovery.Recovered[1];
+        List<String> lines = logged(() -> recovered[0] = StoreRecovery.recover(bets, marks, 2));
+        recovered[0].bets().close();
+        recovered[0].finishMarks().close();
+        assertEquals(Set.of(1, 2), recovered[0].finished());
+        assertFalse(lines.stream().anyMatch(l -> l.contains("result: fail")), lines.toString());
+    }
+
+    @Test
+    void rowsOfAgenciesAboveNumAgenciesAreCountedInAWarning() throws Exception {
+        byte[] others = concat(ReferenceBetsCsv.rows(7, List.of(new Bet("Eva", "Sosa", "789", LocalDate.of(2000, 2, 29), 1))),
+                ReferenceBetsCsv.rows(9, List.of(new Bet("Eva", "Sosa", "790", LocalDate.of(2000, 2, 29), 1),
+                        new Bet("Eva", "Sosa", "791", LocalDate.of(2000, 2, 29), 1))));
+        Path bets = write("bets.csv", concat(ROWS, others));
+        StoreRecovery.Recovered[] recovered = new StoreRecovery.Recovered[1];
+        List<String> lines = logged(() -> recovered[0] = StoreRecovery.recover(bets, dir.resolve("m.txt"), 5));
+        recovered[0].bets().close();
+        recovered[0].finishMarks().close();
+        assertTrue(lines.contains("WARN action: bets_file | result: fail | path: " + bets + " | agencias_desconocidas: 7,9"
+                + " | apuestas: 3 | error: rows of agencies outside 1..5 are kept but never drawn for anyone"),
+                lines.toString());
     }
 
     @Test
