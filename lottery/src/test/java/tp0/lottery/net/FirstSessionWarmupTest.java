@@ -49,7 +49,7 @@ class FirstSessionWarmupTest {
         TestProbe<DrawCoordinator.Command> coordinator = testKit.createTestProbe();
         TestProbe<SessionRegistry.Command> registry = testKit.createTestProbe();
         AgencySession.Deps deps = new AgencySession.Deps(5, store.ref(), coordinator.ref(), registry.ref(),
-                AgencySecrets.NONE, Duration.ofSeconds(30), 16);
+                AgencySecrets.NONE, Duration.ofSeconds(30), 16, Duration.ofSeconds(30));
 
         var done = FirstSessionWarmup.run(testKit.system(), Materializer.matFromSystem(testKit.system()), deps)
                 .toCompletableFuture();
