@@ -128,8 +128,9 @@ public final class Connector {
                 socket.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, KEEPALIVE_INTERVAL_SECONDS);
                 socket.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES);
             }
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException | UnsupportedOperationException | NoClassDefFoundError e) {
             // A backstop only: the connection works without it, and the heartbeat still runs.
+            // NoClassDefFoundError: a runtime linked without the jdk.net module (a jlink'd JRE image).
         }
     }
 

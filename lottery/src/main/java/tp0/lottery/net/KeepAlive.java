@@ -27,8 +27,9 @@ final class KeepAlive extends Inet.AbstractSocketOptionV2 {
                 socket.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, INTERVAL_SECONDS);
                 socket.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, PROBES);
             }
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException | UnsupportedOperationException | NoClassDefFoundError e) {
             // Keepalive is a backstop: a socket that refuses it still works, and the heartbeat still runs.
+            // NoClassDefFoundError: a runtime linked without the jdk.net module (a jlink'd JRE image).
         }
     }
 }
