@@ -1,10 +1,10 @@
 # The exercise's targets. The images take the jars built on the host by Maven (./mvnw).
 #   make docker-compose-up CLIENTS=5            (writes docker-compose-dev.yaml if missing)
-#   make docker-image BASE_IMAGE=local/jre:17   (where no registry is reachable)
+#   make docker-image BASE_IMAGE=local/jre:25   (where no registry is reachable)
 SHELL := /bin/bash
 COMPOSE_FILE ?= docker-compose-dev.yaml
 CLIENTS ?= 5
-BASE_IMAGE ?= eclipse-temurin:17-jre
+BASE_IMAGE ?= eclipse-temurin:25-jre
 STOP_GRACE ?= 10
 
 .PHONY: default build docker-image docker-compose-up docker-compose-down docker-compose-logs

@@ -20,16 +20,16 @@ import tp0.protocol.Message;
 import tp0.protocol.Protocol;
 
 /**
- * The training run behind the agency's class-data-sharing archive ({@code agency.jsa}, built
- * by {@code mvn package}): one whole agency run — config.yaml, env, a small bets file with
- * accented names, connect, Hello, batches in a window, all bets sent, winners, log lines —
- * against a minimal in-process responder on loopback. Run under
- * {@code -XX:ArchiveClassesAtExit}, the JVM stores every class this loaded, already parsed
- * and verified, so a real agency started with {@code -XX:SharedArchiveFile} maps them
- * instead of loading them one by one from the jar: a shorter start, which is most of a
- * small agency's run.
+ * The training run behind the agency's class-data archive (built by {@code ./mvnw package}
+ * through {@code target/bin/agency} with {@code TP0_DUMP_ARCHIVE=1}): one whole agency run —
+ * config.yaml, env, a small bets file with accented names, connect, Hello, batches in a
+ * window, all bets sent, winners, log lines — against a minimal in-process responder on
+ * loopback. Run under {@code -XX:ArchiveClassesAtExit} (JDK 17) or {@code -XX:AOTCacheOutput}
+ * (JDK 25), the JVM stores every class this loaded, already parsed and verified, so a real
+ * agency started with that archive maps them instead of loading them one by one from the
+ * jar: a shorter start, which is most of a small agency's run.
  *
- * <pre>java -XX:ArchiveClassesAtExit=agency.jsa -cp agency.jar tp0.agency.ClassDataTraining</pre>
+ * <pre>TP0_DUMP_ARCHIVE=1 agency/target/bin/agency</pre>
  */
 public final class ClassDataTraining {
     private static final int BETS = 4_000;

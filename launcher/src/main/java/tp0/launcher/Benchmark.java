@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  *
  * <pre>
  *   ./mvnw -q -DskipTests package
- *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark [agencies] [betsPerAgency] [--configured-only]
- *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark dataset [path/to/dataset.zip]
+ *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark [agencies] [betsPerAgency] [options]
+ *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark dataset [path/to/dataset.zip] [options]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark draw [storedBets]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark stores [agencies] [betsPerAgency]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark pgdraw [storedBets]
@@ -35,6 +35,10 @@ import java.util.regex.Pattern;
  * prints both, PostgreSQL's peak RSS (postmaster and backends) and the ratio. {@code pgdraw}
  * is {@code draw} on the PostgreSQL store: N rows loaded into the bets table, then the draw.
  *
+ * Every process is started by its start script, so on the JDK of {@code JAVA_HOME} (else this
+ * one's); {@code --jdk <java home>}, repeatable, names the JDKs to run instead, and
+ * {@code --runs N} runs N rounds, each one run per JDK in turn (interleaved, so the machine's
+ * noise hits them alike), then prints each JDK's medians.
  * {@code --configured-only} skips the baseline (for memory runs at 5M bets per agency, where
  * the baseline alone takes minutes). {@code draw} measures the draw alone: a server restarted
  * on a {@code bets.csv} of {@code storedBets} rows (default 10,000,000) whose agencies 1..4
@@ -48,6 +52,23 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("tp0.root", ".")).toAbsolutePath().normalize();
         Path runDir = root.resolve("launcher/target/bench");
+        boolean configuredOnly = false;
+        int runs = 1;
+        List<String> jdks = new ArrayList<>();
+        List<String> positional = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--configured-only" -> configuredOnly = true;
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--jdk" -> jdks.add(args[++i]);
+                default -> positional.add(args[i]);
+            }
+        }
+        args = positional.toArray(String[]::new);
+        if (jdks.isEmpty()) {
+            String javaHome = System.getenv("JAVA_HOME");
+            jdks.add(javaHome != null ? javaHome : System.getProperty("java.home"));
+        }
         Map<Integer, Path> files;
         String workload;
         if (args.length > 0 && args[0].equals("pgdraw")) {
@@ -62,8 +83,6 @@ public final class Benchmark {
             DrawBenchmark.run(root, runDir, args.length > 1 ? Long.parseLong(args[1]) : 10_000_000L);
             return;
         }
-        boolean configuredOnly = List.of(args).contains("--configured-only");
-        args = java.util.Arrays.stream(args).filter(a -> !a.startsWith("--")).toArray(String[]::new);
         if (args.length > 0 && args[0].equals("dataset")) {
             Path zip = Path.of(args.length > 1 ? args[1] : "../shared/datasets/dataset.zip");
             E2eData.reset(runDir);
@@ -91,18 +110,82 @@ public final class Benchmark {
             compareStores(root, runDir, files, totalBets);
             return;
         }
-        System.out.println("== configured (config.ini / config.yaml as shipped)");
-        Result fast = run(root, runDir.resolve("configured"), files, Map.of(), Map.of());
-        System.out.println(fast.describe(totalBets));
-        if (configuredOnly) {
-            return;
+        Map<String, String> baselineServer = Map.of("STORE_GROUP_COMMIT", "off", "SESSION_PIPELINE", "1");
+        Map<String, String> baselineAgency = Map.of("CLI_BATCH_WINDOW", "1");
+        // Rounds interleave the JDKs (and configured/baseline), so a noisy moment of the machine
+        // hits them alike; with more than one round, medians follow.
+        Map<String, List<Result>> fast = new java.util.LinkedHashMap<>();
+        Map<String, List<Result>> slow = new java.util.LinkedHashMap<>();
+        for (int round = 1; round <= runs; round++) {
+            for (String jdk : jdks) {
+                String label = jdk + " (" + runtimeVersion(jdk) + ")";
+                Map<String, String> java = Map.of("JAVA_HOME", jdk);
+                System.out.println("== configured (config.ini / config.yaml as shipped), round " + round + "/" + runs
+                        + ", JDK " + label);
+                Result r = run(root, runDir.resolve("configured"), files, with(java, Map.of()), with(java, Map.of()));
+                System.out.println(r.describe(totalBets));
+                fast.computeIfAbsent(label, k -> new ArrayList<>()).add(r);
+                if (!configuredOnly) {
+                    System.out.println("== stop-and-wait baseline (batch.window 1, one fsync per batch), round " + round
+                            + "/" + runs + ", JDK " + label);
+                    Result b = run(root, runDir.resolve("baseline"), files, with(java, baselineServer),
+                            with(java, baselineAgency));
+                    System.out.println(b.describe(totalBets));
+                    slow.computeIfAbsent(label, k -> new ArrayList<>()).add(b);
+                }
+            }
         }
-        System.out.println("== stop-and-wait baseline (batch.window 1, one fsync per batch)");
-        Result slow = run(root, runDir.resolve("baseline"), files,
-                Map.of("STORE_GROUP_COMMIT", "off", "SESSION_PIPELINE", "1"), Map.of("CLI_BATCH_WINDOW", "1"));
-        System.out.println(slow.describe(totalBets));
-        System.out.printf(Locale.ROOT, "== ratio: %.1fx ingest-only, %.1fx total%n",
-                slow.ingestSeconds() / fast.ingestSeconds(), slow.totalSeconds() / fast.totalSeconds());
+        for (String label : fast.keySet()) {
+            if (runs > 1) {
+                System.out.println("== medians of " + runs + " rounds, JDK " + label);
+                System.out.println("configured: " + medians(fast.get(label), totalBets));
+                if (!configuredOnly) {
+                    System.out.println("baseline:   " + medians(slow.get(label), totalBets));
+                }
+            }
+            if (!configuredOnly) {
+                System.out.printf(Locale.ROOT, "== ratio (JDK %s): %.1fx ingest-only, %.1fx total%n", label,
+                        median(slow.get(label), Result::ingestSeconds) / median(fast.get(label), Result::ingestSeconds),
+                        median(slow.get(label), Result::totalSeconds) / median(fast.get(label), Result::totalSeconds));
+            }
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
+        Map<String, String> both = new java.util.HashMap<>(a);
+        both.putAll(b);
+        return both;
+    }
+
+    /** The JVM's runtime version from its release file, as the start scripts read it. */
+    private static String runtimeVersion(String javaHome) {
+        try {
+            for (String line : Files.readAllLines(Path.of(javaHome, "release"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("JAVA_RUNTIME_VERSION=")) {
+                    return line.substring("JAVA_RUNTIME_VERSION=".length()).replace("\"", "");
+                }
+            }
+        } catch (IOException e) {
+            // no release file: say so below
+        }
+        return "version unknown";
+    }
+
+    private static double median(List<Result> results, java.util.function.ToDoubleFunction<Result> figure) {
+        double[] values = results.stream().mapToDouble(figure).sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    private static String medians(List<Result> results, long bets) {
+        double total = median(results, Result::totalSeconds);
+        double ingest = median(results, Result::ingestSeconds);
+        return String.format(Locale.ROOT, "total %.3f s (%,.0f bets/s; runs %s), ingest %.3f s, agencies' launch → "
+                        + "first batch median %.0f ms, server peak RSS %.0f MiB; cpu: agencies %.2f s, server %.2f s",
+                total, bets / total, results.stream().map(r -> String.format(Locale.ROOT, "%.3f", r.totalSeconds()))
+                        .toList(), ingest, median(results, Result::firstBatchMedianMs),
+                median(results, r -> r.serverPeakRssKib() / 1024.0), median(results, Result::agenciesCpuSeconds),
+                median(results, Result::serverCpuSeconds));
     }
 
     /** The same workload on STORE=file, then on STORE=postgres (a throwaway PostgreSQL), in one run. */
@@ -136,16 +219,18 @@ public final class Benchmark {
 
     /** Figures of one run. */
     record Result(double totalSeconds, double ingestSeconds, String ackLatency, String firstBatch,
-                  long serverPeakRssKib, String serverHeap) {
+                  double firstBatchMedianMs, long serverPeakRssKib, String serverHeap,
+                  double agenciesCpuSeconds, double serverCpuSeconds) {
         String describe(long bets) {
             return String.format(Locale.ROOT,
                     "total:  %.2f s, %,.0f bets/s (first agency start → last winners, JVM starts included)%n"
                             + "ingest: %.2f s, %,.0f bets/s (first agency configured → last batch acknowledged)%n"
                             + "acks:   %s%n"
                             + "start:  %s%n"
-                            + "server: peak RSS %d MiB; heap %s",
+                            + "server: peak RSS %d MiB; heap %s%n"
+                            + "cpu:    agencies %.2f s, server %.2f s during the run (user + system)",
                     totalSeconds, bets / totalSeconds, ingestSeconds, bets / ingestSeconds, ackLatency, firstBatch,
-                    serverPeakRssKib / 1024, serverHeap);
+                    serverPeakRssKib / 1024, serverHeap, agenciesCpuSeconds, serverCpuSeconds);
         }
     }
 
@@ -169,6 +254,18 @@ public final class Benchmark {
                 ms.get(ms.size() / 2), ms.get(ms.size() - 1));
     }
 
+    private static double firstBatchMedianMs(List<String> agencyLines) {
+        List<Long> ms = new ArrayList<>();
+        for (String line : agencyLines) {
+            Matcher m = FIRST_BATCH.matcher(line);
+            if (m.find()) {
+                ms.add(Long.parseLong(m.group(1)));
+            }
+        }
+        ms.sort(null);
+        return ms.isEmpty() ? Double.NaN : ms.get(ms.size() / 2);
+    }
+
     /** p50 as the median of the agencies' p50s, p99 as the worst agency's. */
     private static String ackLatency(List<String> agencyLines) {
         List<Double> p50 = new ArrayList<>();
@@ -187,13 +284,17 @@ public final class Benchmark {
         return String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms", p50.get(p50.size() / 2), p99);
     }
 
+    /** One run in a fresh {@code runDir}: no bets.csv of an earlier run for the agencies to resume from. */
     static Result run(Path root, Path runDir, Map<Integer, Path> files, Map<String, String> serverEnv,
                       Map<String, String> agencyEnv) throws IOException {
+        E2eData.reset(runDir);
         Map<String, Long> firstConfig = new ConcurrentHashMap<>();
         Map<Integer, Long> allAcked = new ConcurrentHashMap<>();
         List<String> ackedLines = java.util.Collections.synchronizedList(new ArrayList<>());
         try (LotteryRun run = LotteryRun.start(root, runDir, files.size(), serverEnv, line -> { })) {
             long start = System.nanoTime();
+            double childrenCpuBefore = cpuSeconds("self", 16);
+            double serverCpuBefore = cpuSeconds(Long.toString(run.server().pid()), 14);
             for (Map.Entry<Integer, Path> file : files.entrySet()) {
                 int id = file.getKey();
                 run.startAgency(id, file.getValue(), agencyEnv, line -> {
@@ -210,6 +311,8 @@ public final class Benchmark {
             }
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(Duration.ofHours(1));
             long end = System.nanoTime();
+            double agenciesCpu = cpuSeconds("self", 16) - childrenCpuBefore;
+            double serverCpu = cpuSeconds(Long.toString(run.server().pid()), 14) - serverCpuBefore;
             for (LotteryRun.AgencyOutcome o : outcomes) {
                 if (o.exitCode() != 0) {
                     throw new IllegalStateException("agency " + o.agency() + " failed: exit " + o.exitCode());
@@ -220,7 +323,25 @@ public final class Benchmark {
             String heap = heapOf(run.server().pid());
             run.stopServer(Duration.ofSeconds(60));
             return new Result((end - start) / 1e9, (lastAck - firstConfig.get("first")) / 1e9,
-                    ackLatency(ackedLines), firstBatch(ackedLines), peak, heap);
+                    ackLatency(ackedLines), firstBatch(ackedLines), firstBatchMedianMs(ackedLines), peak, heap,
+                    agenciesCpu, serverCpu);
+        }
+    }
+
+    /**
+     * CPU seconds (user + system) from {@code /proc/<pid>/stat}, fields {@code field} and the
+     * next as proc(5) numbers them: 14 (utime + stime) for a process's own; 16 for {@code self}
+     * (cutime + cstime: every child it has reaped, so the agencies once awaited). A figure the
+     * machine's other load hardly changes, unlike the wall-clock ones.
+     */
+    static double cpuSeconds(String pid, int field) {
+        try {
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            // Fields after the command name, which may hold blanks, start at field 3.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[field - 3]) + Long.parseLong(fields[field - 2])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One real child process — a {@code java -jar} server or agency, or a command such as
+ * One real child process — a server or agency started by its start script, or a command such as
  * {@code docker logs -f} — with its own working directory and environment. Its stdout+stderr
  * lines are kept in memory and in {@code <name>.log}, so callers can wait for a log line
  * instead of sleeping.
@@ -62,17 +62,28 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code java <jvmOptions> -jar jar} in {@code workDir} with {@code env} added to this
-     * process's environment; output goes to {@code workDir/<name>.log} and to {@code echo}.
+     * Starts a program through its start script ({@link StartScript}) in {@code workDir} with
+     * {@code env} added to this process's environment; output goes to {@code workDir/<name>.log}
+     * and to {@code echo}. The script runs the JDK of {@code JAVA_HOME} (from {@code env} or this
+     * process's environment), else this process's own; it execs java, so the child's pid, its
+     * signals and its exit status are the JVM's.
      */
-    public static ChildProcess startJar(String name, List<String> jvmOptions, Path jar, Path workDir,
-                                        Map<String, String> env, Consumer<String> echo) throws IOException {
+    public static ChildProcess startScript(String name, Path script, Path workDir, Map<String, String> env,
+                                           Consumer<String> echo) throws IOException {
+        return startScript(name, script, List.of(), workDir, env, echo);
+    }
+
+    /** {@link #startScript(String, Path, Path, Map, Consumer)} with {@code args} for the program. */
+    public static ChildProcess startScript(String name, Path script, List<String> args, Path workDir,
+                                           Map<String, String> env, Consumer<String> echo) throws IOException {
+        Map<String, String> withJava = new java.util.HashMap<>(env);
+        if (!withJava.containsKey("JAVA_HOME") && System.getenv("JAVA_HOME") == null) {
+            withJava.put("JAVA_HOME", System.getProperty("java.home"));
+        }
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-jar");
-        command.add(jar.toAbsolutePath().toString());
-        return start(name, command, workDir, env, echo);
+        command.add(script.toString());
+        command.addAll(args);
+        return start(name, command, workDir, withJava, echo);
     }
 
     /** Starts {@code command} in {@code workDir}; output goes to {@code workDir/<name>.log} and to {@code echo}. */

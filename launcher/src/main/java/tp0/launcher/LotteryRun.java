@@ -14,9 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A lottery on this machine made of real processes: one {@code lottery.jar} and any number
- * of {@code agency.jar}, each in its own working directory under {@code runDir} with a copy
- * of the shipped config file, talking over loopback. Used by the local launcher and by the
+ * A lottery on this machine made of real processes: one server and any number of agencies,
+ * each started by its start script ({@link StartScript}) in its own working directory under
+ * {@code runDir} with a copy of the shipped config file, talking over loopback. Used by the local launcher and by the
  * end-to-end tests.
  */
 public final class LotteryRun implements AutoCloseable {
@@ -46,15 +46,6 @@ public final class LotteryRun implements AutoCloseable {
         this.port = port;
     }
 
-    /** The two jars {@code mvn package} builds; a clear error when they are missing. */
-    public static Path jar(Path root, String module) {
-        Path jar = root.resolve(module).resolve("target").resolve(module + ".jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build it first with `./mvnw -q -DskipTests package`");
-        }
-        return jar;
-    }
-
     /**
      * Starts the server for {@code numAgencies} agencies on a free port of 127.0.0.1 and waits
      * until it listens. {@code env} overrides config.ini keys (e.g. LOGGING_LEVEL).
@@ -68,8 +59,8 @@ public final class LotteryRun implements AutoCloseable {
         serverEnv.put("SERVER_PORT", "0");
         serverEnv.put("NUM_AGENCIES", Integer.toString(numAgencies));
         serverEnv.putAll(env);
-        ChildProcess server = ChildProcess.startJar("server", JvmOptions.of(root, "lottery"), jar(root, "lottery"),
-                serverDir, serverEnv, echo);
+        ChildProcess server = ChildProcess.startScript("server", StartScript.of(root, "lottery"), serverDir, serverEnv,
+                echo);
         return new LotteryRun(root, runDir, serverEnv, echo, server, awaitListening(server));
     }
 
@@ -91,8 +82,8 @@ public final class LotteryRun implements AutoCloseable {
         incarnation++;
         Map<String, String> env = new HashMap<>(serverEnv);
         env.put("SERVER_PORT", Integer.toString(port));
-        server = ChildProcess.startJar("server-" + incarnation, JvmOptions.of(root, "lottery"), jar(root, "lottery"),
-                serverDir(), env, serverEcho);
+        server = ChildProcess.startScript("server-" + incarnation, StartScript.of(root, "lottery"), serverDir(), env,
+                serverEcho);
         port = awaitListening(server);
     }
 
@@ -124,8 +115,8 @@ public final class LotteryRun implements AutoCloseable {
             agencyEnv.put("CLI_DATA_FILE", dataFile.toAbsolutePath().toString());
         }
         agencyEnv.putAll(env);
-        ChildProcess agency = ChildProcess.startJar("agency-" + id, JvmOptions.of(root, "agency"), jar(root, "agency"),
-                dir, agencyEnv, echo);
+        ChildProcess agency = ChildProcess.startScript("agency-" + id, StartScript.of(root, "agency"), dir, agencyEnv,
+                echo);
         agencies.put(id, agency);
         return agency;
     }

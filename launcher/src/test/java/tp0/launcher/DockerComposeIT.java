@@ -32,7 +32,8 @@ import org.junit.jupiter.api.TestInfo;
  */
 class DockerComposeIT {
     private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
-    private static final String BASE_IMAGE = System.getenv().getOrDefault("TP0_BASE_IMAGE", "eclipse-temurin:17-jre");
+    /** TP0_BASE_IMAGE, else the Dockerfiles' own base (JDK 25), else JDK 17's where only that one is here. */
+    private static String BASE_IMAGE = System.getenv().getOrDefault("TP0_BASE_IMAGE", "eclipse-temurin:25-jre");
     private static final Duration RUN = Duration.ofMinutes(4);
     private static final List<String> CONTAINERS =
             List.of("server", "postgres", "client1", "client2", "client3", "client4", "client5");
@@ -47,6 +48,10 @@ class DockerComposeIT {
     @BeforeAll
     static void dockerEngineAndImages() {
         boolean asked = "1".equals(System.getenv("TP0_DOCKER_TESTS"));
+        if (asked && System.getenv("TP0_BASE_IMAGE") == null
+                && !Shell.run(ROOT, "docker", "image", "inspect", BASE_IMAGE).ok()) {
+            BASE_IMAGE = "eclipse-temurin:17-jre";
+        }
         dockerReady = asked
                 && Shell.run(ROOT, "docker", "info").ok()
                 && Shell.run(ROOT, "docker", "image", "inspect", BASE_IMAGE).ok()
@@ -160,8 +165,8 @@ class DockerComposeIT {
         Shell.Result count = Shell.run(ROOT, "docker", "exec", "postgres", "psql", "-U", "lottery", "-d", "lottery",
                 "-Atc", "SELECT count(*) FROM bets");
         assertEquals(String.valueOf(data.totalBets()), count.output().strip(), count.output());
-        Shell.Result export = Shell.run(ROOT, Map.of(), RUN, "docker", "exec", "server", "java", "-jar",
-                "/app/lottery.jar", "export-bets", "/tmp/exported-bets.csv");
+        Shell.Result export = Shell.run(ROOT, Map.of(), RUN, "docker", "exec", "server", "/app/bin/lottery",
+                "export-bets", "/tmp/exported-bets.csv");
         assertEquals(0, export.exit(), export.output());
         Path exported = work.resolve("exported-bets.csv");
         assertEquals(0, Shell.run(ROOT, "docker", "cp", "server:/tmp/exported-bets.csv", exported.toString()).exit());

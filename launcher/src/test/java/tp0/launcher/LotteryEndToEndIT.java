@@ -114,8 +114,8 @@ class LotteryEndToEndIT {
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"), new int[] {300}, new int[] {1}, 7);
         Path agencyDir = runDir.resolve("early-agency");
         ChildProcess.copy(ROOT.resolve("agency/config.yaml"), agencyDir.resolve("config.yaml"));
-        try (ChildProcess agency = ChildProcess.startJar("agency-1", JvmOptions.of(ROOT, "agency"),
-                LotteryRun.jar(ROOT, "agency"), agencyDir, Map.of(
+        try (ChildProcess agency = ChildProcess.startScript("agency-1", StartScript.of(ROOT, "agency"), agencyDir,
+                Map.of(
                 "CLI_ID", "1", "CLI_SERVER_ADDRESS", "127.0.0.1:" + port, "CLI_SERVER_CONNECTTIMEOUT", "120s",
                 "CLI_DATA_FILE", data.files().get(1).toString()), line -> { })) {
             agency.awaitLine("action: connect \\| result: in_progress", LONG);
@@ -135,8 +135,8 @@ class LotteryEndToEndIT {
         Path agencyDir = runDir.resolve("lonely-agency");
         ChildProcess.copy(ROOT.resolve("agency/config.yaml"), agencyDir.resolve("config.yaml"));
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"), new int[] {10}, new int[] {0}, 1);
-        try (ChildProcess agency = ChildProcess.startJar("agency-1", JvmOptions.of(ROOT, "agency"),
-                LotteryRun.jar(ROOT, "agency"), agencyDir, Map.of(
+        try (ChildProcess agency = ChildProcess.startScript("agency-1", StartScript.of(ROOT, "agency"), agencyDir,
+                Map.of(
                 "CLI_ID", "1", "CLI_SERVER_ADDRESS", "127.0.0.1:" + freePort(), "CLI_SERVER_CONNECTTIMEOUT", "2s",
                 "CLI_DATA_FILE", data.files().get(1).toString()), line -> { })) {
             int exit = agency.awaitExit(LONG).orElseThrow();

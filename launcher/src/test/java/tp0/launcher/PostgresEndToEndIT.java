@@ -95,10 +95,8 @@ class PostgresEndToEndIT {
     private static Path exportBets(Path dir) throws IOException {
         Path out = dir.resolve("exported-bets.csv");
         ChildProcess.copy(ROOT.resolve("lottery/config.ini"), dir.resolve("config.ini"));
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-jar", LotteryRun.jar(ROOT, "lottery").toString(), "export-bets", out.toString()));
-        try (ChildProcess export = ChildProcess.start("export-bets", command, dir, pgEnv(), line -> { })) {
+        try (ChildProcess export = ChildProcess.startScript("export-bets", StartScript.of(ROOT, "lottery"),
+                List.of("export-bets", out.toString()), dir, pgEnv(), line -> { })) {
             int exit = export.awaitExit(LONG).orElseThrow();
             assertEquals(0, exit, "export-bets exit status: " + export.tail(5));
             assertEquals(1, export.linesContaining("action: export_bets | result: success").size(), export.tail(5).toString());
@@ -212,8 +210,7 @@ class PostgresEndToEndIT {
         Path dir = runDir.resolve("server");
         ChildProcess.copy(ROOT.resolve("lottery/config.ini"), dir.resolve("config.ini"));
         Map<String, String> wrongPassword = pgEnv("DB_PASSWORD", "not-the-password", "SERVER_PORT", "0");
-        try (ChildProcess server = ChildProcess.startJar("wrong-password", JvmOptions.of(ROOT, "lottery"),
-                LotteryRun.jar(ROOT, "lottery"), dir, wrongPassword, line -> { })) {
+        try (ChildProcess server = ChildProcess.startScript("wrong-password", StartScript.of(ROOT, "lottery"), dir, wrongPassword, line -> { })) {
             assertEquals(1, server.awaitExit(LONG).orElseThrow());
             assertEquals(1, server.linesContaining("action: bets_db | result: fail | key: DB_USER").size(),
                     server.tail(5).toString());
@@ -221,16 +218,14 @@ class PostgresEndToEndIT {
         }
         Map<String, String> unreachable = pgEnv("DB_URL", "jdbc:postgresql://127.0.0.1:1/lottery",
                 "DB_CONNECT_TIMEOUT", "2", "SERVER_PORT", "0");
-        try (ChildProcess server = ChildProcess.startJar("unreachable", JvmOptions.of(ROOT, "lottery"),
-                LotteryRun.jar(ROOT, "lottery"), dir, unreachable, line -> { })) {
+        try (ChildProcess server = ChildProcess.startScript("unreachable", StartScript.of(ROOT, "lottery"), dir, unreachable, line -> { })) {
             assertEquals(1, server.awaitExit(LONG).orElseThrow());
             assertFalse(server.linesContaining("action: db_connect | result: in_progress").isEmpty(), "retries said");
             assertEquals(1, server.linesContaining("action: bets_db | result: fail | key: DB_URL").size(),
                     server.tail(5).toString());
         }
         // A schema from a newer server: refused.
-        try (ChildProcess first = ChildProcess.startJar("migrates", JvmOptions.of(ROOT, "lottery"),
-                LotteryRun.jar(ROOT, "lottery"), dir, pgEnv("SERVER_PORT", "0"), line -> { })) {
+        try (ChildProcess first = ChildProcess.startScript("migrates", StartScript.of(ROOT, "lottery"), dir, pgEnv("SERVER_PORT", "0"), line -> { })) {
             first.awaitLine("action: listen \\| result: success", LONG);
             first.terminate();
             assertEquals(0, first.awaitExit(LONG).orElseThrow());
@@ -238,8 +233,7 @@ class PostgresEndToEndIT {
         pg.sql("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
                 + " installed_by, execution_time, success) VALUES (99, '99', 'from the future', 'SQL', 'V99__x.sql', 0,"
                 + " 'test', 0, true)");
-        try (ChildProcess server = ChildProcess.startJar("newer-schema", JvmOptions.of(ROOT, "lottery"),
-                LotteryRun.jar(ROOT, "lottery"), dir, pgEnv("SERVER_PORT", "0"), line -> { })) {
+        try (ChildProcess server = ChildProcess.startScript("newer-schema", StartScript.of(ROOT, "lottery"), dir, pgEnv("SERVER_PORT", "0"), line -> { })) {
             assertEquals(1, server.awaitExit(LONG).orElseThrow());
             assertEquals(1, server.linesContaining("newer than this server's migrations").size(), server.tail(5).toString());
         }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * The first five minutes of a user with the real jars: {@code --help} and {@code --version}
+ * The first five minutes of a user with the real programs (through their start scripts): {@code --help} and {@code --version}
  * answer and change nothing, an unknown argument is one line and status 2, and SIGTERM at any
  * point of start-up — while the settings are read, the files repaired, the actor system
  * started, the port bound — ends with the shutdown lines and status 0. Replay the delays with
@@ -93,8 +93,8 @@ class StartUpAndCommandLineIT {
             Path dir = runDir.resolve("server-" + points.indexOf(point));
             ChildProcess.copy(bets, dir.resolve("bets.csv"));
             ChildProcess.copy(ROOT.resolve("lottery/config.ini"), dir.resolve("config.ini"));
-            try (ChildProcess server = ChildProcess.startJar("server", JvmOptions.of(ROOT, "lottery"),
-                    LotteryRun.jar(ROOT, "lottery"), dir, Map.of("SERVER_IP", "127.0.0.1", "SERVER_PORT", "0"),
+            try (ChildProcess server = ChildProcess.startScript("server", StartScript.of(ROOT, "lottery"),
+                    dir, Map.of("SERVER_IP", "127.0.0.1", "SERVER_PORT", "0"),
                     line -> { })) {
                 String[] at = point.split(" \\+");
                 server.awaitLine(at[0].replace("|", "\\|"), EXIT);
@@ -123,8 +123,8 @@ class StartUpAndCommandLineIT {
             ChildProcess.copy(ROOT.resolve("agency/config.yaml"), dir.resolve("config.yaml"));
             Files.createDirectories(dir.resolve(".data"));
             Files.writeString(dir.resolve(".data/agency-1.csv"), "Ana,Paz,00123,2000-02-29,7574\n");
-            try (ChildProcess agency = ChildProcess.startJar("agency", JvmOptions.of(ROOT, "agency"),
-                    LotteryRun.jar(ROOT, "agency"), dir, Map.of("CLI_ID", "1", "CLI_SERVER_ADDRESS", address),
+            try (ChildProcess agency = ChildProcess.startScript("agency", StartScript.of(ROOT, "agency"),
+                    dir, Map.of("CLI_ID", "1", "CLI_SERVER_ADDRESS", address),
                     line -> { })) {
                 agency.awaitLine("action: config \\| result: success", EXIT);
                 agency.terminate();
@@ -134,15 +134,10 @@ class StartUpAndCommandLineIT {
         }
     }
 
-    /** Runs {@code module}'s jar with {@code args} in {@code dir}; checks the status, returns the output. */
+    /** Runs {@code module}'s start script with {@code args} in {@code dir}; checks the status, returns the output. */
     private static List<String> run(String module, Path dir, int status, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JvmOptions.of(ROOT, module));
-        command.add("-jar");
-        command.add(LotteryRun.jar(ROOT, module).toString());
-        command.addAll(List.of(args));
-        try (ChildProcess process = ChildProcess.start(module, command, dir, Map.of(), line -> { })) {
+        try (ChildProcess process = ChildProcess.startScript(module, StartScript.of(ROOT, module), List.of(args), dir,
+                Map.of(), line -> { })) {
             assertEquals(status, process.awaitExit(EXIT).orElseThrow(), String.join(" ", args) + ": " + process.lines());
             return process.lines();
         }

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.Security;
-import jdk.net.ExtendedSocketOptions;
 import tp0.agency.AgencyFailure;
 import tp0.agency.StopRequested;
 import tp0.agency.StopSignal;
 import tp0.agency.config.ServerAddress;
+import tp0.net.TcpKeepAlive;
 
 /**
  * Opens the TCP connection to the server, retrying while it is not up (agencies may start
@@ -21,10 +21,6 @@ public final class Connector {
      * silent (firewalled) host must not eat the whole budget in one try.
      */
     static final long MAX_ATTEMPT_MILLIS = 5_000;
-
-    static final int KEEPALIVE_IDLE_SECONDS = 30;
-    static final int KEEPALIVE_INTERVAL_SECONDS = 10;
-    static final int KEEPALIVE_PROBES = 3;
 
     private static final String NEGATIVE_DNS_TTL = "networkaddress.cache.negative.ttl";
     /** Set once the JDK has been told not to cache failed lookups; guarded by Connector.class. */
@@ -54,7 +50,7 @@ public final class Connector {
                 socket.connect(new InetSocketAddress(address.host(), address.port()),
                         (int) Math.min(outage.attemptMillis(), MAX_ATTEMPT_MILLIS));
                 socket.setTcpNoDelay(true);
-                keepAlive(socket);
+                TcpKeepAlive.enable(socket);
                 return socket;
             } catch (IOException e) {
                 closeQuietly(socket);
@@ -113,24 +109,6 @@ public final class Connector {
             }
         }
         return parts == 4 && i == host.length();
-    }
-
-    /**
-     * TCP keepalive, with short probe times where the OS lets a socket set them: a backstop
-     * under the protocol's heartbeat (which notices a silent server sooner), so that even a
-     * link the heartbeat cannot use is found dead in about a minute, not the system's two hours.
-     */
-    static void keepAlive(Socket socket) {
-        try {
-            socket.setKeepAlive(true);
-            if (socket.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPIDLE)) {
-                socket.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS);
-                socket.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, KEEPALIVE_INTERVAL_SECONDS);
-                socket.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES);
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            // A backstop only: the connection works without it, and the heartbeat still runs.
-        }
     }
 
     private static void closeQuietly(Socket socket) {

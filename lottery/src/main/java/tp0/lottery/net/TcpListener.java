@@ -148,6 +148,7 @@ public final class TcpListener extends AbstractBehavior<TcpListener.Command> {
         getContext().getLog().info(LogLine.success("listen", "ip", settings.host(),
                 "port", address.getPort(), "listen_backlog", settings.listenBacklog()));
         registerShutdown(system, msg.binding(), connections);
+        FirstSessionWarmup.run(system, mat, deps);
         return this;
     }
 
