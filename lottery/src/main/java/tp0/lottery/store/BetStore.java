@@ -147,6 +147,12 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
     private final BetsCsv.RowBuffer rows = new BetsCsv.RowBuffer(16 * 1024);
     /** Written (or refused) since the last fsync, in arrival order. */
     private final List<Pending> pending = new ArrayList<>();
+    /**
+     * Agencies one of whose batches was refused for a storage failure, until their next count:
+     * their later (pipelined) batches are refused too, so none is stored behind the missing one
+     * — the agency resends from the count its next Welcome gives, in file order.
+     */
+    private final java.util.Set<Integer> interrupted = new java.util.HashSet<>();
     /** A {@link SyncPending} is in the mailbox. */
     private boolean syncScheduled;
     private boolean sealed;
@@ -185,6 +191,13 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             msg.replyTo().tell(new Refused(ErrorCode.BETS_CLOSED, "the draw has been held"));
             return this;
         }
+        if (interrupted.contains(msg.agency())) {
+            // Storing this one would leave a gap before it: the agency resumes from its count instead.
+            pending.add(new Pending(msg, new Refused(ErrorCode.STORAGE_FAILURE,
+                    "an earlier batch of this agency was not stored; resume from the stored count")));
+            scheduleSync();
+            return this;
+        }
         rows.clear();
         rows.append(msg.agency(), msg.batch());
         Refused refused = null;
@@ -192,6 +205,7 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             bets.append(rows.array(), rows.length());
         } catch (IOException e) {
             refused = new Refused(ErrorCode.STORAGE_FAILURE, String.valueOf(e.getMessage()));
+            interrupted.add(msg.agency());
         }
         pending.add(new Pending(msg, refused));
         scheduleSync();
@@ -235,6 +249,7 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             if (p.refused() != null) {
                 batch.replyTo().tell(p.refused());
             } else if (failure != null) {
+                interrupted.add(batch.agency());
                 batch.replyTo().tell(new Refused(ErrorCode.STORAGE_FAILURE, String.valueOf(failure.getMessage())));
             } else {
                 int count = batch.batch().count();
@@ -260,6 +275,7 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
      */
     private Behavior<Command> onGetStoredCount(GetStoredCount msg) {
         flushPending();
+        interrupted.remove(msg.agency()); // the count is where the agency resumes: no gap after it
         msg.replyTo().tell(new StoredCount(msg.agency(), storedByAgency.getOrDefault(msg.agency(), 0L)));
         return this;
     }
