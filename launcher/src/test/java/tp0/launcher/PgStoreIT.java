@@ -172,6 +172,67 @@ class PgStoreIT {
      * Two writers act for one agency at once, each like an agency resuming from the count after
      * every refusal: whatever interleaving, the agency's rows are its bets exactly once, in order.
      */
+    /**
+     * Five agencies pipelining every batch at once, interleaved at random, so the groups hold
+     * several batches of several agencies: each batch answered in the agency's order with its
+     * running total, each bet stored once, in the agency's file order.
+     */
+    @Test
+    void manyAgenciesPipeliningWhileCommitsOverlapStoreEachBatchOnceInOrder() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("PgStoreIT.pipelining seed=" + seed);
+        Random random = new Random(seed);
+        ActorRef<BetStore.Command> store = openStore();
+        Map<Integer, List<Bet>> all = new java.util.TreeMap<>();
+        Map<Integer, List<Message.BetBatch>> batches = new java.util.TreeMap<>();
+        Map<Integer, List<Integer>> sizes = new java.util.TreeMap<>();
+        for (int agency = 1; agency <= 5; agency++) {
+            List<Bet> bets = bets(agency, 4_000, seed + agency);
+            all.put(agency, bets);
+            List<Message.BetBatch> frames = new ArrayList<>();
+            List<Integer> counts = new ArrayList<>();
+            for (int from = 0; from < bets.size(); ) {
+                int size = Math.min(bets.size() - from, 1 + random.nextInt(50));
+                frames.add(decoded(bets.subList(from, from + size)));
+                counts.add(size);
+                from += size;
+            }
+            batches.put(agency, frames);
+            sizes.put(agency, counts);
+        }
+        Map<Integer, TestProbe<BetStore.StoreReply>> probes = new java.util.TreeMap<>();
+        Map<Integer, Integer> sent = new java.util.TreeMap<>();
+        for (int agency = 1; agency <= 5; agency++) {
+            probes.put(agency, testKit.createTestProbe());
+            sent.put(agency, 0);
+        }
+        List<Integer> open = new ArrayList<>(batches.keySet());
+        while (!open.isEmpty()) { // every batch at once, the agencies interleaved at random
+            int agency = open.get(random.nextInt(open.size()));
+            int i = sent.merge(agency, 1, Integer::sum) - 1;
+            store.tell(new BetStore.StoreBatch(agency, batches.get(agency).get(i), probes.get(agency).getRef()));
+            if (i + 1 == batches.get(agency).size()) {
+                open.remove(Integer.valueOf(agency));
+            }
+        }
+        StringBuilder expected = new StringBuilder();
+        for (int agency = 1; agency <= 5; agency++) {
+            long total = 0;
+            for (int size : sizes.get(agency)) {
+                total += size;
+                assertEquals(new BetStore.Stored(size, total),
+                        probes.get(agency).expectMessageClass(BetStore.StoreReply.class, WAIT),
+                        "agency " + agency + "'s answers in order");
+            }
+            assertEquals(4_000, count(store, agency));
+            expected.append(new String(csvRows(agency, all.get(agency)), StandardCharsets.UTF_8));
+        }
+        close(store);
+        assertEquals("20000|20000", pg.sql("SELECT count(*), count(DISTINCT (agency, ordinal)) FROM bets").strip());
+        assertEquals(expected.toString(), new String(export(), StandardCharsets.UTF_8),
+                "rows are the bets once, in each agency's order");
+    }
+
     @Test
     void twoWritersRacingForOneAgencyStoreEachBetOnce() throws Exception {
         long seed = System.nanoTime();
