@@ -34,11 +34,30 @@ final class DrawBenchmark {
         System.out.printf(Locale.ROOT, "workload: draw over %,d stored bets (%,d MiB, %,d winners), written in %.1f s%n",
                 rows, Files.size(serverDir.resolve("bets.csv")) >> 20, winners, (System.nanoTime() - started) / 1e9);
 
-        Path empty = runDir.resolve("data").resolve("agency-5.csv");
+        Timing timing = timeTheDraw(root, runDir, runDir.resolve("data"), Map.of());
+        System.out.printf(Locale.ROOT, "server start (recovery pass over the file): %.2f s%n", timing.startSeconds());
+        System.out.printf(Locale.ROOT, "draw: %.2f s, %,.0f bets/s (agency 5's all-sent → its winners, exit included)%n",
+                timing.drawSeconds(), rows / timing.drawSeconds());
+        System.out.printf(Locale.ROOT, "server: peak RSS %d MiB after start, %d MiB after the draw; heap %s%n",
+                timing.rssAfterStartKib() / 1024, timing.peakRssKib() / 1024, timing.heap());
+    }
+
+    /** What {@link #timeTheDraw} measured. */
+    record Timing(double startSeconds, double drawSeconds, long rssAfterStartKib, long peakRssKib, String heap) {}
+
+    /**
+     * Starts a server in {@code serverRunDir} (with {@code serverEnv}) on a store whose agencies
+     * 1..4 have finished, and agency 5 with no bets, whose AllBetsSent triggers the draw; times
+     * the server's start and the draw (agency 5's all-sent line → its winners answer), then
+     * stops the server.
+     */
+    static Timing timeTheDraw(Path root, Path serverRunDir, Path dataDir, Map<String, String> serverEnv)
+            throws IOException {
+        Path empty = dataDir.resolve("agency-5.csv");
         Files.createDirectories(empty.getParent());
         Files.write(empty, new byte[0]);
         long serverStart = System.nanoTime();
-        try (LotteryRun run = LotteryRun.start(root, runDir, 5, Map.of(), line -> { })) {
+        try (LotteryRun run = LotteryRun.start(root, serverRunDir, 5, serverEnv, line -> { })) {
             double startSeconds = (System.nanoTime() - serverStart) / 1e9;
             long rssAfterStart = run.server().memoryKib("VmHWM");
             AtomicLong allSent = new AtomicLong();
@@ -55,12 +74,7 @@ final class DrawBenchmark {
             long peak = run.server().memoryKib("VmHWM");
             String heap = Benchmark.heapOf(run.server().pid());
             run.stopServer(Duration.ofSeconds(60));
-            double drawSeconds = (answered - allSent.get()) / 1e9;
-            System.out.printf(Locale.ROOT, "server start (recovery pass over the file): %.2f s%n", startSeconds);
-            System.out.printf(Locale.ROOT, "draw: %.2f s, %,.0f bets/s (agency 5's all-sent → its winners, exit included)%n",
-                    drawSeconds, rows / drawSeconds);
-            System.out.printf(Locale.ROOT, "server: peak RSS %d MiB after start, %d MiB after the draw; heap %s%n",
-                    rssAfterStart / 1024, peak / 1024, heap);
+            return new Timing(startSeconds, (answered - allSent.get()) / 1e9, rssAfterStart, peak, heap);
         }
     }
 

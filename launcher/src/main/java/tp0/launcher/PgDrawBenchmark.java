@@ -1,13 +1,9 @@
 package tp0.launcher;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The draw alone on the PostgreSQL store: a throwaway PostgreSQL whose bets table holds N rows of
@@ -40,32 +36,13 @@ final class PgDrawBenchmark {
             System.out.println("plan: " + pg.sql("EXPLAIN SELECT agency, document FROM bets WHERE number = 7574"
                     + " ORDER BY agency, ordinal").replace('\n', ' '));
 
-            Path empty = runDir.resolve("data").resolve("agency-5.csv");
-            Files.createDirectories(empty.getParent());
-            Files.write(empty, new byte[0]);
-            long serverStart = System.nanoTime();
-            try (LotteryRun run = LotteryRun.start(root, runDir.resolve("draw"), 5, pg.serverEnv(), line -> { })) {
-                double startSeconds = (System.nanoTime() - serverStart) / 1e9;
-                AtomicLong allSent = new AtomicLong();
-                ChildProcess agency = run.startAgency(5, empty, Map.of(), line -> {
-                    if (line.contains("action: apuestas_enviadas | result: success")) {
-                        allSent.set(System.nanoTime());
-                    }
-                });
-                List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(Duration.ofMinutes(30));
-                long answered = System.nanoTime();
-                if (outcomes.get(0).exitCode() != 0) {
-                    throw new IllegalStateException("agency 5 failed:\n" + String.join("\n", agency.tail(20)));
-                }
-                long peak = run.server().memoryKib("VmHWM");
-                run.stopServer(Duration.ofSeconds(60));
-                double drawSeconds = (answered - allSent.get()) / 1e9;
-                System.out.printf(Locale.ROOT, "server start (migration check + counts): %.2f s%n", startSeconds);
-                System.out.printf(Locale.ROOT, "draw: %.2f s (agency 5's all-sent → its winners answer, exit included)%n",
-                        drawSeconds);
-                System.out.printf(Locale.ROOT, "server: peak RSS %d MiB; postgres RSS %d MiB%n", peak / 1024,
-                        pg.rssKb() / 1024);
-            }
+            DrawBenchmark.Timing timing = DrawBenchmark.timeTheDraw(root, runDir.resolve("draw"),
+                    runDir.resolve("data"), pg.serverEnv());
+            System.out.printf(Locale.ROOT, "server start (migration check + counts): %.2f s%n", timing.startSeconds());
+            System.out.printf(Locale.ROOT, "draw: %.2f s (agency 5's all-sent → its winners answer, exit included)%n",
+                    timing.drawSeconds());
+            System.out.printf(Locale.ROOT, "server: peak RSS %d MiB; postgres RSS %d MiB%n", timing.peakRssKib() / 1024,
+                    pg.rssKb() / 1024);
         }
     }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tp0.testing.FuzzValues;
 
 /**
  * Whatever config.yaml and the environment say, loading ends in a config or in one
@@ -127,18 +128,7 @@ class ConfigFuzzTest {
     }
 
     private static String value(Random random) {
-        switch (random.nextInt(4)) {
-            case 0:
-                return Integer.toString(random.nextInt());
-            case 1:
-                StringBuilder s = new StringBuilder();
-                for (int k = random.nextInt(12); k > 0; k--) {
-                    s.append((char) (random.nextBoolean() ? 32 + random.nextInt(95) : random.nextInt(0x3000)));
-                }
-                return s.toString();
-            default:
-                return EXTREMES[random.nextInt(EXTREMES.length)];
-        }
+        return FuzzValues.any(random, EXTREMES);
     }
 
     /** A YAML double-quoted scalar holding {@code value} exactly. */

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tp0.testing.FuzzValues;
 import tp0.logline.LogLine;
 
 /**
@@ -100,18 +101,7 @@ class ConfigFuzzTest {
     }
 
     private static String value(Random random) {
-        switch (random.nextInt(4)) {
-            case 0:
-                return Integer.toString(random.nextInt());
-            case 1:
-                StringBuilder s = new StringBuilder();
-                for (int k = random.nextInt(12); k > 0; k--) {
-                    s.append((char) (random.nextBoolean() ? 32 + random.nextInt(95) : random.nextInt(0x3000)));
-                }
-                return s.toString();
-            default:
-                return EXTREMES[random.nextInt(EXTREMES.length)];
-        }
+        return FuzzValues.any(random, EXTREMES);
     }
 
     private static String randomText(Random random) {
