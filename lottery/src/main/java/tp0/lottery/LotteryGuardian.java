@@ -1,6 +1,8 @@
 package tp0.lottery;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -14,6 +16,11 @@ import tp0.logline.LogLine;
 import tp0.lottery.config.ServerSettings;
 import tp0.lottery.draw.DrawCoordinator;
 import tp0.lottery.net.TcpListener;
+import tp0.lottery.ops.HttpPort;
+import tp0.lottery.ops.LotteryMetrics;
+import tp0.lottery.ops.LotteryStatus;
+import tp0.lottery.ops.PrometheusMetrics;
+import tp0.lottery.ops.ReadinessCheck;
 import tp0.lottery.session.AgencySession;
 import tp0.lottery.session.SessionRegistry;
 import tp0.lottery.store.BetStore;
@@ -31,22 +38,43 @@ public final class LotteryGuardian {
 
     private LotteryGuardian() {}
 
+    /** What {@code /health/ready} requires: the agencies' port bound, the store able to write. */
+    static List<ReadinessCheck> readinessChecks(LotteryStatus status, OpenedStore opened) {
+        return List.of(
+                ReadinessCheck.of("tcp_listener", () -> status.listening() ? Optional.empty()
+                        : Optional.of("the agencies' TCP port is not bound")),
+                ReadinessCheck.of("store", () -> {
+                    String failure = status.storeFailure();
+                    return failure != null ? Optional.of("the last commit failed: " + failure) : opened.cannotWrite();
+                }));
+    }
+
     /**
      * @param opened the store opened at start ({@link StoreRecovery#recover}, or the PostgreSQL one)
      */
     public static Behavior<Void> create(ServerSettings settings, OpenedStore opened, Consumer<String> fatal) {
         return Behaviors.<Void>setup(ctx -> {
+            // With the HTTP port off nothing watches: the metrics cost nothing at all.
+            PrometheusMetrics observed = settings.httpEnabled()
+                    ? new PrometheusMetrics(new LotteryStatus(settings.numAgencies())) : null;
+            LotteryMetrics metrics = observed != null ? observed : LotteryMetrics.NONE;
             ActorRef<BetStore.Command> store = ctx.spawn(
-                    opened.behavior(settings.storeGroupCommit()), "bet-store",
+                    opened.behavior(settings.storeGroupCommit(), metrics), "bet-store",
                     DispatcherSelector.fromConfig(STORE_DISPATCHER));
             ctx.watch(store);
             ActorRef<DrawCoordinator.Command> coordinator = ctx.spawn(
-                    DrawCoordinator.create(settings.numAgencies(), store, opened.finished()), "draw-coordinator");
-            ActorRef<SessionRegistry.Command> registry = ctx.spawn(SessionRegistry.create(), "session-registry");
+                    DrawCoordinator.create(settings.numAgencies(), store, opened.finished(), metrics),
+                    "draw-coordinator");
+            ActorRef<SessionRegistry.Command> registry = ctx.spawn(SessionRegistry.create(metrics),
+                    "session-registry");
             AgencySession.Deps deps = new AgencySession.Deps(settings.numAgencies(), store, coordinator, registry,
                     settings.agencySecrets(), settings.frameTimeout(), settings.sessionPipeline(),
-                    settings.heartbeatTimeout());
-            ctx.spawn(TcpListener.create(settings, deps, fatal), "listener");
+                    settings.heartbeatTimeout(), metrics);
+            // The HTTP port comes after the agencies' port is bound, never in its way.
+            Runnable afterBind = observed == null ? () -> { } : () -> HttpPort.start(ctx.getSystem(),
+                    settings.httpHost(), settings.httpPort(), observed, readinessChecks(observed.status(), opened),
+                    fatal);
+            ctx.spawn(TcpListener.create(settings, deps, fatal, afterBind), "listener");
 
             CoordinatedShutdown.get(ctx.getSystem()).addTask(
                     CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-bet-store",

@@ -58,7 +58,8 @@ public final class Main {
                 "group_commit", settings.storeGroupCommit() ? "on" : "off", "session_pipeline", settings.sessionPipeline(),
                 "heartbeat_timeout", settings.heartbeatTimeout().toSeconds(),
                 "store", settings.store().describe(),
-                "db", settings.store() instanceof StoreSettings.Postgres pg ? pg.address() : "-"));
+                "db", settings.store() instanceof StoreSettings.Postgres pg ? pg.address() : "-",
+                "http_port", !settings.httpEnabled() ? "off" : settings.httpPort() == 0 ? "any" : settings.httpPort()));
         if (signals.received()) {
             stoppedDuringStartUp(log);
         }

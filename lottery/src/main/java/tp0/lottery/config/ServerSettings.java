@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param heartbeatTimeout how long a version-2 session may go without a frame, whatever it waits for
  *                         (its agency pings at least every {@code Protocol.MAX_PING_INTERVAL_MILLIS})
  * @param store            {@code STORE}: the file store (default) or PostgreSQL and how to reach it
+ * @param httpHost         {@code HTTP_IP}
+ * @param httpPort         {@code HTTP_PORT}: {@link #HTTP_OFF}, 0 (any free port) or the port
  */
 public record ServerSettings(
         String host,
@@ -36,7 +38,16 @@ public record ServerSettings(
         boolean storeGroupCommit,
         int sessionPipeline,
         Duration heartbeatTimeout,
-        StoreSettings store) {
+        StoreSettings store,
+        String httpHost,
+        int httpPort) {
+
+    /** {@code HTTP_PORT = 0}: no HTTP port at all. */
+    public static final int HTTP_OFF = -1;
+
+    public boolean httpEnabled() {
+        return httpPort != HTTP_OFF;
+    }
 
     /** Both files live in the working directory; "all bets sent" marks sit next to the bets. */
     public static final String BETS_FILE_NAME = "bets.csv";
@@ -59,7 +70,27 @@ public record ServerSettings(
                 source.integer(ServerKey.SESSION_PIPELINE, 1, 1024),
                 // Above the agencies' longest ping interval (5 s), or healthy agencies would be cut.
                 Duration.ofSeconds(source.integer(ServerKey.HEARTBEAT_TIMEOUT, 6, 86_400)),
-                store(source, workDir));
+                store(source, workDir),
+                source.string(ServerKey.HTTP_IP),
+                httpPort(source.string(ServerKey.HTTP_PORT)));
+    }
+
+    /** 0 or off: no HTTP port; any: a free port (what tests use); else 1..65535. */
+    private static int httpPort(String value) throws ConfigException {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "0": case "off": return HTTP_OFF;
+            case "any": return 0;
+            default:
+                try {
+                    int port = Integer.parseInt(value);
+                    if (port >= 1 && port <= 65535) {
+                        return port;
+                    }
+                } catch (NumberFormatException e) {
+                    // the message below says what is accepted
+                }
+                throw new ConfigException(ServerKey.HTTP_PORT.name(), "'" + value + "' is not 0 (off), any or 1..65535");
+        }
     }
 
     /** The keys of {@code ini} that name no setting (each ignored; the caller warns). */

@@ -19,6 +19,7 @@ import tp0.lottery.config.AgencySecrets;
 import tp0.lottery.draw.DrawCoordinator;
 import tp0.lottery.net.Inbound;
 import tp0.lottery.net.Outbound;
+import tp0.lottery.ops.LotteryMetrics;
 import tp0.lottery.store.BetStore;
 import tp0.protocol.Codec;
 import tp0.protocol.DecodeException;
@@ -101,10 +102,20 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
      * Everything a session needs from the rest of the server.
      *
      * @param sessionPipeline replies a session may owe before it stops reading (1: stop-and-wait)
+     * @param metrics         told of connections opened, refused and closed
      */
     public record Deps(int numAgencies, ActorRef<BetStore.Command> store, ActorRef<DrawCoordinator.Command> coordinator,
                        ActorRef<SessionRegistry.Command> registry, AgencySecrets secrets, Duration frameTimeout,
-                       int sessionPipeline, Duration heartbeatTimeout) {}
+                       int sessionPipeline, Duration heartbeatTimeout, LotteryMetrics metrics) {
+
+        /** Observed by no metrics. */
+        public Deps(int numAgencies, ActorRef<BetStore.Command> store, ActorRef<DrawCoordinator.Command> coordinator,
+                    ActorRef<SessionRegistry.Command> registry, AgencySecrets secrets, Duration frameTimeout,
+                    int sessionPipeline, Duration heartbeatTimeout) {
+            this(numAgencies, store, coordinator, registry, secrets, frameTimeout, sessionPipeline, heartbeatTimeout,
+                    LotteryMetrics.NONE);
+        }
+    }
 
     /** A reply owed to the peer, queued in the order its frame came. */
     private sealed interface Owed {}
@@ -460,12 +471,14 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     /** Refuse, then close the connection once the refusal is written; ignore what follows. */
     private Behavior<Command> refuseAndClose(ErrorCode code, String text) {
         log.warn(LogLine.fail("conexion_rechazada", "ip", peer, "code", code, "error", text));
+        deps.metrics().connectionRefused(code);
         return closeWith(code, text);
     }
 
     /** A Hello for a valid agency id, refused (never logs the secret). */
     private Behavior<Command> refuseAgency(int id, ErrorCode code, String text) {
         log.warn(LogLine.fail("conexion_rechazada", "ip", peer, "agencia", id, "code", code, "error", text));
+        deps.metrics().connectionRefused(code);
         return closeWith(code, text);
     }
 

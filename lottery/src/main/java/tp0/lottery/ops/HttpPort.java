@@ -1,0 +1,163 @@
+package tp0.lottery.ops;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.completeOK;
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.extractMethod;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathSingleSlash;
+import static org.apache.pekko.http.javadsl.server.Directives.respondWithHeaders;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Allow;
+import org.apache.pekko.http.javadsl.model.headers.CacheControl;
+import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.SharedKillSwitch;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tp0.logline.LogLine;
+
+/**
+ * The server's HTTP port ({@code HTTP_PORT}), served by Pekko HTTP from the lottery's own actor
+ * system: the live status page ({@code GET /}, its script and style, its event stream
+ * {@code /events} and the same JSON at {@code /status}), {@code /health/live},
+ * {@code /health/ready} and {@code /metrics}. Only GET and HEAD (405 otherwise); any other
+ * path is 404. Nothing here ever shows a bettor's name or document.
+ *
+ * <p>Bound after the agencies' TCP port, so it never delays it. A port that cannot be bound
+ * is fatal, as for the TCP port: the operator asked for it, and a server without it would be
+ * reported unhealthy forever by whatever probes it ({@code http_listen | result: fail}).
+ */
+public final class HttpPort {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpPort.class);
+    /** How often every status page gets the lottery's state. */
+    static final Duration EVENT_INTERVAL = Duration.ofMillis(500);
+    private static final Duration READINESS_DEADLINE = Duration.ofSeconds(3);
+    private static final ContentType JAVASCRIPT = ContentTypes.parse("text/javascript; charset=UTF-8");
+    private static final ContentType CSS = ContentTypes.parse("text/css; charset=UTF-8");
+
+    private HttpPort() {}
+
+    /**
+     * Binds {@code host:port} (0: any free port) and logs {@code http_listen} with the port bound.
+     *
+     * @param fatal called when the port cannot be bound
+     */
+    public static void start(ActorSystem<?> system, String host, int port, PrometheusMetrics metrics,
+                             List<ReadinessCheck> checks, Consumer<String> fatal) {
+        metrics.addJvmMetrics();
+        Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+        Readiness readiness = new Readiness(checks, blocking, READINESS_DEADLINE);
+        SharedKillSwitch streams = KillSwitches.shared("status-streams");
+        Route route = routes(metrics, readiness, streams, blocking);
+        Http.get(system).newServerAt(host, port).bind(route).whenComplete((binding, failure) -> {
+            if (failure != null) {
+                if (CoordinatedShutdown.get(system).getShutdownReason().isPresent()) {
+                    return; // cut short by the stop itself
+                }
+                log.error(LogLine.fail("http_listen", "ip", host, "port", port, "error", oneLine(failure)));
+                fatal.accept("cannot bind the HTTP port " + host + ":" + port);
+                return;
+            }
+            log.info(LogLine.success("http_listen", "ip", host, "port", binding.localAddress().getPort()));
+            registerShutdown(system, binding, streams);
+        });
+    }
+
+    static Route routes(PrometheusMetrics metrics, Readiness readiness, SharedKillSwitch streams, Executor blocking) {
+        LotteryStatus status = metrics.status();
+        byte[] page = resource("page/index.html");
+        byte[] script = resource("page/status.js");
+        byte[] style = resource("page/status.css");
+        Route endpoints = concat(
+                pathSingleSlash(() -> complete(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, page))),
+                path("status.js", () -> complete(HttpEntities.create(JAVASCRIPT, script))),
+                path("status.css", () -> complete(HttpEntities.create(CSS, style))),
+                path("status", () -> noStore(complete(HttpEntities.create(ContentTypes.APPLICATION_JSON, status.json())))),
+                path("events", () -> noStore(completeOK(
+                        Source.tick(Duration.ZERO, EVENT_INTERVAL, Done.getInstance())
+                                // A slow page skips ticks (tick drops them under backpressure) instead of queueing.
+                                .map(tick -> ServerSentEvent.create(status.json()))
+                                .via(streams.flow())
+                                .mapMaterializedValue(cancellable -> org.apache.pekko.NotUsed.getInstance()),
+                        EventStreamMarshalling.toEventStream()))),
+                path(PathMatchers.segment("health").slash("live"), () -> noStore(complete(
+                        HttpEntities.create(ContentTypes.APPLICATION_JSON, "{\"status\":\"live\"}")))),
+                path(PathMatchers.segment("health").slash("ready"), () -> noStore(completeWithFuture(
+                        readiness.check().thenApply(answer -> HttpResponse.create()
+                                .withStatus(answer.ready() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE)
+                                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, answer.json())))))),
+                path("metrics", () -> noStore(completeWithFuture(CompletableFuture.supplyAsync(() ->
+                        HttpResponse.create().withEntity(HttpEntities.create(
+                                ContentTypes.parse(metrics.contentType()), metrics.scrape())), blocking)))),
+                complete(HttpResponse.create().withStatus(StatusCodes.NOT_FOUND)
+                        .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, "not found\n"))));
+        return extractMethod(method -> method.equals(HttpMethods.GET) || method.equals(HttpMethods.HEAD)
+                ? endpoints
+                : complete(HttpResponse.create().withStatus(StatusCodes.METHOD_NOT_ALLOWED)
+                        .addHeader(Allow.create(HttpMethods.GET, HttpMethods.HEAD))
+                        .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, "only GET and HEAD\n"))));
+    }
+
+    /** Live answers: never from a cache. */
+    private static Route noStore(Route inner) {
+        return respondWithHeaders(List.of(CacheControl.create(CacheDirectives.NO_STORE)), () -> inner);
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = HttpPort.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name + " next to " + HttpPort.class.getName());
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void registerShutdown(ActorSystem<?> system, ServerBinding binding, SharedKillSwitch streams) {
+        CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind", () ->
+                binding.unbind().thenApply(unbound -> Done.getInstance()));
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "http-close", () -> {
+            streams.shutdown(); // the pages' event streams end, so no connection holds the stop up
+            return binding.terminate(Duration.ofSeconds(2)).thenApply(terminated -> {
+                log.info(LogLine.success("shutdown", "resource", "http"));
+                return Done.getInstance();
+            });
+        });
+    }
+
+    private static String oneLine(Throwable failure) {
+        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        return String.valueOf(cause.getMessage()).replace('\n', ' ').replace('|', '/');
+    }
+}
