@@ -67,6 +67,7 @@ class PostgresEndToEndIT {
 
     private static Map<String, String> pgEnv(String... more) {
         Map<String, String> env = new HashMap<>(pg.serverEnv());
+        env.put("HTTP_PORT", "0");
         for (int i = 0; i < more.length; i += 2) {
             env.put(more[i], more[i + 1]);
         }

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
@@ -68,17 +69,20 @@ public final class HttpPort {
 
     /**
      * Binds {@code host:port} (0: any free port) and logs {@code http_listen} with the port bound.
+     * Returns the binding (failed when the port cannot be bound).
      *
      * @param fatal called when the port cannot be bound
      */
-    public static void start(ActorSystem<?> system, String host, int port, PrometheusMetrics metrics,
-                             List<ReadinessCheck> checks, Consumer<String> fatal) {
+    public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String host, int port,
+                                                      PrometheusMetrics metrics, List<ReadinessCheck> checks,
+                                                      Consumer<String> fatal) {
         metrics.addJvmMetrics();
         Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
         Readiness readiness = new Readiness(checks, blocking, READINESS_DEADLINE);
         SharedKillSwitch streams = KillSwitches.shared("status-streams");
         Route route = routes(metrics, readiness, streams, blocking);
-        Http.get(system).newServerAt(host, port).bind(route).whenComplete((binding, failure) -> {
+        CompletionStage<ServerBinding> bound = Http.get(system).newServerAt(host, port).bind(route);
+        bound.whenComplete((binding, failure) -> {
             if (failure != null) {
                 if (CoordinatedShutdown.get(system).getShutdownReason().isPresent()) {
                     return; // cut short by the stop itself
@@ -90,6 +94,7 @@ public final class HttpPort {
             log.info(LogLine.success("http_listen", "ip", host, "port", binding.localAddress().getPort()));
             registerShutdown(system, binding, streams);
         });
+        return bound;
     }
 
     static Route routes(PrometheusMetrics metrics, Readiness readiness, SharedKillSwitch streams, Executor blocking) {
