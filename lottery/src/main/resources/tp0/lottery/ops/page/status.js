@@ -3,11 +3,17 @@
 // here from the stored counts of the last few seconds.
 (function () {
   "use strict";
-  var WINDOW_MS = 5000;
+  var WINDOW_MS = 3000;
   var samples = []; // {time, total, stored: [per row]}
   var fmt = new Intl.NumberFormat("es-AR");
 
   function el(id) { return document.getElementById(id); }
+
+  // HH:MM:SS on the 24-hour clock, whatever locale data the browser has.
+  function clock(iso) {
+    var d = new Date(iso);
+    return [d.getHours(), d.getMinutes(), d.getSeconds()].map(function (n) { return (n < 10 ? "0" : "") + n; }).join(":");
+  }
 
   function rate(now, pick) {
     var first = null;
@@ -39,7 +45,7 @@
     var winners = (s.draw && s.draw.winnersByAgency) || {};
     if (s.draw.state === "held") {
       draw.className = "draw held";
-      el("draw-text").textContent = "Sorteo realizado a las " + new Date(s.draw.at).toLocaleTimeString("es-AR")
+      el("draw-text").textContent = "Sorteo realizado a las " + clock(s.draw.at)
         + " — " + fmt.format(s.draw.winners) + " ganadores";
     } else if (s.draw.state === "failed") {
       draw.className = "draw failed";
