@@ -14,6 +14,10 @@
 # healthcheck) and points the server at it (STORE, DB_URL, DB_USER, DB_PASSWORD); the server
 # starts once postgres is healthy. DB_PASSWORD (environment) sets the password, default a dev one.
 # Without STORE (or STORE=file) the output is the file-store one, unchanged.
+#
+# The server has a healthcheck, `lottery healthcheck` (GET /health/ready on its HTTP port, which
+# config.ini's HTTP_PORT sets; the compose file publishes no port): the agencies start once it
+# is healthy. To open the status page from the host, publish the port with an override file.
 set -euo pipefail
 
 usage() {
@@ -78,6 +82,11 @@ YAML
       - $(rel "$lottery_config"):/app/config.ini:ro
     networks:
       - testing_net
+    healthcheck:
+      test: ["CMD", "/app/bin/lottery", "healthcheck"]
+      interval: 2s
+      timeout: 10s
+      retries: 30
 YAML
   if [ "$store" = postgres ]; then
     cat <<YAML
@@ -117,7 +126,8 @@ YAML
     networks:
       - testing_net
     depends_on:
-      - server
+      server:
+        condition: service_healthy
 YAML
   done
   cat <<YAML

@@ -46,6 +46,9 @@ class GenerarComposeIT {
         assertEquals(clients == 0 ? null : List.of("NUM_AGENCIES=" + clients), server.get("environment"),
                 "only NUM_AGENCIES: nothing may override config.ini");
         assertEquals(List.of(hostPath(file, "lottery/config.ini") + ":/app/config.ini:ro"), server.get("volumes"));
+        Map<String, Object> health = map(server.get("healthcheck"));
+        assertEquals(List.of("CMD", "/app/bin/lottery", "healthcheck"), health.get("test"), "a probe of /health/ready");
+        assertTrue(server.get("ports") == null, "no port published: the echo check needs none");
 
         for (int k = 1; k <= clients; k++) {
             Map<String, Object> client = map(services.get("client" + k));
@@ -56,6 +59,8 @@ class GenerarComposeIT {
                     hostPath(file, "agency/config.yaml") + ":/app/config.yaml:ro",
                     hostPath(file, ".data/agency-" + k + ".csv") + ":/app/.data/agency-" + k + ".csv:ro"),
                     client.get("volumes"), "its own bet file only, read-only");
+            assertEquals(Map.of("server", Map.of("condition", "service_healthy")), client.get("depends_on"),
+                    "each agency starts once the server is ready");
         }
     }
 

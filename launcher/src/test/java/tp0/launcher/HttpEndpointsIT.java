@@ -87,6 +87,9 @@ class HttpEndpointsIT {
                     .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(405, post.statusCode());
 
+            int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
+            assertEquals(0, healthcheck(run, port), "lottery healthcheck against the ready server");
+
             List<EventStream> streams = new ArrayList<>();
             for (int i = 0; i < STREAMS; i++) {
                 streams.add(EventStream.open(client, base + "/events"));
@@ -149,6 +152,7 @@ class HttpEndpointsIT {
             for (EventStream stream : streams) {
                 stream.awaitEnd(Duration.ofSeconds(30));
             }
+            assertEquals(1, healthcheck(run, port), "lottery healthcheck once the server is gone");
         }
     }
 
@@ -162,6 +166,20 @@ class HttpEndpointsIT {
                 assertEquals(1, run.server().awaitExit(Duration.ofSeconds(30)).orElseThrow(),
                         "exit status; log:\n" + String.join("\n", run.server().lines()));
             }
+        }
+    }
+
+    /** {@code lottery healthcheck} (the compose healthcheck) run in the server's folder; its exit status. */
+    private static int healthcheck(LotteryRun run, int port) throws IOException {
+        try (ChildProcess probe = ChildProcess.startScript("healthcheck", StartScript.of(ROOT, "lottery"),
+                List.of("healthcheck"), run.serverDir(), Map.of("HTTP_PORT", Integer.toString(port), "HTTP_IP", "127.0.0.1"),
+                line -> { })) {
+            int exit = probe.awaitExit(Duration.ofSeconds(60)).orElseThrow();
+            if (exit == 0) {
+                assertEquals(List.of("{\"status\":\"ready\",\"checks\":{\"tcp_listener\":\"ok\",\"store\":\"ok\"}}"),
+                        probe.lines());
+            }
+            return exit;
         }
     }
 

@@ -16,6 +16,7 @@ import tp0.lottery.config.ConfigException;
 import tp0.lottery.config.IniFile;
 import tp0.lottery.config.ServerSettings;
 import tp0.lottery.config.StoreSettings;
+import tp0.lottery.ops.HealthProbe;
 import tp0.lottery.store.OpenedStore;
 import tp0.lottery.store.BetsFile;
 import tp0.lottery.store.StoreRecovery;
@@ -34,6 +35,11 @@ public final class Main {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals(ExportBets.COMMAND)) {
             System.exit(ExportBets.run(args)); // a tool of its own: reads the store, serves nothing
+            return;
+        }
+        if (args.length > 0 && args[0].equals(HealthProbe.COMMAND)) {
+            // The container healthcheck: asks the running server's HTTP port, starts nothing.
+            System.exit(HealthProbe.run(Path.of("").toAbsolutePath(), System.getenv(), System.out));
             return;
         }
         ShutdownSignals signals = ShutdownSignals.install();
