@@ -207,8 +207,9 @@ public final class AgencyClient {
                     + welcome.version() + ", this agency " + Protocol.VERSION), ExitCodes.FAILURE);
         }
         welcomes++;
-        // Quiet the first time; a reconnection is worth seeing next to its connection_lost line.
-        log.log(welcomes == 1 ? LogLevel.DEBUG : LogLevel.INFO, LogLine.success(HELLO, "stored_bets", welcome.storedBets(),
+        // Quiet the first time with one server; a reconnection is worth seeing next to its
+        // connection_lost line, and with several nodes so is which one took the agency.
+        log.log(welcomes == 1 && config.servers().size() == 1 ? LogLevel.DEBUG : LogLevel.INFO, LogLine.success(HELLO, "stored_bets", welcome.storedBets(),
                 "server", connector.current()));
         return welcome.storedBets();
     }
