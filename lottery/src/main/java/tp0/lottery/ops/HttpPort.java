@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -61,6 +63,8 @@ public final class HttpPort {
     private static final Logger log = LoggerFactory.getLogger(HttpPort.class);
     /** How often every status page gets the lottery's state. */
     static final Duration EVENT_INTERVAL = Duration.ofMillis(500);
+    /** How old a status snapshot may be when a page gets it: well under the event interval. */
+    private static final Duration SNAPSHOT_AGE = Duration.ofMillis(100);
     private static final Duration READINESS_DEADLINE = Duration.ofSeconds(3);
     private static final ContentType JAVASCRIPT = ContentTypes.parse("text/javascript; charset=UTF-8");
     private static final ContentType CSS = ContentTypes.parse("text/css; charset=UTF-8");
@@ -98,7 +102,7 @@ public final class HttpPort {
     }
 
     static Route routes(PrometheusMetrics metrics, Readiness readiness, SharedKillSwitch streams, Executor blocking) {
-        LotteryStatus status = metrics.status();
+        Supplier<String> state = sharedSnapshot(metrics.status());
         byte[] page = resource("page/index.html");
         byte[] script = resource("page/status.js");
         byte[] style = resource("page/status.css");
@@ -106,11 +110,11 @@ public final class HttpPort {
                 pathSingleSlash(() -> complete(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, page))),
                 path("status.js", () -> complete(HttpEntities.create(JAVASCRIPT, script))),
                 path("status.css", () -> complete(HttpEntities.create(CSS, style))),
-                path("status", () -> noStore(complete(HttpEntities.create(ContentTypes.APPLICATION_JSON, status.json())))),
+                path("status", () -> noStore(complete(HttpEntities.create(ContentTypes.APPLICATION_JSON, state.get())))),
                 path("events", () -> noStore(completeOK(
                         Source.tick(Duration.ZERO, EVENT_INTERVAL, Done.getInstance())
                                 // A slow page skips ticks (tick drops them under backpressure) instead of queueing.
-                                .map(tick -> ServerSentEvent.create(status.json()))
+                                .map(tick -> ServerSentEvent.create(state.get()))
                                 .via(streams.flow())
                                 .mapMaterializedValue(cancellable -> org.apache.pekko.NotUsed.getInstance()),
                         EventStreamMarshalling.toEventStream()))),
@@ -130,6 +134,25 @@ public final class HttpPort {
                 : complete(HttpResponse.create().withStatus(StatusCodes.METHOD_NOT_ALLOWED)
                         .addHeader(Allow.create(HttpMethods.GET, HttpMethods.HEAD))
                         .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, "only GET and HEAD\n"))));
+    }
+
+    /**
+     * The state's JSON, made at most once per {@link #SNAPSHOT_AGE} however many pages ask: a
+     * hundred pages cost one snapshot per tick, not a hundred (totals walk every agency).
+     */
+    private static Supplier<String> sharedSnapshot(LotteryStatus status) {
+        record Stamped(long nanos, String json) {}
+        AtomicReference<Stamped> last = new AtomicReference<>(new Stamped(System.nanoTime() - SNAPSHOT_AGE.toNanos() - 1, ""));
+        return () -> {
+            long now = System.nanoTime();
+            Stamped seen = last.get();
+            if (now - seen.nanos() <= SNAPSHOT_AGE.toNanos()) {
+                return seen.json();
+            }
+            Stamped fresh = new Stamped(now, status.json());
+            last.set(fresh);
+            return fresh.json();
+        };
     }
 
     /** Live answers: never from a cache. */
