@@ -3,10 +3,12 @@ package tp0.lottery;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Terminated;
@@ -70,10 +72,13 @@ public final class LotteryGuardian {
             AgencySession.Deps deps = new AgencySession.Deps(settings.numAgencies(), store, coordinator, registry,
                     settings.agencySecrets(), settings.frameTimeout(), settings.sessionPipeline(),
                     settings.heartbeatTimeout(), metrics);
-            // The HTTP port comes after the agencies' port is bound, never in its way.
-            Runnable afterBind = observed == null ? () -> { } : () -> HttpPort.start(ctx.getSystem(),
-                    settings.httpHost(), settings.httpPort(), observed, readinessChecks(observed.status(), opened),
-                    fatal);
+            // The HTTP port comes after the agencies' port is bound, never in its way: its start
+            // (loading Pekko HTTP and the JVM metrics) runs on a blocking thread, not the listener's.
+            ActorSystem<Void> system = ctx.getSystem(); // the context is the actor's own: not for other threads
+            Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+            Runnable afterBind = observed == null ? () -> { } : () -> blocking.execute(() -> HttpPort.start(
+                    system, settings.httpHost(), settings.httpPort(), observed,
+                    readinessChecks(observed.status(), opened), fatal));
             ctx.spawn(TcpListener.create(settings, deps, fatal, afterBind), "listener");
 
             CoordinatedShutdown.get(ctx.getSystem()).addTask(

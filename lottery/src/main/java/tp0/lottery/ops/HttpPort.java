@@ -80,12 +80,17 @@ public final class HttpPort {
     public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String host, int port,
                                                       PrometheusMetrics metrics, List<ReadinessCheck> checks,
                                                       Consumer<String> fatal) {
-        metrics.addJvmMetrics();
-        Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
-        Readiness readiness = new Readiness(checks, blocking, READINESS_DEADLINE);
+        CompletionStage<ServerBinding> bound;
         SharedKillSwitch streams = KillSwitches.shared("status-streams");
-        Route route = routes(metrics, readiness, streams, blocking);
-        CompletionStage<ServerBinding> bound = Http.get(system).newServerAt(host, port).bind(route);
+        try {
+            metrics.addJvmMetrics();
+            Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+            Readiness readiness = new Readiness(checks, blocking, READINESS_DEADLINE);
+            Route route = routes(metrics, readiness, streams, blocking);
+            bound = Http.get(system).newServerAt(host, port).bind(route);
+        } catch (RuntimeException e) {
+            bound = CompletableFuture.failedFuture(e); // reported as a bind failure, below
+        }
         bound.whenComplete((binding, failure) -> {
             if (failure != null) {
                 if (CoordinatedShutdown.get(system).getShutdownReason().isPresent()) {
