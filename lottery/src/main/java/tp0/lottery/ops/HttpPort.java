@@ -18,10 +18,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -81,7 +85,7 @@ public final class HttpPort {
                                                       PrometheusMetrics metrics, List<ReadinessCheck> checks,
                                                       Consumer<String> fatal) {
         CompletionStage<ServerBinding> bound;
-        SharedKillSwitch streams = KillSwitches.shared("status-streams");
+        EventStreams streams = new EventStreams();
         try {
             metrics.addJvmMetrics();
             Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
@@ -106,7 +110,7 @@ public final class HttpPort {
         return bound;
     }
 
-    static Route routes(PrometheusMetrics metrics, Readiness readiness, SharedKillSwitch streams, Executor blocking) {
+    static Route routes(PrometheusMetrics metrics, Readiness readiness, EventStreams streams, Executor blocking) {
         Supplier<String> state = sharedSnapshot(metrics.status());
         byte[] page = resource("page/index.html");
         byte[] script = resource("page/status.js");
@@ -120,8 +124,8 @@ public final class HttpPort {
                         Source.tick(Duration.ZERO, EVENT_INTERVAL, Done.getInstance())
                                 // A slow page skips ticks (tick drops them under backpressure) instead of queueing.
                                 .map(tick -> ServerSentEvent.create(state.get()))
-                                .via(streams.flow())
-                                .mapMaterializedValue(cancellable -> org.apache.pekko.NotUsed.getInstance()),
+                                .via(streams.killSwitch.flow())
+                                .watchTermination((cancellable, done) -> streams.opened(done)),
                         EventStreamMarshalling.toEventStream()))),
                 path(PathMatchers.segment("health").slash("live"), () -> noStore(complete(
                         HttpEntities.create(ContentTypes.APPLICATION_JSON, "{\"status\":\"live\"}")))),
@@ -176,17 +180,42 @@ public final class HttpPort {
         }
     }
 
-    private static void registerShutdown(ActorSystem<?> system, ServerBinding binding, SharedKillSwitch streams) {
+    /**
+     * The pages' event streams: ended together at shutdown, and watched, so the HTTP port is
+     * terminated only once each has sent its last chunk (a page then sees the stream end, not
+     * a reset connection).
+     */
+    static final class EventStreams {
+        final SharedKillSwitch killSwitch = KillSwitches.shared("status-streams");
+        private final Set<CompletionStage<Done>> open = ConcurrentHashMap.newKeySet();
+
+        NotUsed opened(CompletionStage<Done> done) {
+            open.add(done);
+            done.whenComplete((ok, failure) -> open.remove(done));
+            return NotUsed.getInstance();
+        }
+
+        /** Ends every stream; completes once all have ended (or after {@code deadline}). */
+        CompletionStage<Void> endAll(Duration deadline) {
+            killSwitch.shutdown();
+            CompletableFuture<?>[] ends = open.stream().map(done -> done.toCompletableFuture()
+                    .exceptionally(failure -> Done.getInstance())).toArray(CompletableFuture[]::new);
+            return CompletableFuture.allOf(ends).completeOnTimeout(null, deadline.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static void registerShutdown(ActorSystem<?> system, ServerBinding binding, EventStreams streams) {
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "http-unbind", () ->
                 binding.unbind().thenApply(unbound -> Done.getInstance()));
-        shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "http-close", () -> {
-            streams.shutdown(); // the pages' event streams end, so no connection holds the stop up
-            return binding.terminate(Duration.ofSeconds(2)).thenApply(terminated -> {
-                log.info(LogLine.success("shutdown", "resource", "http"));
-                return Done.getInstance();
-            });
-        });
+        // The pages' event streams end first (each sends its last chunk), so no connection holds the stop up.
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "http-close", () ->
+                streams.endAll(Duration.ofSeconds(2))
+                        .thenCompose(ended -> binding.terminate(Duration.ofSeconds(2)))
+                        .thenApply(terminated -> {
+                            log.info(LogLine.success("shutdown", "resource", "http"));
+                            return Done.getInstance();
+                        }));
     }
 
     private static String oneLine(Throwable failure) {
