@@ -58,7 +58,8 @@ public final class Main {
                 "group_commit", settings.storeGroupCommit() ? "on" : "off", "session_pipeline", settings.sessionPipeline(),
                 "heartbeat_timeout", settings.heartbeatTimeout().toSeconds(),
                 "store", settings.store().describe(),
-                "db", settings.store() instanceof StoreSettings.Postgres pg ? pg.address() : "-"));
+                "db", settings.store() instanceof StoreSettings.Postgres pg ? pg.address() : "-",
+                "tls", settings.tls().describe()));
         if (signals.received()) {
             stoppedDuringStartUp(log);
         }

@@ -28,15 +28,23 @@ public final class Connector {
 
     private final ServerAddress address;
     private final StopSignal stop;
+    private final Link link;
 
     public Connector(ServerAddress address, StopSignal stop) {
+        this(address, stop, Link.PLAIN);
+    }
+
+    public Connector(ServerAddress address, StopSignal stop, Link link) {
         this.address = address;
         this.stop = stop;
+        this.link = link;
     }
 
     /**
      * A connected socket with TCP_NODELAY (small frames, each waited for: no Nagle delay) and
-     * TCP keepalive.
+     * TCP keepalive, through the {@link Link} (TLS when configured).
+     *
+     * @throws AgencyFailure when the link cannot be set up and retrying would not help (a bad certificate)
      */
     public Socket connect(Outage outage) throws AgencyFailure, StopRequested {
         if (!isIpLiteral(address.host())) {
@@ -47,17 +55,20 @@ public final class Connector {
             stop.closeOnStop(socket); // a stop closes it, which aborts a pending connect or read
             try {
                 // Resolved on every attempt: the server's name may appear in DNS only later.
-                socket.connect(new InetSocketAddress(address.host(), address.port()),
-                        (int) Math.min(outage.attemptMillis(), MAX_ATTEMPT_MILLIS));
+                int attemptMillis = (int) Math.min(outage.attemptMillis(), MAX_ATTEMPT_MILLIS);
+                socket.connect(new InetSocketAddress(address.host(), address.port()), attemptMillis);
                 socket.setTcpNoDelay(true);
                 TcpKeepAlive.enable(socket);
-                return socket;
-            } catch (IOException e) {
+                return link.open(socket, address.host(), address.port(), attemptMillis);
+            } catch (IOException | AgencyFailure e) {
                 closeQuietly(socket);
                 if (stop.isRequested()) {
                     throw new StopRequested();
                 }
-                outage.failed(IoErrors.describe(e));
+                if (e instanceof AgencyFailure failure) {
+                    throw failure;
+                }
+                outage.failed(IoErrors.describe((IOException) e));
             }
         }
     }

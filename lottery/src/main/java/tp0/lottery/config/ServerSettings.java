@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param heartbeatTimeout how long a version-2 session may go without a frame, whatever it waits for
  *                         (its agency pings at least every {@code Protocol.MAX_PING_INTERVAL_MILLIS})
  * @param store            {@code STORE}: the file store (default) or PostgreSQL and how to reach it
+ * @param tls              {@code TLS_*}: plaintext (default), TLS, or mutual TLS on the agency port
  */
 public record ServerSettings(
         String host,
@@ -36,7 +37,8 @@ public record ServerSettings(
         boolean storeGroupCommit,
         int sessionPipeline,
         Duration heartbeatTimeout,
-        StoreSettings store) {
+        StoreSettings store,
+        TlsSettings tls) {
 
     /** Both files live in the working directory; "all bets sent" marks sit next to the bets. */
     public static final String BETS_FILE_NAME = "bets.csv";
@@ -59,7 +61,19 @@ public record ServerSettings(
                 source.integer(ServerKey.SESSION_PIPELINE, 1, 1024),
                 // Above the agencies' longest ping interval (5 s), or healthy agencies would be cut.
                 Duration.ofSeconds(source.integer(ServerKey.HEARTBEAT_TIMEOUT, 6, 86_400)),
-                store(source, workDir));
+                store(source, workDir),
+                TlsSettings.load(source.optional(ServerKey.TLS_KEYSTORE),
+                        source.optional(ServerKey.TLS_KEYSTORE_PASSWORD_FILE),
+                        source.optional(ServerKey.TLS_CLIENT_CA), workDir));
+    }
+
+    /** As before TLS: plaintext on the agency port. */
+    public ServerSettings(String host, int port, int listenBacklog, String loggingLevel, int numAgencies, Path betsFile,
+                          Path finishMarksFile, Duration frameTimeout, int maxConnections, AgencySecrets agencySecrets,
+                          boolean storeGroupCommit, int sessionPipeline, Duration heartbeatTimeout,
+                          StoreSettings store) {
+        this(host, port, listenBacklog, loggingLevel, numAgencies, betsFile, finishMarksFile, frameTimeout,
+                maxConnections, agencySecrets, storeGroupCommit, sessionPipeline, heartbeatTimeout, store, TlsSettings.OFF);
     }
 
     /** The keys of {@code ini} that name no setting (each ignored; the caller warns). */
