@@ -95,9 +95,9 @@ public final class ConfigLoader {
 
         Raw address = loader.lookup(ENV_SERVER_ADDRESS, KEY_SERVER_ADDRESS).orElseThrow(() -> new ConfigException(
                 KEY_SERVER_ADDRESS, "missing: set it in " + FILE_NAME + " or with " + ENV_SERVER_ADDRESS));
-        ServerAddress serverAddress;
+        ServerAddresses servers;
         try {
-            serverAddress = ServerAddress.parse(address.text());
+            servers = ServerAddresses.parse(address.text());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(address.key(), e.getMessage());
         }
@@ -177,7 +177,7 @@ public final class ConfigLoader {
                 loader.setting(ENV_TLS_KEYSTORE_PASSWORD_FILE, KEY_TLS_KEYSTORE_PASSWORD_FILE));
 
         Optional<Bet> singleBet = SingleBetEnv.read(env);
-        return new AgencyConfig(clientId, serverAddress, logLevel, batchMaxAmount, batchWindow, connectTimeout, dataPath,
+        return new AgencyConfig(clientId, servers, logLevel, batchMaxAmount, batchWindow, connectTimeout, dataPath,
                 singleBet, secret, readTimeout, tls);
     }
 
