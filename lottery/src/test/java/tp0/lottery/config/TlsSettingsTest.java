@@ -66,6 +66,8 @@ class TlsSettingsTest {
         assertEquals(List.of("TLSv1.3"), List.of(engine.getEnabledProtocols()));
         assertFalse(engine.getUseClientMode());
         assertFalse(engine.getNeedClientAuth());
+        assertEquals("TLS_CHACHA20_POLY1305_SHA256", engine.getEnabledCipherSuites()[0]);
+        assertTrue(engine.getSSLParameters().getUseCipherSuitesOrder(), "the server's order decides");
         assertFalse(on.toString().contains(password));
     }
 
