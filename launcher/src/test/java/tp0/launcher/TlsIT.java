@@ -1,6 +1,7 @@
 package tp0.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.Test;
  * the refusals — a wrong CA, an expired certificate, a certificate for another host, a plaintext
  * agency on a TLS server and a TLS agency on a plaintext one — each a clear {@code fail} line
  * and exit 1 well within the connect timeout (no retrying a certificate), mutual TLS that
- * refuses agency 2's certificate used as agency 1, and the echo check still answered in
- * plaintext on a TLS port.
+ * refuses agency 2's certificate used as agency 1 (and the heartbeat across TLS while an agency
+ * waits for the draw), and the echo check still answered in plaintext on a TLS port.
  */
 class TlsIT {
     private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
@@ -186,10 +187,15 @@ class TlsIT {
             run.server().awaitLine("action: tls \\| result: fail \\| ip: 127\\.0\\.0\\.1 \\| error: Empty client certificate chain",
                     Duration.ofSeconds(10));
 
-            // Each with its own certificate: the lottery runs, no secrets needed.
-            for (int k = 1; k <= 2; k++) {
-                run.startAgency(k, data.files().get(k), certs.agencyEnv(certs.ca(), certs.agencyKeystore(k)), line -> { });
-            }
+            // Each with its own certificate: the lottery runs, no secrets needed. Agency 1 first, with a
+            // 1 s read timeout: it waits for the draw well past it, so Ping and Pong must cross TLS.
+            ChildProcess one = run.startAgency(1, data.files().get(1), with(certs.agencyEnv(certs.ca(),
+                    certs.agencyKeystore(1)), "CLI_SERVER_READTIMEOUT", "1s"), line -> { });
+            one.awaitLine("action: apuestas_enviadas \\| result: success", LONG);
+            assertThrows(IllegalStateException.class, () -> one.awaitLine("connection_lost|result: fail", Duration.ofSeconds(4)),
+                    "4 read timeouts waiting for the draw without a loss: the heartbeat works over TLS");
+            assertTrue(one.isAlive(), String.join("\n", one.tail(10)));
+            run.startAgency(2, data.files().get(2), certs.agencyEnv(certs.ca(), certs.agencyKeystore(2)), line -> { });
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(LONG);
             for (LotteryRun.AgencyOutcome outcome : outcomes) {
                 assertEquals(0, outcome.exitCode(), "agency " + outcome.agency());
