@@ -222,4 +222,34 @@ class TlsIT {
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
         }
     }
+
+    @Test
+    void aLinkThatGoesDarkUnderTlsIsLeftWithinTheReadTimeoutAndResumedExactlyOnce() throws IOException {
+        Path runDir = ROOT.resolve("launcher/target/e2e/tls-black-hole");
+        E2eData.reset(runDir);
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
+                new int[] {60_000, 20_000}, new int[] {2, 1}, 47);
+        try (LotteryRun run = LotteryRun.start(ROOT, runDir, 2, certs.serverEnv(certs.serverKeystore()), line -> { });
+             ChaosProxy proxy = new ChaosProxy(run.port(), 1, 0).darkenFirstAfter(400_000)) {
+            Map<String, String> env = new HashMap<>(certs.agencyEnv(certs.ca()));
+            env.putAll(Map.of("CLI_SERVER_ADDRESS", "127.0.0.1:" + proxy.port(), "CLI_SERVER_READTIMEOUT", "2s",
+                    "CLI_BATCH_WINDOW", "1", "CLI_BATCH_MAXAMOUNT", "50"));
+            ChildProcess one = run.startAgency(1, data.files().get(1), env, line -> { });
+            run.startAgency(2, data.files().get(2), certs.agencyEnv(certs.ca()), line -> { });
+            List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(LONG);
+
+            for (LotteryRun.AgencyOutcome outcome : outcomes) {
+                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency());
+                assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners());
+            }
+            StoredBets.assertExactlyOnceInOrder(run.betsFile(), data);
+            Duration recovered = proxy.darkToReconnect();
+            assertTrue(recovered != null && recovered.compareTo(Duration.ofSeconds(4)) < 0,
+                    "back within the read timeout + backoff: " + recovered);
+            assertEquals(1, LogLines.count(one.lines(), "action: connection_lost | result: in_progress"),
+                    String.join("\n", one.tail(20)));
+            assertEquals(0, LogLines.count(one.lines(), "result: fail"), String.join("\n", one.tail(20)));
+            assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
+        }
+    }
 }

@@ -278,6 +278,11 @@ public final class ServerConnection implements AutoCloseable {
 
     private void closeSocket() {
         try {
+            if (socket instanceof javax.net.ssl.SSLSocket && !socket.isClosed()) {
+                // Closing TLS sends close_notify and then waits, up to the read timeout, for the
+                // server's: on a dead link that would delay the reconnection by a whole timeout.
+                socket.setSoTimeout(1);
+            }
             socket.close();
         } catch (IOException ignored) {
             // Nothing left to tell the server.
