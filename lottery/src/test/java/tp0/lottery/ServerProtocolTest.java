@@ -192,8 +192,7 @@ class ServerProtocolTest {
             CompletableFuture<String> bindFailed = new CompletableFuture<>();
             ServerSettings settings = new ServerSettings("127.0.0.1", candidate, 50, "INFO", numAgencies, betsPath,
                     marksPath, options.frameTimeout(), options.maxConnections(), options.secrets(), true,
-                    options.sessionPipeline(), options.heartbeatTimeout(), StoreSettings.FILE, "127.0.0.1",
-                    ServerSettings.HTTP_OFF);
+                    options.sessionPipeline(), options.heartbeatTimeout(), StoreSettings.FILE);
             testKit.spawn(TcpListener.create(settings, deps, bindFailed::complete));
             if (awaitAccepting(candidate, bindFailed)) {
                 port = candidate;

@@ -28,7 +28,10 @@ public enum ServerKey {
     DB_USER("lottery", "STORE=postgres: the database user"),
     DB_PASSWORD("", "STORE=postgres: its password (never logged); or DB_PASSWORD_FILE"),
     DB_PASSWORD_FILE("", "STORE=postgres: file holding the password (a Docker secret); not with DB_PASSWORD"),
-    DB_CONNECT_TIMEOUT("60", "STORE=postgres: seconds (0..86400) the server waits for the database at start");
+    DB_CONNECT_TIMEOUT("60", "STORE=postgres: seconds (0..86400) the server waits for the database at start"),
+    TLS_KEYSTORE("", "PKCS#12 file with the server's key and certificate: TLS 1.3 on the agency port; empty = plaintext"),
+    TLS_KEYSTORE_PASSWORD_FILE("", "file holding TLS_KEYSTORE's password (never logged)"),
+    TLS_CLIENT_CA("", "PEM file of the CA of agency certificates: mutual TLS, an agency's id must match its certificate");
 
     private final String fallback;
     private final String meaning;

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param heartbeatTimeout how long a version-2 session may go without a frame, whatever it waits for
  *                         (its agency pings at least every {@code Protocol.MAX_PING_INTERVAL_MILLIS})
  * @param store            {@code STORE}: the file store (default) or PostgreSQL and how to reach it
+ * @param tls              {@code TLS_*}: plaintext (default), TLS, or mutual TLS on the agency port
  * @param httpHost         {@code HTTP_IP}
  * @param httpPort         {@code HTTP_PORT}: {@link #HTTP_OFF}, 0 (any free port) or the port
  */
@@ -39,6 +40,7 @@ public record ServerSettings(
         int sessionPipeline,
         Duration heartbeatTimeout,
         StoreSettings store,
+        TlsSettings tls,
         String httpHost,
         int httpPort) {
 
@@ -71,8 +73,21 @@ public record ServerSettings(
                 // Above the agencies' longest ping interval (5 s), or healthy agencies would be cut.
                 Duration.ofSeconds(source.integer(ServerKey.HEARTBEAT_TIMEOUT, 6, 86_400)),
                 store(source, workDir),
+                TlsSettings.load(source.optional(ServerKey.TLS_KEYSTORE),
+                        source.optional(ServerKey.TLS_KEYSTORE_PASSWORD_FILE),
+                        source.optional(ServerKey.TLS_CLIENT_CA), workDir),
                 source.string(ServerKey.HTTP_IP),
                 httpPort(source.string(ServerKey.HTTP_PORT)));
+    }
+
+    /** As before TLS and the HTTP port: plaintext on the agency port, no HTTP port. */
+    public ServerSettings(String host, int port, int listenBacklog, String loggingLevel, int numAgencies, Path betsFile,
+                          Path finishMarksFile, Duration frameTimeout, int maxConnections, AgencySecrets agencySecrets,
+                          boolean storeGroupCommit, int sessionPipeline, Duration heartbeatTimeout,
+                          StoreSettings store) {
+        this(host, port, listenBacklog, loggingLevel, numAgencies, betsFile, finishMarksFile, frameTimeout,
+                maxConnections, agencySecrets, storeGroupCommit, sessionPipeline, heartbeatTimeout, store, TlsSettings.OFF,
+                "0.0.0.0", HTTP_OFF);
     }
 
     /** 0 or off: no HTTP port; any: a free port (what tests use); else 1..65535. */
