@@ -65,8 +65,8 @@ public final class Main {
                 "heartbeat_timeout", settings.heartbeatTimeout().toSeconds(),
                 "store", settings.store().describe(),
                 "db", settings.store() instanceof StoreSettings.Postgres pg ? pg.address() : "-",
-                "tls", settings.tls().describe(),
-                "http_port", !settings.httpEnabled() ? "off" : settings.httpPort() == 0 ? "any" : settings.httpPort()));
+                "http_port", !settings.httpEnabled() ? "off" : settings.httpPort() == 0 ? "any" : settings.httpPort(),
+                "tls", settings.tls().describe()));
         if (signals.received()) {
             stoppedDuringStartUp(log);
         }
