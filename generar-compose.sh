@@ -16,8 +16,12 @@
 # Without STORE (or STORE=file) the output is the file-store one, unchanged.
 #
 # The server has a healthcheck, `lottery healthcheck` (GET /health/ready on its HTTP port, which
-# config.ini's HTTP_PORT sets; the compose file publishes no port): the agencies start once it
-# is healthy. To open the status page from the host, publish the port with an override file.
+# config.ini's HTTP_PORT sets; the compose file publishes no port). To open the status page from
+# the host, publish the port with an override file. WAIT_HEALTHY=1 makes the agencies start only
+# once the server is healthy (depends_on condition service_healthy); the default is a plain
+# depends_on, as the course's suite needs: it reads `docker compose logs -f` after `up -d`, and
+# agencies that finish before that reader attaches have their whole history printed before the
+# server's (compose prints finished containers' logs first), out of the order the tests check.
 set -euo pipefail
 
 usage() {
@@ -38,6 +42,11 @@ case "$store" in
   *) echo "error: STORE='$store' is not file or postgres" >&2; exit 2 ;;
 esac
 db_password=${DB_PASSWORD:-lottery-dev-password}
+wait_healthy=${WAIT_HEALTHY:-0}
+case "$wait_healthy" in
+  0|1) ;;
+  *) echo "error: WAIT_HEALTHY='$wait_healthy' is not 0 or 1" >&2; exit 2 ;;
+esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 lottery_config=${LOTTERY_CONFIG:-$here/lottery/config.ini}
@@ -125,10 +134,19 @@ YAML
       - $(rel "$data_dir/agency-$k.csv"):/app/.data/agency-$k.csv:ro
     networks:
       - testing_net
+YAML
+    if [ "$wait_healthy" = 1 ]; then
+      cat <<YAML
     depends_on:
       server:
         condition: service_healthy
 YAML
+    else
+      cat <<YAML
+    depends_on:
+      - server
+YAML
+    fi
   done
   cat <<YAML
 
