@@ -116,6 +116,22 @@ class StartUpAndCommandLineIT {
         }
     }
 
+    /** An actor system that cannot start is one fail line and status 1, not a JVM left running. */
+    @Test
+    void serverWhoseActorSystemCannotStartExitsOne() throws IOException {
+        Path dir = runDir.resolve("server");
+        ChildProcess.copy(ROOT.resolve("lottery/config.ini"), dir.resolve("config.ini"));
+        try (ChildProcess server = ChildProcess.startScript("server", StartScript.of(ROOT, "lottery"), dir,
+                Map.of("SERVER_IP", "127.0.0.1", "SERVER_PORT", "0", "HTTP_PORT", "0",
+                        "JAVA_OPTS", "-Dpekko.actor.provider=tp0.NoSuchActorRefProvider"),
+                line -> { })) {
+            assertEquals(1, server.awaitExit(EXIT).orElseThrow(), "exit status; log:\n" + String.join("\n", server.lines()));
+            List<String> failures = server.linesContaining("action: start | result: fail | error: ");
+            assertEquals(1, failures.size(), server.lines().toString());
+            assertTrue(failures.get(0).contains("NoSuchActorRefProvider"), failures.get(0));
+        }
+    }
+
     @Test
     void agencyStoppedRightAfterItsFirstLineExitsZero() throws IOException {
         for (String address : List.of("127.0.0.1:1", "unresolvable.invalid:12345")) {

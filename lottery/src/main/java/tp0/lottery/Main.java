@@ -43,6 +43,7 @@ public final class Main {
             return;
         }
         ShutdownSignals signals = ShutdownSignals.install();
+        exitOnUncaughtFailure();
         OptionalInt answered = CommandLine.answer(args, Version.describe(), System.out, System.err);
         if (answered.isPresent()) {
             System.exit(answered.getAsInt());
@@ -98,6 +99,20 @@ public final class Main {
         system.getWhenTerminated().toCompletableFuture().join();
         log.info(LogLine.success("shutdown", "resource", "actor_system", "exit_code", exitCode.get()));
         System.exit(exitCode.get());
+    }
+
+    /**
+     * Whatever escapes start-up (an actor system that cannot start, a library's Error) ends the
+     * process with one fail line and status 1: without this the main thread dies but Pekko's
+     * threads keep the JVM up, listening on nothing and never exiting.
+     */
+    private static void exitOnUncaughtFailure() {
+        Thread.currentThread().setUncaughtExceptionHandler((thread, failure) -> {
+            Logger log = LoggerFactory.getLogger(Main.class);
+            log.error(LogLine.fail("start", "error", String.valueOf(failure)));
+            log.debug("start-up failure", failure);
+            System.exit(1);
+        });
     }
 
     /** config.ini in the working directory, then the environment; null (logged) when invalid. */
