@@ -45,6 +45,11 @@ import tp0.protocol.Protocol;
  * new Welcome's count; batches that were in flight (up to a window of them, some perhaps
  * stored, some not) are just derived from the file again from that count.
  *
+ * <p>With several lottery nodes ({@code server.address} a list) a lost connection is resumed
+ * the same way on whichever node answers next, since every node serves every agency from the
+ * same store; {@link Connector} says in what order they are tried. The {@code conectado} and
+ * {@code connection_lost} lines name the node ({@code server}).
+ *
  * <p>Failures travel as {@link AgencyFailure} and are logged once, here. A stop request
  * (SIGTERM/SIGINT) makes the flow unwind at the next check or at the blocked read, connect
  * or backoff it interrupts; it then closes what is open, logs it and returns 0.
@@ -105,7 +110,7 @@ public final class AgencyClient {
         this.log = log;
         this.stop = stop;
         this.nanoClock = nanoClock;
-        this.connector = new Connector(config.serverAddress(), stop);
+        this.connector = new Connector(config.servers(), stop);
         this.progress = new ProgressReporter(log, nanoClock);
     }
 
@@ -161,7 +166,7 @@ public final class AgencyClient {
     }
 
     private Outage newOutage() {
-        return new Outage(config.serverAddress(), config.connectTimeout(), log, stop, nanoClock);
+        return new Outage(config.servers(), config.connectTimeout(), log, stop, nanoClock);
     }
 
     /** Connects and says Hello until welcomed, within the current outage; returns the stored count. */
@@ -170,6 +175,7 @@ public final class AgencyClient {
             checkStop();
             Socket socket = connector.connect(outage);
             String error;
+            boolean anotherNode = true;
             try {
                 connection = new ServerConnection(socket, config.readTimeout());
                 return handshake();
@@ -180,8 +186,12 @@ public final class AgencyClient {
                 checkStop(); // our own closed socket; shutDown closes and logs the connection
                 closeConnection();
                 error = "no Welcome: " + lost.detail();
+                anotherNode = lost.triesAnotherNode();
             }
-            outage.failed(error);
+            outage.failed(connector.current(), error);
+            if (anotherNode) {
+                connector.moveOn();
+            }
         }
     }
 
@@ -197,8 +207,10 @@ public final class AgencyClient {
                     + welcome.version() + ", this agency " + Protocol.VERSION), ExitCodes.FAILURE);
         }
         welcomes++;
-        // Quiet the first time; a reconnection is worth seeing next to its connection_lost line.
-        log.log(welcomes == 1 ? LogLevel.DEBUG : LogLevel.INFO, LogLine.success(HELLO, "stored_bets", welcome.storedBets()));
+        // Quiet the first time with one server; a reconnection is worth seeing next to its
+        // connection_lost line, and with several nodes so is which one took the agency.
+        log.log(welcomes == 1 && config.servers().size() == 1 ? LogLevel.DEBUG : LogLevel.INFO, LogLine.success(HELLO, "stored_bets", welcome.storedBets(),
+                "server", connector.current()));
         return welcome.storedBets();
     }
 
@@ -349,11 +361,14 @@ public final class AgencyClient {
         checkStop(); // our own closed socket; shutDown closes and logs the connection
         closeConnection();
         log.warning(LogLine.inProgress("connection_lost", "error", lost.detail(), "sent", progress.acked(),
-                "during", lost.action()));
+                "during", lost.action(), "server", connector.current()));
         if (outage == null) {
             outage = newOutage();
         } else {
-            outage.failed("no answer after Welcome: " + lost.detail());
+            outage.failed(connector.current(), "no answer after Welcome: " + lost.detail());
+        }
+        if (lost.triesAnotherNode()) {
+            connector.moveOn(); // a node that died is not the first one tried again
         }
     }
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tp0.agency.config.AgencyConfig;
+import tp0.agency.config.ServerAddresses;
 import tp0.agency.config.ServerAddress;
 import tp0.agency.log.LogCapture;
 import tp0.agency.log.LogLevel;
@@ -69,7 +70,7 @@ class AgencyClientTest {
 
     /** Stop-and-wait (window 1): these tests pin what the agency did before windows existed. */
     private AgencyConfig config(ServerAddress address, Path dataFile, int maxAmount, Duration connectTimeout) {
-        return new AgencyConfig(1, address, LogLevel.DEBUG, maxAmount, 1, connectTimeout, dataFile, Optional.empty(), "");
+        return new AgencyConfig(1, ServerAddresses.of(address), LogLevel.DEBUG, maxAmount, 1, connectTimeout, dataFile, Optional.empty(), "");
     }
 
     /** The all-sent line of {@code count} bets, with the two latency figures, as a regex. */
@@ -118,7 +119,8 @@ class AgencyClientTest {
         assertEquals(34, sizes.get(12));
 
         List<String> messages = capture.messages();
-        assertTrue(messages.contains("action: conectado | result: success | stored_bets: 0"), capture.toString());
+        assertTrue(messages.contains("action: conectado | result: success | stored_bets: 0 | server: " + server.address()),
+                capture.toString());
         assertEquals(13, capture.count("action: batch_enviado | result: success | cantidad: "));
         assertTrue(messages.contains("action: batch_enviado | result: success | cantidad: 34"));
         assertTrue(capture.anyMessageMatches(allSent(1234)), capture.toString());
@@ -146,7 +148,7 @@ class AgencyClientTest {
     void singleBetModeSendsOnlyTheEnvBet() throws Exception {
         Bet bet = new Bet("Santiago Lionel", "Lorca", "30904465", LocalDate.of(1999, 3, 17), 7574);
         FakeLotteryServer server = server(FakeLotteryServer.lottery("30904465"));
-        AgencyConfig config = new AgencyConfig(1, server.address(), LogLevel.INFO, 500, 16, Duration.ofSeconds(5),
+        AgencyConfig config = new AgencyConfig(1, ServerAddresses.of(server.address()), LogLevel.INFO, 500, 16, Duration.ofSeconds(5),
                 dir.resolve("not-read.csv"), Optional.of(bet), "");
 
         assertEquals(ExitCodes.SUCCESS, run(config));

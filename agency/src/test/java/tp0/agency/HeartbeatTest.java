@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tp0.agency.StoringLottery.Fault;
 import tp0.agency.config.AgencyConfig;
+import tp0.agency.config.ServerAddresses;
 import tp0.agency.log.LogCapture;
 import tp0.agency.log.LogLevel;
 import tp0.protocol.Bet;
@@ -57,7 +58,7 @@ class HeartbeatTest {
         for (Bet bet : bets) {
             sb.append(BetFiles.row(bet)).append('\n');
         }
-        return new AgencyConfig(1, server.address(), LogLevel.DEBUG, maxAmount, window, connectTimeout,
+        return new AgencyConfig(1, ServerAddresses.of(server.address()), LogLevel.DEBUG, maxAmount, window, connectTimeout,
                 BetFiles.write(dir, sb), Optional.empty(), "", READ_TIMEOUT);
     }
 

@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tp0.agency.StoringLottery.Fault;
 import tp0.agency.config.AgencyConfig;
+import tp0.agency.config.ServerAddresses;
 import tp0.agency.log.LogCapture;
 import tp0.agency.log.LogLevel;
 import tp0.protocol.Bet;
@@ -68,7 +69,7 @@ class PipeliningTest {
     }
 
     private AgencyConfig config(FakeLotteryServer server, Path file, int maxAmount, int window) {
-        return new AgencyConfig(1, server.address(), LogLevel.DEBUG, maxAmount, window, Duration.ofSeconds(5), file,
+        return new AgencyConfig(1, ServerAddresses.of(server.address()), LogLevel.DEBUG, maxAmount, window, Duration.ofSeconds(5), file,
                 Optional.empty(), "");
     }
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tp0.agency.StoringLottery.Fault;
 import tp0.agency.config.AgencyConfig;
+import tp0.agency.config.ServerAddresses;
 import tp0.agency.log.LogCapture;
 import tp0.agency.log.LogLevel;
 import tp0.protocol.Batches;
@@ -80,7 +81,7 @@ class ResumeAndReconnectTest {
 
     /** Stop-and-wait (window 1), so a fault at batch n meets exactly the batches before it. */
     private AgencyConfig config(FakeLotteryServer server, Path file, int maxAmount, Duration connectTimeout) {
-        return new AgencyConfig(1, server.address(), LogLevel.DEBUG, maxAmount, 1, connectTimeout, file,
+        return new AgencyConfig(1, ServerAddresses.of(server.address()), LogLevel.DEBUG, maxAmount, 1, connectTimeout, file,
                 Optional.empty(), "");
     }
 
@@ -89,7 +90,7 @@ class ResumeAndReconnectTest {
     }
 
     private AgencyConfig singleBet(FakeLotteryServer server, Bet bet) {
-        return new AgencyConfig(1, server.address(), LogLevel.DEBUG, 500, 16, Duration.ofSeconds(5),
+        return new AgencyConfig(1, ServerAddresses.of(server.address()), LogLevel.DEBUG, 500, 16, Duration.ofSeconds(5),
                 dir.resolve("not-read.csv"), Optional.of(bet), "");
     }
 
@@ -204,7 +205,8 @@ class ResumeAndReconnectTest {
         List<String> lines = capture.lines();
         assertTrue(lines.stream().anyMatch(l -> l.contains(" WARNING  action: connection_lost | result: in_progress | error: ")
                 && l.contains(" | sent: " + ackedBeforeLoss + " | during: ")), capture.toString());
-        assertTrue(capture.messages().contains("action: conectado | result: success | stored_bets: " + storedBeforeLoss),
+        assertTrue(capture.messages().contains("action: conectado | result: success | stored_bets: " + storedBeforeLoss
+                + " | server: " + server.address()),
                 capture.toString());
         assertTrue(capture.messages().contains("action: resume | result: success | stored_bets: " + storedBeforeLoss
                 + " | skipped_rows: " + storedBeforeLoss), capture.toString());
@@ -238,7 +240,7 @@ class ResumeAndReconnectTest {
         server.awaitScripts(2, WAIT);
         assertEquals(all, lottery.stored());
         assertTrue(capture.messages().contains("action: connection_lost | result: in_progress | error: " + code + ": "
-                + code.description + " | sent: 10 | during: batch_enviado"), capture.toString());
+                + code.description + " | sent: 10 | during: batch_enviado | server: " + server.address()), capture.toString());
         assertNoFailLine();
     }
 
@@ -254,13 +256,14 @@ class ResumeAndReconnectTest {
                 .on(1, Fault.REJECT_FROM_BATCH, 3, ErrorCode.STORAGE_FAILURE, () -> { })
                 .on(2, Fault.REFUSE_HELLO, ErrorCode.STORAGE_FAILURE);
         FakeLotteryServer server = serve(lottery);
-        AgencyConfig config = new AgencyConfig(1, server.address(), LogLevel.DEBUG, 7, 4, Duration.ofSeconds(5),
+        AgencyConfig config = new AgencyConfig(1, ServerAddresses.of(server.address()), LogLevel.DEBUG, 7, 4, Duration.ofSeconds(5),
                 csv(all, 0), Optional.empty(), "");
         assertEquals(ExitCodes.SUCCESS, run(config));
         server.awaitScripts(3, WAIT);
         assertEquals(all, lottery.stored(), "every row once, in order");
         assertTrue(capture.messages().contains("action: connection_lost | result: in_progress | error: STORAGE_FAILURE: "
-                + ErrorCode.STORAGE_FAILURE.description + " | sent: 14 | during: batch_enviado"), capture.toString());
+                + ErrorCode.STORAGE_FAILURE.description + " | sent: 14 | during: batch_enviado | server: " + server.address()),
+                capture.toString());
         assertTrue(capture.anyMessageMatches("action: connect \\| result: in_progress \\| .*STORAGE_FAILURE.*"),
                 capture.toString());
         assertTrue(capture.messages().contains("action: resume | result: success | stored_bets: 14 | skipped_rows: 14"),
@@ -299,7 +302,8 @@ class ResumeAndReconnectTest {
         assertEquals(List.of(HELLO, Message.AllBetsSent.INSTANCE, Message.WinnersQuery.INSTANCE),
                 server.connections().get(1));
         assertTrue(capture.messages().contains("action: connection_lost | result: in_progress"
-                + " | error: server closed the connection | sent: 25 | during: consulta_ganadores"), capture.toString());
+                + " | error: server closed the connection | sent: 25 | during: consulta_ganadores | server: " + server.address()),
+                capture.toString());
         // The first answer was cut off after one frame: each winner is still logged once.
         assertEquals(List.of(
                 "action: ganador | result: success | dni: 00000001",

@@ -56,13 +56,26 @@ final class StoringLottery implements FakeLotteryServer.Sessions {
 
     record Plan(Fault fault, int batch, ErrorCode code, Runnable before) {}
 
-    private final List<Bet> stored = Collections.synchronizedList(new ArrayList<>());
+    private final List<Bet> stored;
     private final List<List<String>> winnerFrames;
     private final Map<Integer, Plan> plans = new HashMap<>();
     private int lastConnection = Integer.MAX_VALUE;
 
     StoringLottery(List<List<String>> winnerFrames) {
+        this(Collections.synchronizedList(new ArrayList<>()), winnerFrames);
+    }
+
+    private StoringLottery(List<Bet> stored, List<List<String>> winnerFrames) {
+        this.stored = stored;
         this.winnerFrames = winnerFrames;
+    }
+
+    /**
+     * Another node of the same lottery: the same store and winners, its own connections and
+     * faults (which count that node's connections). Serve it with its own FakeLotteryServer.
+     */
+    StoringLottery anotherNode() {
+        return new StoringLottery(stored, winnerFrames);
     }
 
     StoringLottery(String... winners) {

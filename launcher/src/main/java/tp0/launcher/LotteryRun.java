@@ -121,6 +121,11 @@ public final class LotteryRun implements AutoCloseable {
         return agency;
     }
 
+    /** Agency {@code id} as started by {@link #startAgency}. */
+    public ChildProcess agency(int id) {
+        return agencies.get(id);
+    }
+
     /** Waits for every started agency to exit and reads the winners each one logged. */
     public List<AgencyOutcome> awaitAgencies(Duration timeout) {
         List<AgencyOutcome> outcomes = new ArrayList<>();

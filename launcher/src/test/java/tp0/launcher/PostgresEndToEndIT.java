@@ -93,15 +93,7 @@ class PostgresEndToEndIT {
 
     /** {@code java -jar lottery.jar export-bets <file>} in {@code dir} with the server's environment. */
     private static Path exportBets(Path dir) throws IOException {
-        Path out = dir.resolve("exported-bets.csv");
-        ChildProcess.copy(ROOT.resolve("lottery/config.ini"), dir.resolve("config.ini"));
-        try (ChildProcess export = ChildProcess.startScript("export-bets", StartScript.of(ROOT, "lottery"),
-                List.of("export-bets", out.toString()), dir, pgEnv(), line -> { })) {
-            int exit = export.awaitExit(LONG).orElseThrow();
-            assertEquals(0, exit, "export-bets exit status: " + export.tail(5));
-            assertEquals(1, export.linesContaining("action: export_bets | result: success").size(), export.tail(5).toString());
-        }
-        return out;
+        return StoredBets.exportBets(ROOT, dir, pgEnv(), LONG);
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,6 +66,22 @@ final class StoredBets {
             assertEquals(fileRows(file.getValue()), stored.get(file.getKey()),
                     "agency " + file.getKey() + ": every row once, in file order");
         }
+    }
+
+    /**
+     * {@code java -jar lottery.jar export-bets <file>} in {@code dir} with the server's
+     * environment {@code env} (a PostgreSQL store): the store's bets as bets.csv would hold them.
+     */
+    static Path exportBets(Path root, Path dir, Map<String, String> env, Duration timeout) throws IOException {
+        Path out = dir.resolve("exported-bets.csv");
+        ChildProcess.copy(root.resolve("lottery/config.ini"), dir.resolve("config.ini"));
+        try (ChildProcess export = ChildProcess.startScript("export-bets", StartScript.of(root, "lottery"),
+                List.of("export-bets", out.toString()), dir, env, line -> { })) {
+            int exit = export.awaitExit(timeout).orElseThrow();
+            assertEquals(0, exit, "export-bets exit status: " + export.tail(5));
+            assertEquals(1, export.linesContaining("action: export_bets | result: success").size(), export.tail(5).toString());
+        }
+        return out;
     }
 
     private static Map<Integer, List<String>> byAgency(Path betsFile) throws IOException {

@@ -11,6 +11,7 @@ import tp0.protocol.Bet;
 /**
  * Everything the agency needs to run, already validated.
  *
+ * @param servers     the lottery nodes, tried in this order (see {@link tp0.agency.net.Connector})
  * @param batchWindow most batches sent and not yet acknowledged (1 = stop-and-wait)
  * @param singleBet   present in single-bet mode (bet given in env vars; no file is read)
  * @param secret      sent in Hello; empty when the agency has none. Never logged.
@@ -19,7 +20,7 @@ import tp0.protocol.Bet;
  */
 public record AgencyConfig(
         int clientId,
-        ServerAddress serverAddress,
+        ServerAddresses servers,
         LogLevel logLevel,
         int batchMaxAmount,
         int batchWindow,
@@ -43,15 +44,15 @@ public record AgencyConfig(
     }
 
     /** With the default read timeout. */
-    public AgencyConfig(int clientId, ServerAddress serverAddress, LogLevel logLevel, int batchMaxAmount,
+    public AgencyConfig(int clientId, ServerAddresses servers, LogLevel logLevel, int batchMaxAmount,
                         int batchWindow, Duration connectTimeout, Path dataFile, Optional<Bet> singleBet, String secret) {
-        this(clientId, serverAddress, logLevel, batchMaxAmount, batchWindow, connectTimeout, dataFile, singleBet, secret,
+        this(clientId, servers, logLevel, batchMaxAmount, batchWindow, connectTimeout, dataFile, singleBet, secret,
                 DEFAULT_READ_TIMEOUT);
     }
 
     /** The same, with another read timeout. */
     public AgencyConfig withReadTimeout(Duration timeout) {
-        return new AgencyConfig(clientId, serverAddress, logLevel, batchMaxAmount, batchWindow, connectTimeout,
+        return new AgencyConfig(clientId, servers, logLevel, batchMaxAmount, batchWindow, connectTimeout,
                 dataFile, singleBet, secret, timeout);
     }
 
@@ -63,7 +64,7 @@ public record AgencyConfig(
     public String summaryLogLine() {
         return LogLine.success("config",
                 "client_id", clientId,
-                "server_address", serverAddress,
+                "server_address", servers,
                 "batch_max_amount", batchMaxAmount,
                 "log_level", logLevel,
                 "data_file", singleBet.isPresent() ? "none (single bet from env)" : dataFile,
@@ -75,7 +76,7 @@ public record AgencyConfig(
     /** Hides the secret: a record's own toString would print it wherever the config is printed. */
     @Override
     public String toString() {
-        return "AgencyConfig[clientId=" + clientId + ", serverAddress=" + serverAddress + ", logLevel=" + logLevel
+        return "AgencyConfig[clientId=" + clientId + ", servers=" + servers + ", logLevel=" + logLevel
                 + ", batchMaxAmount=" + batchMaxAmount + ", batchWindow=" + batchWindow
                 + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", dataFile=" + dataFile
                 + ", singleBet=" + singleBet + ", secret=" + (secret.isEmpty() ? "none" : "***") + "]";

@@ -8,7 +8,7 @@ package tp0.agency.config;
 public enum AgencyKey {
     ID(null, ConfigLoader.ENV_ID, "(required)", "agency number, 1..NUM_AGENCIES of the server"),
     SERVER_ADDRESS(ConfigLoader.KEY_SERVER_ADDRESS, ConfigLoader.ENV_SERVER_ADDRESS, "(required)",
-            "host:port of the lottery server"),
+            "host:port of the lottery server, or a comma-separated list of lottery nodes to fail over between"),
     CONNECT_TIMEOUT(ConfigLoader.KEY_CONNECT_TIMEOUT, ConfigLoader.ENV_CONNECT_TIMEOUT,
             DurationText.format(ConfigLoader.DEFAULT_CONNECT_TIMEOUT),
             "how long to keep retrying to reach the server, at start and after each loss (500ms, 30s, 2m)"),

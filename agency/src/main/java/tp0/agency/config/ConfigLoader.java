@@ -89,9 +89,9 @@ public final class ConfigLoader {
 
         Raw address = loader.lookup(ENV_SERVER_ADDRESS, KEY_SERVER_ADDRESS).orElseThrow(() -> new ConfigException(
                 KEY_SERVER_ADDRESS, "missing: set it in " + FILE_NAME + " or with " + ENV_SERVER_ADDRESS));
-        ServerAddress serverAddress;
+        ServerAddresses servers;
         try {
-            serverAddress = ServerAddress.parse(address.text());
+            servers = ServerAddresses.parse(address.text());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(address.key(), e.getMessage());
         }
@@ -167,7 +167,7 @@ public final class ConfigLoader {
         }
 
         Optional<Bet> singleBet = SingleBetEnv.read(env);
-        return new AgencyConfig(clientId, serverAddress, logLevel, batchMaxAmount, batchWindow, connectTimeout, dataPath,
+        return new AgencyConfig(clientId, servers, logLevel, batchMaxAmount, batchWindow, connectTimeout, dataPath,
                 singleBet, secret, readTimeout);
     }
 

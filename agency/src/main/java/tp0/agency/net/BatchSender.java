@@ -105,7 +105,7 @@ public final class BatchSender {
         } else if (reply instanceof Message.BatchRejected rejected && rejected.code() == ErrorCode.STORAGE_FAILURE) {
             // The server's store (its database, restarting) could not take it: nothing of the batch
             // is stored. Reconnect and resume from Welcome's count, within connectTimeout.
-            throw new ConnectionLost(ACTION, rejected.code() + ": " + rejected.code().description);
+            throw new ConnectionLost(ACTION, rejected.code() + ": " + rejected.code().description, rejected.code());
         } else if (reply instanceof Message.BatchRejected rejected) {
             throw new AgencyFailure(LogLine.fail(ACTION, "cantidad", rejected.count(),
                     "code", rejected.code(), "error", rejected.code().description), ExitCodes.FAILURE);

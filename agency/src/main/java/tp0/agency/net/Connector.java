@@ -8,12 +8,20 @@ import tp0.agency.AgencyFailure;
 import tp0.agency.StopRequested;
 import tp0.agency.StopSignal;
 import tp0.agency.config.ServerAddress;
+import tp0.agency.config.ServerAddresses;
 import tp0.net.TcpKeepAlive;
 
 /**
  * Opens the TCP connection to the server, retrying while it is not up (agencies may start
  * before the server, its name may not be in DNS yet, or it is restarting) with the
  * {@link Outage}'s backoff, until that outage's window runs out.
+ *
+ * <p>With several nodes it keeps a place in the list, round-robin: the first run starts at
+ * the first node; every failed attempt, and every loss that was the node's doing
+ * ({@link ConnectionLost#triesAnotherNode}), moves on to the next one, wrapping around. So
+ * after a node dies the agency tries the one after it first, not the dead one again, and
+ * stays wherever it landed. Spreading agencies over the nodes is the list's business: give
+ * each agency the nodes in another order (as {@code generar-compose.sh} does).
  */
 public final class Connector {
     /**
@@ -26,12 +34,24 @@ public final class Connector {
     /** Set once the JDK has been told not to cache failed lookups; guarded by Connector.class. */
     private static boolean failedLookupsUncached;
 
-    private final ServerAddress address;
+    private final ServerAddresses servers;
     private final StopSignal stop;
+    /** The node connected to, or tried next. */
+    private int current;
 
-    public Connector(ServerAddress address, StopSignal stop) {
-        this.address = address;
+    public Connector(ServerAddresses servers, StopSignal stop) {
+        this.servers = servers;
         this.stop = stop;
+    }
+
+    /** The node connected to (after {@link #connect}), or the one the next attempt goes to. */
+    public ServerAddress current() {
+        return servers.get(current);
+    }
+
+    /** The next attempt goes to the next node of the list (the same one when there is one). */
+    public void moveOn() {
+        current = (current + 1) % servers.size();
     }
 
     /**
@@ -39,10 +59,11 @@ public final class Connector {
      * TCP keepalive.
      */
     public Socket connect(Outage outage) throws AgencyFailure, StopRequested {
-        if (!isIpLiteral(address.host())) {
-            uncacheFailedLookups();
-        }
         while (true) {
+            ServerAddress address = current();
+            if (!isIpLiteral(address.host())) {
+                uncacheFailedLookups();
+            }
             Socket socket = new Socket();
             stop.closeOnStop(socket); // a stop closes it, which aborts a pending connect or read
             try {
@@ -57,7 +78,8 @@ public final class Connector {
                 if (stop.isRequested()) {
                     throw new StopRequested();
                 }
-                outage.failed(IoErrors.describe(e));
+                outage.failed(address, IoErrors.describe(e));
+                moveOn();
             }
         }
     }

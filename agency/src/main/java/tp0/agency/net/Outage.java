@@ -8,6 +8,7 @@ import tp0.agency.ExitCodes;
 import tp0.agency.StopRequested;
 import tp0.agency.StopSignal;
 import tp0.agency.config.ServerAddress;
+import tp0.agency.config.ServerAddresses;
 import tp0.agency.log.Log;
 import tp0.agency.log.LogLevel;
 import tp0.logline.LogLine;
@@ -18,6 +19,8 @@ import tp0.logline.LogLine;
  * in it — a refused connect, a handshake cut off, a "retry later" refusal — backs off
  * exponentially; the first failure after the window (the connect timeout) has passed is
  * final. A new outage starts a new window, so a long run survives any number of restarts.
+ * With several nodes the attempts go round them (see {@link Connector}) and share the one
+ * window and backoff: the agency gives up only when no node answered for the whole window.
  */
 public final class Outage {
     static final long FIRST_DELAY_MILLIS = 100;
@@ -27,7 +30,7 @@ public final class Outage {
     /** The shortest time one attempt gets, even at the end of the window: enough for a handshake. */
     static final long MIN_ATTEMPT_MILLIS = 1_000;
 
-    private final ServerAddress address;
+    private final ServerAddresses servers;
     private final Log log;
     private final StopSignal stop;
     private final LongSupplier nanoClock;
@@ -37,8 +40,8 @@ public final class Outage {
     private long lastInfoNanos;
 
     /** Starts now. */
-    public Outage(ServerAddress address, Duration window, Log log, StopSignal stop, LongSupplier nanoClock) {
-        this.address = address;
+    public Outage(ServerAddresses servers, Duration window, Log log, StopSignal stop, LongSupplier nanoClock) {
+        this.servers = servers;
         this.log = log;
         this.stop = stop;
         this.nanoClock = nanoClock;
@@ -56,19 +59,21 @@ public final class Outage {
     }
 
     /**
-     * Counts a failed attempt: logs it as {@code connect | in_progress} and sleeps the
-     * backoff — or, once the window has passed, gives up with the {@code connect | fail} line.
+     * Counts a failed attempt on {@code node}: logs it as {@code connect | in_progress} (its
+     * {@code server_address} is that node) and sleeps the backoff — or, once the window has
+     * passed, gives up with the {@code connect | fail} line (its {@code server_address} is the
+     * whole list, as configured, and its error the last attempt's).
      *
      * @throws StopRequested when a stop is requested before or during the backoff
      */
-    public void failed(String error) throws AgencyFailure, StopRequested {
+    public void failed(ServerAddress node, String error) throws AgencyFailure, StopRequested {
         attempts++;
         if (stop.isRequested()) {
             throw new StopRequested();
         }
         long now = nanoClock.getAsLong();
         if (now >= deadline) {
-            throw new AgencyFailure(LogLine.fail("connect", "server_address", address,
+            throw new AgencyFailure(LogLine.fail("connect", "server_address", servers,
                     "attempts", attempts, "error", error), ExitCodes.FAILURE);
         }
         boolean loud = attempts == 1 || now - lastInfoNanos >= INFO_EVERY_NANOS;
@@ -76,7 +81,7 @@ public final class Outage {
             lastInfoNanos = now;
         }
         log.log(loud ? LogLevel.INFO : LogLevel.DEBUG, LogLine.inProgress("connect",
-                "server_address", address, "attempt", attempts, "error", error));
+                "server_address", node, "attempt", attempts, "error", error));
         long untilDeadlineMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - now));
         if (stop.sleepUnlessStopped(Math.min(delayMillis, untilDeadlineMillis))) {
             throw new StopRequested();

@@ -45,7 +45,8 @@ public final class ServerConnection implements AutoCloseable {
      * a stall cut short, or a newer connection of this agency taking our session over (our
      * own after a loss, which we have left already; or a peer posing as us, which must not
      * keep us out), or its store (a database restarting) unable to answer. Reconnecting later
-     * fixes each of them.
+     * fixes each of them; with several nodes, to the next one unless the refusal is about our
+     * session ({@link ConnectionLost#triesAnotherNode}).
      */
     static final Set<ErrorCode> RETRY_LATER = EnumSet.of(ErrorCode.SESSION_ACTIVE, ErrorCode.TOO_MANY_CONNECTIONS,
             ErrorCode.SHUTTING_DOWN, ErrorCode.FRAME_TIMEOUT, ErrorCode.TAKEN_OVER,
@@ -179,7 +180,7 @@ public final class ServerConnection implements AutoCloseable {
             }
             if (message instanceof Message.Error error) {
                 if (RETRY_LATER.contains(error.code())) {
-                    throw new ConnectionLost(action, error.code() + ": " + error.text());
+                    throw new ConnectionLost(action, error.code() + ": " + error.text(), error.code());
                 }
                 throw AgencyFailure.serverError(action, error);
             }

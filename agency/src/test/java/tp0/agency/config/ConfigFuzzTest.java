@@ -1,5 +1,6 @@
 package tp0.agency.config;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -38,14 +39,15 @@ class ConfigFuzzTest {
             "", " ", "0", "1", "-1", "+5", "007", "65535", "65536", "2147483647", "2147483648", "-2147483649",
             "99999999999999999999999", "9999999999999999h", "9223372036854775807ms", "9223372036854775807s",
             "106751991167300d", "1m30s", "0s", "30", "5x", "ms", "1.5s", "1e3", "\u0661\u0662", "\u0000",
-            "localhost:12345", "server:0", "server:65536", ":12345", "host:", "[::1]:80", "::1", "a:b:c", "host:-1",
+            "localhost:12345", "a:1,b:2", "a:1, b:2 ,c:3", "a:1,a:1", "a:1,", ",", "a:1,,b:2", "a:1,b:0", "a:1;b:2",
+            "server:0", "server:65536", ":12345", "host:", "[::1]:80", "::1", "a:b:c", "host:-1",
             "DEBUG", "warning", "loud", "off", "\u00e9t\u00e9", "\uD83C\uDFB2", "/", ".", "..", "/nonexistent/file",
             "x".repeat(9000), "1999-02-29", "2000-02-29", "7574", "00012345", "Nicol\u00e1s",
     };
 
     /** A good value per setting, so that cases with several settings also load. */
     private static final Map<String, String> VALID = Map.ofEntries(
-            Map.entry(ConfigLoader.ENV_SERVER_ADDRESS, "server:12345"), Map.entry(ConfigLoader.KEY_SERVER_ADDRESS, "h:1"),
+            Map.entry(ConfigLoader.ENV_SERVER_ADDRESS, "server1:12345,server2:12345"), Map.entry(ConfigLoader.KEY_SERVER_ADDRESS, "h:1"),
             Map.entry(ConfigLoader.ENV_LOG_LEVEL, "DEBUG"), Map.entry(ConfigLoader.KEY_LOG_LEVEL, "WARNING"),
             Map.entry(ConfigLoader.ENV_BATCH_MAX_AMOUNT, "50"), Map.entry(ConfigLoader.KEY_BATCH_MAX_AMOUNT, "500"),
             Map.entry(ConfigLoader.ENV_BATCH_WINDOW, "4"), Map.entry(ConfigLoader.KEY_BATCH_WINDOW, "1"),
@@ -96,7 +98,9 @@ class ConfigFuzzTest {
             String context = "case " + i + " (seed " + SEED + "): env " + shortened(env.toString()) + ", yaml "
                     + shortened(yaml.toString());
             try {
-                ConfigLoader.load(env, file);
+                AgencyConfig config = ConfigLoader.load(env, file);
+                // The config line's address list reads back as the same nodes, in the same order.
+                assertEquals(config.servers(), ServerAddresses.parse(config.servers().toString()), context);
                 loaded++;
             } catch (ConfigException e) {
                 refused++;

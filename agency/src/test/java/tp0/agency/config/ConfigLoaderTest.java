@@ -60,7 +60,7 @@ class ConfigLoaderTest {
     void readsTheFileAndIgnoresUnknownKeys() throws Exception {
         AgencyConfig c = ConfigLoader.load(env("CLI_ID", "3"), yaml(SHIPPED));
         assertEquals(3, c.clientId());
-        assertEquals(new ServerAddress("server", 12345), c.serverAddress());
+        assertEquals(ServerAddresses.of(new ServerAddress("server", 12345)), c.servers());
         assertEquals(LogLevel.INFO, c.logLevel());
         assertEquals(500, c.batchMaxAmount());
         assertEquals(Duration.ofSeconds(30), c.connectTimeout());
@@ -72,7 +72,7 @@ class ConfigLoaderTest {
     void theShippedConfigFileLoads() throws Exception {
         Path shipped = Path.of("config.yaml"); // surefire runs in the module directory
         AgencyConfig c = ConfigLoader.load(env("CLI_ID", "1"), shipped);
-        assertEquals(new ServerAddress("server", 12345), c.serverAddress());
+        assertEquals(ServerAddresses.of(new ServerAddress("server", 12345)), c.servers());
         assertEquals(500, c.batchMaxAmount());
         assertEquals(Duration.ofSeconds(30), c.connectTimeout());
         assertEquals(LogLevel.INFO, c.logLevel());
@@ -119,7 +119,7 @@ class ConfigLoaderTest {
                 "CLI_BATCH_MAXAMOUNT", "20",
                 "CLI_SERVER_CONNECTTIMEOUT", "500ms",
                 "CLI_DATA_FILE", "/data/bets.csv"), yaml(SHIPPED));
-        assertEquals(new ServerAddress("localhost", 9000), c.serverAddress());
+        assertEquals(ServerAddresses.of(new ServerAddress("localhost", 9000)), c.servers());
         assertEquals(LogLevel.WARNING, c.logLevel());
         assertEquals(20, c.batchMaxAmount());
         assertEquals(Duration.ofMillis(500), c.connectTimeout());
@@ -130,7 +130,7 @@ class ConfigLoaderTest {
     void blankEnvVarsDoNotOverride() throws Exception {
         AgencyConfig c = ConfigLoader.load(env("CLI_ID", "1", "CLI_SERVER_ADDRESS", "  ", "CLI_LOG_LEVEL", ""),
                 yaml(SHIPPED));
-        assertEquals(new ServerAddress("server", 12345), c.serverAddress());
+        assertEquals(ServerAddresses.of(new ServerAddress("server", 12345)), c.servers());
         assertEquals(LogLevel.INFO, c.logLevel());
     }
 
@@ -138,7 +138,7 @@ class ConfigLoaderTest {
     void aMissingFileIsFineWhenTheEnvGivesTheAddress() throws Exception {
         AgencyConfig c = ConfigLoader.load(env("CLI_ID", "2", "CLI_SERVER_ADDRESS", "10.0.0.1:12345"),
                 dir.resolve("absent.yaml"));
-        assertEquals(new ServerAddress("10.0.0.1", 12345), c.serverAddress());
+        assertEquals(ServerAddresses.of(new ServerAddress("10.0.0.1", 12345)), c.servers());
         assertEquals(ConfigLoader.DEFAULT_LOG_LEVEL, c.logLevel());
         assertEquals(ConfigLoader.DEFAULT_BATCH_MAX_AMOUNT, c.batchMaxAmount());
         assertEquals(ConfigLoader.DEFAULT_CONNECT_TIMEOUT, c.connectTimeout());
@@ -148,7 +148,7 @@ class ConfigLoaderTest {
     @Test
     void anEmptyFileCountsAsNoSettings() throws Exception {
         AgencyConfig c = ConfigLoader.load(env("CLI_ID", "2", "CLI_SERVER_ADDRESS", "h:1"), yaml(""));
-        assertEquals(new ServerAddress("h", 1), c.serverAddress());
+        assertEquals(ServerAddresses.of(new ServerAddress("h", 1)), c.servers());
     }
 
     @Test
@@ -228,6 +228,46 @@ class ConfigLoaderTest {
         assertEquals(new ServerAddress("::1", 80), ServerAddress.parse("[::1]:80"));
         assertEquals("[::1]:80", ServerAddress.parse("[::1]:80").toString());
         assertEquals("server:12345", ServerAddress.parse(" server:12345 ").toString());
+    }
+
+    @Test
+    void serverAddressTakesACommaSeparatedListOfNodes() throws Exception {
+        ServerAddresses three = ServerAddresses.of(new ServerAddress("server1", 12345), new ServerAddress("server2", 12345),
+                new ServerAddress("::1", 9));
+        assertEquals(three, ServerAddresses.parse("server1:12345,server2:12345,[::1]:9"));
+        assertEquals(three, ServerAddresses.parse(" server1:12345 ,\tserver2:12345,  [::1]:9 "));
+        assertEquals("server1:12345,server2:12345,[::1]:9", three.toString());
+        assertEquals("server:12345", ServerAddresses.parse(" server:12345 ").toString());
+
+        AgencyConfig fromEnv = ConfigLoader.load(env("CLI_ID", "2", "CLI_SERVER_ADDRESS", "a:1, b:2"), yaml(SHIPPED));
+        assertEquals(ServerAddresses.of(new ServerAddress("a", 1), new ServerAddress("b", 2)), fromEnv.servers());
+        assertTrue(fromEnv.summaryLogLine().contains(" | server_address: a:1,b:2 | "), fromEnv.summaryLogLine());
+        AgencyConfig fromYaml = ConfigLoader.load(env("CLI_ID", "2"),
+                yaml(SHIPPED.replace("\"server:12345\"", "server1:12345,server2:12345")));
+        assertEquals(2, fromYaml.servers().size());
+        assertEquals(new ServerAddress("server2", 12345), fromYaml.servers().get(1));
+    }
+
+    @Test
+    void aBadListIsOneConfigErrorNamingItsKey() throws Exception {
+        Map<String, String> bad = Map.of(
+                "a:1,", "entry 2 of the list is empty",
+                ",a:1", "entry 1 of the list is empty",
+                "a:1,,b:2", "entry 2 of the list is empty",
+                "a:1, ", "entry 2 of the list is empty",
+                "a:1,b:2,a:1", "'a:1' is listed twice",
+                "A:1,a:1", "'a:1' is listed twice",
+                "a:1,b:0", "entry 2: port 0 is outside 1..65535",
+                "a:1,b", "entry 2: expected host:port, got 'b'",
+                "a:1,b:x", "entry 2: port is not a number in 'b:x'");
+        for (Map.Entry<String, String> c : bad.entrySet()) {
+            ConfigException e = failure(env("CLI_ID", "1", "CLI_SERVER_ADDRESS", c.getKey()), dir.resolve("absent.yaml"));
+            assertEquals("action: config | result: fail | key: CLI_SERVER_ADDRESS | error: " + c.getValue(), e.logLine(),
+                    c.getKey());
+            ConfigException inFile = failure(env("CLI_ID", "1"),
+                    yaml("server:\n  address: \"" + c.getKey() + "\"\n"));
+            assertEquals("server.address", inFile.key(), c.getKey());
+        }
     }
 
     @Test
