@@ -97,8 +97,18 @@ public final class ClusterRun implements AutoCloseable {
         return all;
     }
 
-    private String seeds() {
-        return nodes.stream().map(n -> "127.0.0.1:" + n.clusterPort).collect(Collectors.joining(","));
+    /**
+     * Every node's cluster port. At the first start the same order everywhere (node 1 forms the
+     * cluster); a node started again lists itself last, so it joins the running cluster and can
+     * never form one of its own (the first seed of a list does that when the others are slow).
+     */
+    private String seeds(Node starting) {
+        List<Node> order = new ArrayList<>(nodes);
+        if (starting.incarnation > 1) {
+            order.remove(starting);
+            order.add(starting);
+        }
+        return order.stream().map(n -> "127.0.0.1:" + n.clusterPort).collect(Collectors.joining(","));
     }
 
     private void launch(Node node) throws IOException {
@@ -110,7 +120,7 @@ public final class ClusterRun implements AutoCloseable {
         nodeEnv.put("SERVER_PORT", Integer.toString(node.tcpPort));
         nodeEnv.put("CLUSTER_HOST", "127.0.0.1");
         nodeEnv.put("CLUSTER_PORT", Integer.toString(node.clusterPort));
-        nodeEnv.put("CLUSTER_SEED_NODES", seeds());
+        nodeEnv.put("CLUSTER_SEED_NODES", seeds(node));
         nodeEnv.putAll(env);
         String name = node.name();
         node.process = ChildProcess.startScript(name, StartScript.of(root, "lottery"), dir, nodeEnv,
@@ -190,8 +200,7 @@ public final class ClusterRun implements AutoCloseable {
         ChildProcess.copy(root.resolve("agency/config.yaml"), dir.resolve("config.yaml"));
         Map<String, String> all = new HashMap<>();
         all.put("CLI_ID", Integer.toString(id));
-        all.put("CLI_SERVER_ADDRESS", Boolean.getBoolean("tp0.cluster.noFailover")
-                ? nodes.get((id - 1) % nodes.size()).address() : addressList()); // TEMP until agencies fail over
+        all.put("CLI_SERVER_ADDRESS", addressList());
         if (dataFile != null) {
             all.put("CLI_DATA_FILE", dataFile.toAbsolutePath().toString());
         }

@@ -20,6 +20,7 @@ final class ClusterEvents {
 
     static Behavior<ClusterEvent.ClusterDomainEvent> create(String self) {
         return Behaviors.setup(ctx -> {
+            ctx.setLoggerName(ClusterEvents.class);
             Cluster cluster = Cluster.get(ctx.getSystem());
             cluster.subscriptions().tell(Subscribe.create(ctx.getSelf().<ClusterEvent.MemberEvent>narrow(), ClusterEvent.MemberEvent.class));
             cluster.subscriptions().tell(Subscribe.create(ctx.getSelf().<ClusterEvent.ReachabilityEvent>narrow(), ClusterEvent.ReachabilityEvent.class));

@@ -77,6 +77,7 @@ public final class ClusterTopology implements Topology {
 
         Behavior<DrawCoordinator.Command> coordinator = Behaviors.<DrawCoordinator.Command>supervise(
                 Behaviors.setup(ctx -> {
+                    ctx.setLoggerName(DrawCoordinator.class);
                     // The marks as the database holds them now, not as they were when this node started.
                     Set<Integer> finished = db.read(numAgencies).finished();
                     ctx.getLog().info(LogLine.success("draw_coordinator", "node", node,

@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.StatusReply;
 import tp0.lottery.draw.DrawCoordinator;
 
 /**
@@ -15,14 +17,22 @@ import tp0.lottery.draw.DrawCoordinator;
  * proxy). Winners queries of this node's sessions are parked here, not only at the singleton: a
  * singleton that dies takes its parked queries along, so the relay asks again for every agency
  * still waiting, every {@link #REPEAT}, until the answer comes (the coordinator ignores a query
- * it already holds). Each session gets its own agency's winners only. "All bets sent" goes
- * straight through: its ask is answered by the singleton, and retried by the agency if lost.
+ * it already holds). Each session gets its own agency's winners only. "All bets sent" is asked of
+ * the singleton again when it goes unanswered (lost with a singleton that died).
  */
 public final class WinnersRelay {
 
     static final Duration REPEAT = Duration.ofSeconds(2);
 
     private WinnersRelay() {}
+
+    /** An "all bets sent" asked of the singleton; {@code done} or {@code failure} once answered. */
+    private record FinishAttempt(DrawCoordinator.AgencyFinished request, int attempt, Done done, Throwable failure)
+            implements DrawCoordinator.Command {}
+
+    /** Tries of an "all bets sent", {@link #FINISH_TIMEOUT} each: within the session's own 30 s ask. */
+    static final int FINISH_ATTEMPTS = 5;
+    static final Duration FINISH_TIMEOUT = Duration.ofSeconds(5);
 
     private record Answer(DrawCoordinator.WinnersAnswer answer) implements DrawCoordinator.Command {}
 
@@ -56,7 +66,19 @@ public final class WinnersRelay {
                         return Behaviors.same();
                     })
                     .onMessage(DrawCoordinator.AgencyFinished.class, f -> {
-                        singleton.tell(f);
+                        askFinished(ctx, singleton, new FinishAttempt(f, 1, null, null));
+                        return Behaviors.same();
+                    })
+                    .onMessage(FinishAttempt.class, a -> {
+                        if (a.done() != null) {
+                            a.request().replyTo().tell(StatusReply.ack());
+                        } else if (a.failure() instanceof StatusReply.ErrorMessage error) {
+                            a.request().replyTo().tell(StatusReply.error(error.getMessage()));
+                        } else if (a.attempt() < FINISH_ATTEMPTS) { // lost with a singleton that died: again
+                            askFinished(ctx, singleton, new FinishAttempt(a.request(), a.attempt() + 1, null, null));
+                        } else {
+                            a.request().replyTo().tell(StatusReply.error("the draw coordinator did not answer"));
+                        }
                         return Behaviors.same();
                     })
                     .onMessage(Answer.class, a -> {
@@ -84,6 +106,14 @@ public final class WinnersRelay {
                     })
                     .build();
         }));
+    }
+
+    /** The mark is idempotent (a finished agency is acknowledged again), so asking twice is safe. */
+    private static void askFinished(org.apache.pekko.actor.typed.javadsl.ActorContext<DrawCoordinator.Command> ctx,
+                                    ActorRef<DrawCoordinator.Command> singleton, FinishAttempt attempt) {
+        ctx.askWithStatus(Done.class, singleton, FINISH_TIMEOUT,
+                replyTo -> new DrawCoordinator.AgencyFinished(attempt.request().agency(), replyTo),
+                (done, failure) -> new FinishAttempt(attempt.request(), attempt.attempt(), done, failure));
     }
 
     private static void answerAll(org.apache.pekko.actor.typed.javadsl.ActorContext<DrawCoordinator.Command> ctx,
