@@ -155,11 +155,12 @@ class ClusterIT {
                 if (victim == cluster.oldest()) {
                     oldestKills++;
                 }
+                String victimName = victim.name();
                 long killedAt = System.nanoTime();
                 cluster.kill(victim);
                 failovers.addAll(failoverSeconds(cluster, killedAt));
                 cluster.restart(victim);
-                System.out.println("ClusterIT kill test: cycle " + (cycle + 1) + ": killed " + victim.name()
+                System.out.println("ClusterIT kill test: cycle " + (cycle + 1) + ": killed " + victimName
                         + (oldest ? " (the oldest)" : "") + ", restarted");
             }
             for (LotteryRun.AgencyOutcome outcome : cluster.awaitAgencies(LONG)) {
@@ -246,7 +247,7 @@ class ClusterIT {
     private static List<Double> failoverSeconds(ClusterRun cluster, long killedAt) {
         List<Double> seconds = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        // An agency whose node died notices at once, one whose ledger died within the writer timeout (5 s).
+        // An agency whose node died notices at once, one whose ledger died within the writer timeout (4 s).
         while (System.nanoTime() - killedAt < Duration.ofSeconds(7).toNanos()) {
             pause();
         }
