@@ -56,7 +56,7 @@ final class ClusterBenchmark {
             long start = System.nanoTime();
             for (Map.Entry<Integer, Path> file : files.entrySet()) {
                 int id = file.getKey();
-                run.startAgency(id, file.getValue(), Map.of("CLI_SERVER_ADDRESS", rotated(run, id)), line -> {
+                run.startAgency(id, file.getValue(), Map.of("CLI_SERVER_ADDRESS", run.addressListFrom(id)), line -> {
                     long now = System.nanoTime();
                     if (line.contains("action: config | result: success")) {
                         firstConfig.merge("first", now, Math::min);
@@ -78,15 +78,6 @@ final class ClusterBenchmark {
         }
     }
 
-    /** Every node's address, starting at node (id - 1) mod K: the agencies spread over the nodes. */
-    static String rotated(ClusterRun run, int id) {
-        List<String> all = run.nodes().stream().map(ClusterRun.Node::address).toList();
-        List<String> order = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            order.add(all.get((id - 1 + i) % all.size()));
-        }
-        return String.join(",", order);
-    }
 
     static void failover(Path root, Path runDir, int kills, long seed) throws Exception {
         E2eData.reset(runDir);
@@ -99,7 +90,7 @@ final class ClusterBenchmark {
              ClusterRun run = ClusterRun.start(root, runDir.resolve("cluster"), 3, 5, pg.serverEnv(), line -> { })) {
             for (int k = 1; k <= 5; k++) {
                 // Small batches, one in flight: ingestion lasts through every cycle.
-                run.startAgency(k, data.files().get(k), Map.of("CLI_SERVER_ADDRESS", rotated(run, k),
+                run.startAgency(k, data.files().get(k), Map.of("CLI_SERVER_ADDRESS", run.addressListFrom(k),
                         "CLI_SERVER_CONNECTTIMEOUT", "120s", "CLI_BATCH_MAXAMOUNT", "2", "CLI_BATCH_WINDOW", "1"),
                         line -> { });
             }

@@ -155,6 +155,18 @@ public final class ClusterRun implements AutoCloseable {
         return nodes.stream().map(Node::address).collect(Collectors.joining(","));
     }
 
+    /**
+     * Every node's address, starting at node (id - 1) mod K: given to agency {@code id}, the
+     * agencies spread over the nodes (each one stays where it lands).
+     */
+    public String addressListFrom(int id) {
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            order.add(nodes.get((id - 1 + i) % nodes.size()).address());
+        }
+        return String.join(",", order);
+    }
+
     /** SIGKILL of a node (a crash). */
     public void kill(Node node) {
         node.process.kill();

@@ -75,7 +75,9 @@ public final class LocalLottery {
                     + pg.port() + "; starting " + files.size() + " agencies");
             for (Map.Entry<Integer, Path> file : files.entrySet()) {
                 String name = "agency-" + file.getKey();
-                cluster.startAgency(file.getKey(), file.getValue(), Map.of(), line -> echo(name, line));
+                // Agency k lists node k mod K first: the agencies (and their ledgers) spread over the nodes.
+                cluster.startAgency(file.getKey(), file.getValue(),
+                        Map.of("CLI_SERVER_ADDRESS", cluster.addressListFrom(file.getKey())), line -> echo(name, line));
             }
             outcomes = cluster.awaitAgencies(Duration.ofMinutes(30));
             exits = cluster.stopAll(Duration.ofSeconds(60));

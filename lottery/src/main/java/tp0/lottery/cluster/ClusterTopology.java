@@ -57,9 +57,13 @@ public final class ClusterTopology implements Topology {
         node.put("pekko.remote.artery.canonical.port", member.port());
         node.put("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(
                 member.seeds().stream().map(seed -> "pekko://" + SYSTEM_NAME + "@" + seed).toList()));
+        // The cluster modules' defaults are not in the jar's reference.conf (a single node would
+        // parse them at every start for nothing): they come from pekko-cluster-reference.conf.
         return ConfigFactory.parseMap(node)
                 .withFallback(ConfigFactory.parseResources("cluster.conf"))
-                .withFallback(ConfigFactory.load())
+                .withFallback(ConfigFactory.parseResources("application.conf"))
+                .withFallback(ConfigFactory.parseResources("pekko-cluster-reference.conf"))
+                .withFallback(ConfigFactory.parseResources("reference.conf"))
                 .resolve();
     }
 
