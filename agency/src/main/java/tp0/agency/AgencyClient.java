@@ -20,6 +20,7 @@ import tp0.agency.log.ProgressReporter;
 import tp0.agency.net.BatchSender;
 import tp0.agency.net.ConnectionLost;
 import tp0.agency.net.Connector;
+import tp0.agency.net.Link;
 import tp0.agency.net.IoErrors;
 import tp0.agency.net.Outage;
 import tp0.agency.net.ServerConnection;
@@ -110,7 +111,7 @@ public final class AgencyClient {
         this.log = log;
         this.stop = stop;
         this.nanoClock = nanoClock;
-        this.connector = new Connector(config.servers(), stop);
+        this.connector = new Connector(config.servers(), stop, Link.of(config.tls()));
         this.progress = new ProgressReporter(log, nanoClock);
     }
 

@@ -30,7 +30,13 @@ import java.util.regex.Pattern;
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark pgdraw [storedBets]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark cluster [agencies] [betsPerAgency]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark failover [kills]
+ *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark tls [agencies] [betsPerAgency] [--runs N]
+ *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark tls dataset [path/to/dataset.zip] [--runs N]
  * </pre>
+ *
+ * {@code tls} runs the same workload in plaintext, over TLS 1.3 and over mutual TLS (test
+ * certificates made by {@code tls/make-test-certs.sh}), interleaved round by round, and prints
+ * each one's medians and the cost of TLS.
  *
  * {@code stores} runs the same workload on the file store and then on the PostgreSQL store (a
  * throwaway PostgreSQL 15, fsync and synchronous_commit on, see {@link ThrowawayPostgres}) and
@@ -87,7 +93,8 @@ public final class Benchmark {
             args = java.util.Arrays.copyOfRange(args, 1, args.length);
         }
         boolean stores = args.length > 0 && args[0].equals("stores");
-        if (stores) {
+        boolean tls = args.length > 0 && args[0].equals("tls");
+        if (stores || tls) {
             args = java.util.Arrays.copyOfRange(args, 1, args.length);
         }
         if (args.length > 0 && args[0].equals("draw")) {
@@ -123,6 +130,10 @@ public final class Benchmark {
         }
         if (cluster) {
             ClusterBenchmark.throughput(root, runDir, files, totalBets, 3);
+            return;
+        }
+        if (tls) {
+            compareTls(root, runDir, files, totalBets, runs);
             return;
         }
         Map<String, String> baselineServer = Map.of("STORE_GROUP_COMMIT", "off", "SESSION_PIPELINE", "1");
@@ -201,6 +212,51 @@ public final class Benchmark {
                         .toList(), ingest, median(results, Result::firstBatchMedianMs),
                 median(results, r -> r.serverPeakRssKib() / 1024.0), median(results, Result::agenciesCpuSeconds),
                 median(results, Result::serverCpuSeconds));
+    }
+
+    /**
+     * Plaintext, TLS, mutual TLS, and TLS with the JIT's top tier: both jvm.options stop at C1
+     * (a faster start), and C1 has no AES-GCM intrinsics, so the ciphers run as plain Java.
+     */
+    private static final List<String> TLS_MODES = List.of("plaintext", "tls", "mutual", "tls+c2");
+    /** Appended after jvm.options by the start scripts: the last TieredStopAtLevel wins. */
+    private static final Map<String, String> FULL_JIT = Map.of("JAVA_OPTS", "-XX:TieredStopAtLevel=4");
+
+    /** The same workload in plaintext, over TLS and over mutual TLS, {@code runs} interleaved rounds. */
+    private static void compareTls(Path root, Path runDir, Map<Integer, Path> files, long totalBets, int runs)
+            throws Exception {
+        TestCertificates certs = TestCertificates.make(root, runDir.resolve("certs"), files.size());
+        Map<String, List<Result>> results = new java.util.LinkedHashMap<>();
+        for (int round = 1; round <= runs; round++) {
+            for (String mode : TLS_MODES) {
+                Map<String, String> server = switch (mode) {
+                    case "tls", "tls+c2" -> certs.serverEnv(certs.serverKeystore());
+                    case "mutual" -> certs.mutualServerEnv();
+                    default -> Map.of();
+                };
+                Map<String, String> jit = mode.equals("tls+c2") ? FULL_JIT : Map.of();
+                System.out.println("== " + mode + ", round " + round + "/" + runs);
+                Result r = runWithAgencyEnv(root, runDir.resolve(mode), files, with(server, jit), id -> with(switch (mode) {
+                    case "tls", "tls+c2" -> certs.agencyEnv(certs.ca());
+                    case "mutual" -> certs.agencyEnv(certs.ca(), certs.agencyKeystore(id));
+                    default -> Map.<String, String>of();
+                }, jit));
+                System.out.println(r.describe(totalBets));
+                results.computeIfAbsent(mode, k -> new ArrayList<>()).add(r);
+            }
+        }
+        for (Map.Entry<String, List<Result>> entry : results.entrySet()) {
+            System.out.printf(Locale.ROOT, "%-9s medians of %d: %s%n", entry.getKey(), runs,
+                    medians(entry.getValue(), totalBets));
+        }
+        for (String mode : TLS_MODES.subList(1, TLS_MODES.size())) {
+            System.out.printf(Locale.ROOT, "== %s / plaintext: %.0f%% ingest-only bets/s, %.0f%% total bets/s,"
+                            + " server cpu %.2fx, agencies cpu %.2fx%n", mode,
+                    100 * median(results.get("plaintext"), Result::ingestSeconds) / median(results.get(mode), Result::ingestSeconds),
+                    100 * median(results.get("plaintext"), Result::totalSeconds) / median(results.get(mode), Result::totalSeconds),
+                    median(results.get(mode), Result::serverCpuSeconds) / median(results.get("plaintext"), Result::serverCpuSeconds),
+                    median(results.get(mode), Result::agenciesCpuSeconds) / median(results.get("plaintext"), Result::agenciesCpuSeconds));
+        }
     }
 
     /** The same workload on STORE=file, then on STORE=postgres (a throwaway PostgreSQL), in one run. */
@@ -302,6 +358,12 @@ public final class Benchmark {
     /** One run in a fresh {@code runDir}: no bets.csv of an earlier run for the agencies to resume from. */
     static Result run(Path root, Path runDir, Map<Integer, Path> files, Map<String, String> serverEnv,
                       Map<String, String> agencyEnv) throws IOException {
+        return runWithAgencyEnv(root, runDir, files, serverEnv, id -> agencyEnv);
+    }
+
+    /** As {@link #run}, each agency with its own environment (e.g. its own certificate). */
+    static Result runWithAgencyEnv(Path root, Path runDir, Map<Integer, Path> files, Map<String, String> serverEnv,
+                                   java.util.function.IntFunction<Map<String, String>> agencyEnv) throws IOException {
         E2eData.reset(runDir);
         Map<String, Long> firstConfig = new ConcurrentHashMap<>();
         Map<Integer, Long> allAcked = new ConcurrentHashMap<>();
@@ -312,7 +374,7 @@ public final class Benchmark {
             double serverCpuBefore = cpuSeconds(Long.toString(run.server().pid()), 14);
             for (Map.Entry<Integer, Path> file : files.entrySet()) {
                 int id = file.getKey();
-                run.startAgency(id, file.getValue(), agencyEnv, line -> {
+                run.startAgency(id, file.getValue(), agencyEnv.apply(id), line -> {
                     long now = System.nanoTime();
                     if (line.contains("action: config | result: success")) {
                         firstConfig.merge("first", now, Math::min);

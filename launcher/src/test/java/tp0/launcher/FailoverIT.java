@@ -131,6 +131,12 @@ class FailoverIT {
                 env.put("CLI_SERVER_ADDRESS", k <= 3 ? nodeA + "," + nodeB : nodeB + "," + nodeA);
                 b.startAgency(k, data.files().get(k), env, line -> { });
             }
+            // Each of A's agencies welcomed by A first (they start in parallel: on a loaded
+            // machine one may still be connecting when the others have sent 60 batches).
+            for (int k = 1; k <= 3; k++) {
+                b.agency(k).awaitLine("action: conectado \\| result: success \\|.* \\| server: "
+                        + java.util.regex.Pattern.quote(nodeA) + "$", LONG);
+            }
             a.server().awaitCount(RECEIVED, 60, LONG);
             a.server().kill();
             long receivedByA = a.server().linesContaining(RECEIVED).size();

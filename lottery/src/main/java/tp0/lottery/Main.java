@@ -61,6 +61,7 @@ public final class Main {
                 "heartbeat_timeout", settings.heartbeatTimeout().toSeconds(),
                 "store", settings.store().describe(),
                 "db", settings.store() instanceof StoreSettings.Postgres pg ? pg.address() : "-",
+                "tls", settings.tls().describe(),
                 "cluster", settings.cluster().describe()));
         if (signals.received()) {
             stoppedDuringStartUp(log);

@@ -29,7 +29,8 @@ public enum ErrorCode {
     AUTH_FAILED(22, "wrong or missing agency secret"),
     TOO_MANY_CONNECTIONS(23, "the server's connection limit is reached; retry later"),
     FRAME_TIMEOUT(24, "no complete frame within the time limit"),
-    TAKEN_OVER(25, "a newer connection said Hello for this agency and took its session over");
+    TAKEN_OVER(25, "a newer connection said Hello for this agency and took its session over"),
+    TLS_REQUIRED(26, "this server takes frames only inside TLS");
 
     private static final ErrorCode[] BY_CODE;
 

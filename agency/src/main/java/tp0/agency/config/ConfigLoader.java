@@ -36,6 +36,9 @@ public final class ConfigLoader {
     public static final String ENV_READ_TIMEOUT = "CLI_SERVER_READTIMEOUT";
     public static final String ENV_DATA_FILE = "CLI_DATA_FILE";
     public static final String ENV_SECRET = "CLI_SECRET";
+    public static final String ENV_TLS_CA = "CLI_SERVER_TLS_CA";
+    public static final String ENV_TLS_KEYSTORE = "CLI_SERVER_TLS_KEYSTORE";
+    public static final String ENV_TLS_KEYSTORE_PASSWORD_FILE = "CLI_SERVER_TLS_KEYSTOREPASSWORDFILE";
 
     public static final String KEY_SERVER_ADDRESS = "server.address";
     public static final String KEY_CONNECT_TIMEOUT = "server.connectTimeout";
@@ -44,6 +47,9 @@ public final class ConfigLoader {
     public static final String KEY_BATCH_MAX_AMOUNT = "batch.maxAmount";
     public static final String KEY_BATCH_WINDOW = "batch.window";
     public static final String KEY_SECRET = "server.secret";
+    public static final String KEY_TLS_CA = "server.tls.ca";
+    public static final String KEY_TLS_KEYSTORE = "server.tls.keystore";
+    public static final String KEY_TLS_KEYSTORE_PASSWORD_FILE = "server.tls.keystorePasswordFile";
 
     static final LogLevel DEFAULT_LOG_LEVEL = LogLevel.INFO;
     static final int DEFAULT_BATCH_MAX_AMOUNT = 500;
@@ -166,9 +172,13 @@ public final class ConfigLoader {
             secret = parseSecret(secretRaw.get());
         }
 
+        TlsSettings tls = TlsSettings.load(loader.setting(ENV_TLS_CA, KEY_TLS_CA),
+                loader.setting(ENV_TLS_KEYSTORE, KEY_TLS_KEYSTORE),
+                loader.setting(ENV_TLS_KEYSTORE_PASSWORD_FILE, KEY_TLS_KEYSTORE_PASSWORD_FILE));
+
         Optional<Bet> singleBet = SingleBetEnv.read(env);
         return new AgencyConfig(clientId, servers, logLevel, batchMaxAmount, batchWindow, connectTimeout, dataPath,
-                singleBet, secret, readTimeout);
+                singleBet, secret, readTimeout, tls);
     }
 
     /** The error never quotes the value: it is a secret. */
@@ -227,6 +237,13 @@ public final class ConfigLoader {
             throw new ConfigException(file.toString(), "expected a mapping of sections (server, log, batch)");
         }
         return map;
+    }
+
+    /** As {@link #lookup}, trimmed, for {@link TlsSettings}. */
+    private Optional<TlsSettings.Setting> setting(String envName, String yamlPath) throws ConfigException {
+        Optional<Raw> raw = lookup(envName, yamlPath);
+        return raw.isEmpty() || raw.get().text().isEmpty() ? Optional.empty()
+                : Optional.of(new TlsSettings.Setting(raw.get().key(), raw.get().text()));
     }
 
     /** The env var when set and not blank, else the YAML value at {@code yamlPath}. */

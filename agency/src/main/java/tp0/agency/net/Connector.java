@@ -36,12 +36,18 @@ public final class Connector {
 
     private final ServerAddresses servers;
     private final StopSignal stop;
+    private final Link link;
     /** The node connected to, or tried next. */
     private int current;
 
     public Connector(ServerAddresses servers, StopSignal stop) {
+        this(servers, stop, Link.PLAIN);
+    }
+
+    public Connector(ServerAddresses servers, StopSignal stop, Link link) {
         this.servers = servers;
         this.stop = stop;
+        this.link = link;
     }
 
     /** The node connected to (after {@link #connect}), or the one the next attempt goes to. */
@@ -56,7 +62,9 @@ public final class Connector {
 
     /**
      * A connected socket with TCP_NODELAY (small frames, each waited for: no Nagle delay) and
-     * TCP keepalive.
+     * TCP keepalive, through the {@link Link} (TLS when configured).
+     *
+     * @throws AgencyFailure when the link cannot be set up and retrying would not help (a bad certificate)
      */
     public Socket connect(Outage outage) throws AgencyFailure, StopRequested {
         while (true) {
@@ -68,17 +76,20 @@ public final class Connector {
             stop.closeOnStop(socket); // a stop closes it, which aborts a pending connect or read
             try {
                 // Resolved on every attempt: the server's name may appear in DNS only later.
-                socket.connect(new InetSocketAddress(address.host(), address.port()),
-                        (int) Math.min(outage.attemptMillis(), MAX_ATTEMPT_MILLIS));
+                int attemptMillis = (int) Math.min(outage.attemptMillis(), MAX_ATTEMPT_MILLIS);
+                socket.connect(new InetSocketAddress(address.host(), address.port()), attemptMillis);
                 socket.setTcpNoDelay(true);
                 TcpKeepAlive.enable(socket);
-                return socket;
-            } catch (IOException e) {
+                return link.open(socket, address.host(), address.port(), attemptMillis);
+            } catch (IOException | AgencyFailure e) {
                 closeQuietly(socket);
                 if (stop.isRequested()) {
                     throw new StopRequested();
                 }
-                outage.failed(address, IoErrors.describe(e));
+                if (e instanceof AgencyFailure failure) {
+                    throw failure; // a certificate no retry (nor another node of the same PKI) cures
+                }
+                outage.failed(address, IoErrors.describe((IOException) e));
                 moveOn();
             }
         }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import tp0.agency.AgencyFailure;
 import tp0.agency.config.DurationText;
 import tp0.protocol.BetBatchWriter;
@@ -169,6 +170,12 @@ public final class ServerConnection implements AutoCloseable {
             } catch (SocketTimeoutException e) {
                 throw new ConnectionLost(action, "the server stopped in the middle of a frame for "
                         + DurationText.format(readTimeout));
+            } catch (SSLException e) {
+                AgencyFailure refused = TlsLink.verdict(socket.getInetAddress().getHostAddress() + ":" + socket.getPort(), e);
+                if (refused != null) {
+                    throw refused; // e.g. the server did not accept our certificate (told after our handshake)
+                }
+                throw lost(action, e);
             } catch (IOException e) {
                 throw lost(action, e);
             }
@@ -223,7 +230,9 @@ public final class ServerConnection implements AutoCloseable {
             } catch (SocketTimeoutException quiet) {
                 // Nothing consumed: ping, or give up, and wait again.
             } finally {
-                socket.setSoTimeout(timeoutMillis(readTimeoutNanos));
+                if (!socket.isClosed()) { // a TLS alert closes it: what the read threw says why
+                    socket.setSoTimeout(timeoutMillis(readTimeoutNanos));
+                }
             }
         }
     }
@@ -269,6 +278,11 @@ public final class ServerConnection implements AutoCloseable {
 
     private void closeSocket() {
         try {
+            if (socket instanceof javax.net.ssl.SSLSocket && !socket.isClosed()) {
+                // Closing TLS sends close_notify and then waits, up to the read timeout, for the
+                // server's: on a dead link that would delay the reconnection by a whole timeout.
+                socket.setSoTimeout(1);
+            }
             socket.close();
         } catch (IOException ignored) {
             // Nothing left to tell the server.

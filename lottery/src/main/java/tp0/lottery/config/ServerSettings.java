@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param heartbeatTimeout how long a version-2 session may go without a frame, whatever it waits for
  *                         (its agency pings at least every {@code Protocol.MAX_PING_INTERVAL_MILLIS})
  * @param store            {@code STORE}: the file store (default) or PostgreSQL and how to reach it
+ * @param tls              {@code TLS_*}: plaintext (default), TLS, or mutual TLS on the agency port
  * @param cluster          {@code CLUSTER_*}: one node (default) or a member of a Pekko Cluster
  */
 public record ServerSettings(
@@ -38,15 +39,16 @@ public record ServerSettings(
         int sessionPipeline,
         Duration heartbeatTimeout,
         StoreSettings store,
+        TlsSettings tls,
         ClusterSettings cluster) {
 
     /** A single node (no cluster). */
     public ServerSettings(String host, int port, int listenBacklog, String loggingLevel, int numAgencies, Path betsFile,
                           Path finishMarksFile, Duration frameTimeout, int maxConnections, AgencySecrets agencySecrets,
                           boolean storeGroupCommit, int sessionPipeline, Duration heartbeatTimeout,
-                          StoreSettings store) {
+                          StoreSettings store, TlsSettings tls) {
         this(host, port, listenBacklog, loggingLevel, numAgencies, betsFile, finishMarksFile, frameTimeout,
-                maxConnections, agencySecrets, storeGroupCommit, sessionPipeline, heartbeatTimeout, store,
+                maxConnections, agencySecrets, storeGroupCommit, sessionPipeline, heartbeatTimeout, store, tls,
                 ClusterSettings.SINGLE_NODE);
     }
 
@@ -73,7 +75,19 @@ public record ServerSettings(
                 // Above the agencies' longest ping interval (5 s), or healthy agencies would be cut.
                 Duration.ofSeconds(source.integer(ServerKey.HEARTBEAT_TIMEOUT, 6, 86_400)),
                 store,
+                TlsSettings.load(source.optional(ServerKey.TLS_KEYSTORE),
+                        source.optional(ServerKey.TLS_KEYSTORE_PASSWORD_FILE),
+                        source.optional(ServerKey.TLS_CLIENT_CA), workDir),
                 cluster(source, store));
+    }
+
+    /** As before TLS: plaintext on the agency port, a single node. */
+    public ServerSettings(String host, int port, int listenBacklog, String loggingLevel, int numAgencies, Path betsFile,
+                          Path finishMarksFile, Duration frameTimeout, int maxConnections, AgencySecrets agencySecrets,
+                          boolean storeGroupCommit, int sessionPipeline, Duration heartbeatTimeout,
+                          StoreSettings store) {
+        this(host, port, listenBacklog, loggingLevel, numAgencies, betsFile, finishMarksFile, frameTimeout,
+                maxConnections, agencySecrets, storeGroupCommit, sessionPipeline, heartbeatTimeout, store, TlsSettings.OFF);
     }
 
     /**

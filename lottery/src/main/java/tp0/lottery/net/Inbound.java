@@ -20,6 +20,14 @@ public sealed interface Inbound {
     /** A line of plain text (without its line break): the connection is a health check, not an agency. */
     record TextLine(ByteString line) implements Inbound {}
 
+    /**
+     * The connection is TLS; the first element of such a connection, before any frame.
+     *
+     * @param clientCertificate the peer presented a client certificate the server verified (mutual TLS)
+     * @param certificateNames  the names it carries (subject CN, then DNS SANs)
+     */
+    record Secured(boolean clientCertificate, java.util.List<String> certificateNames) implements Inbound {}
+
     /** The byte stream itself is unusable (oversized or cut-off frame): the last element of the connection. */
     record Broken(ErrorCode code, String detail) implements Inbound {}
 }

@@ -24,7 +24,6 @@ import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.SharedKillSwitch;
 import org.apache.pekko.stream.UniqueKillSwitch;
-import org.apache.pekko.stream.javadsl.Broadcast;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -37,6 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tp0.logline.LogLine;
 import tp0.lottery.config.ServerSettings;
+import tp0.lottery.config.TlsSettings;
 import tp0.lottery.session.AgencySession;
 import tp0.protocol.ErrorCode;
 import tp0.protocol.Message;
@@ -191,35 +191,50 @@ public final class TcpListener extends AbstractBehavior<TcpListener.Command> {
             Source<ByteString, NotUsed> fromSession = outbound.second().via(WireFormat.outbound());
             // A broken byte stream (oversized or cut-off frame) fails the framing stage, which cancels
             // its upstream, and a stopped session cancels its sink; either would cut the socket before
-            // the last reply is written. A second branch keeps reading (and dropping) bytes, so the
+            // the last reply is written. So the bytes keep being read (and dropped), and the
             // connection lives until the session closes its outgoing side.
-            Sink<ByteString, NotUsed> fromClient = Sink.combine(WireFormat.inbound().to(toSession),
-                    Sink.<ByteString>ignore(), List.of(), branches -> Broadcast.create(branches, false));
-            handle(connection, fromClient, fromSession);
+            if (settings.tls() instanceof TlsSettings.On tls) {
+                // Only one of the two is ever materialized: the first byte picks it.
+                handle(connection, TlsLink.unified(settings.frameTimeout(),
+                        Flow.fromSinkAndSource(TlsLink.keepReading(WireFormat.inbound(false).to(toSession)), fromSession),
+                        TlsLink.secured(tls, peer, toSession, fromSession)));
+            } else {
+                handle(connection, Flow.fromSinkAndSource(TlsLink.keepReading(WireFormat.inbound().to(toSession)),
+                        fromSession));
+            }
             return AgencySession.create(deps, outbound.first(), peer);
         });
     }
 
-    /** One Error frame, then close — a connection over the limit never gets a session. */
+    /**
+     * One Error frame, then close — a connection over the limit never gets a session. With TLS
+     * on, a TLS peer gets it inside TLS (it could not read it otherwise, and must retry).
+     */
     private void refuse(Tcp.IncomingConnection connection, Message.Error error) {
-        handle(connection, Sink.ignore(), Source.<Outbound>single(new Outbound.Send(error)).via(WireFormat.outbound()));
+        Source<ByteString, NotUsed> reply = Source.<Outbound>single(new Outbound.Send(error)).via(WireFormat.outbound());
+        Flow<ByteString, ByteString, NotUsed> plain = Flow.fromSinkAndSource(Sink.ignore(), reply);
+        if (settings.tls() instanceof TlsSettings.On tls) {
+            String peer = connection.remoteAddress().getAddress().getHostAddress();
+            handle(connection, TlsLink.unified(settings.frameTimeout(), plain,
+                    TlsLink.secured(tls, peer, Sink.<Inbound>ignore().mapMaterializedValue(done -> NotUsed.getInstance()), reply)));
+        } else {
+            handle(connection, plain);
+        }
     }
 
     /**
-     * Runs a connection: {@code fromClient} reads what the peer sends, {@code toClient} writes to
-     * it. They are not coupled: the client closing its sending side (half-close, as `nc` does)
-     * must not cut off the answers still owed. When {@code toClient} completes the peer gets a
+     * Runs a connection: {@code conversation} reads what the peer sends and writes to it; its
+     * two sides are not coupled: the client closing its sending side (half-close, as `nc` does)
+     * must not cut off the answers still owed. When its output completes the peer gets a
      * FIN and is still read (closing with unread input would reset the connection and could
      * destroy the last answer before the peer reads it), but only for the linger time: a peer
      * that has not closed its side by then is cut off.
      */
-    private void handle(Tcp.IncomingConnection connection, Sink<ByteString, ?> fromClient,
-                        Source<ByteString, NotUsed> toClient) {
+    private void handle(Tcp.IncomingConnection connection, Flow<ByteString, ByteString, NotUsed> conversation) {
         Flow<ByteString, ByteString, Pair<UniqueKillSwitch, CompletionStage<Done>>> handler = Flow.of(ByteString.class)
                 .viaMat(KillSwitches.single(), Keep.right())
                 .via(connections.flow())
-                .viaMat(Flow.fromSinkAndSourceMat(fromClient, toClient.watchTermination(Keep.right()), Keep.right()),
-                        Keep.both())
+                .viaMat(conversation.watchTermination((notUsed, done) -> done), Keep.both())
                 .via(connections.flow());
         Pair<UniqueKillSwitch, CompletionStage<Done>> running = connection.handleWith(handler, mat);
         UniqueKillSwitch cut = running.first();

@@ -24,7 +24,24 @@ public final class WireFormat {
     private static final ByteString NEWLINE = ByteString.fromString("\n");
     private static final ByteString CR = ByteString.fromString("\r");
 
+    /** The first byte of a TLS record of type handshake: a ClientHello. */
+    static final byte TLS_HANDSHAKE = 0x16;
+
     private WireFormat() {}
+
+    /**
+     * What a connection's first byte says its peer speaks: the port-unification rule. A frame
+     * starts with 0x00 (the high byte of a length far below 16 MiB), a text line with a printable
+     * character, TLS with 0x16 (a handshake record). With TLS off, 0x16 is just another byte that
+     * no frame starts with (refused as an oversized frame, as before TLS existed).
+     */
+    public enum FirstByte {
+        FRAME, TEXT, TLS;
+
+        public static FirstByte of(byte first) {
+            return first == TLS_HANDSHAKE ? TLS : startsText(first) ? TEXT : FRAME;
+        }
+    }
 
     /**
      * Bytes → {@link Inbound} elements. One port serves two kinds of peer, told apart by the
@@ -35,6 +52,15 @@ public final class WireFormat {
      * treated as a (too long) frame header and refused as such.
      */
     public static Flow<ByteString, Inbound, NotUsed> inbound() {
+        return inbound(true);
+    }
+
+    /**
+     * As {@link #inbound()}; with {@code framesAllowed} false (a plaintext connection to a server
+     * with TLS on) a peer that starts with a frame gets one final {@link Inbound.Broken}
+     * TLS_REQUIRED and the rest of its bytes are dropped, while a text line is still echoed.
+     */
+    public static Flow<ByteString, Inbound, NotUsed> inbound(boolean framesAllowed) {
         return Flow.of(ByteString.class)
                 .filter(chunk -> !chunk.isEmpty())
                 .prefixAndTail(1)
@@ -44,9 +70,15 @@ public final class WireFormat {
                     }
                     ByteString first = firstAndRest.first().get(0);
                     Source<ByteString, NotUsed> all = Source.single(first).concat(firstAndRest.second());
-                    return startsText(first.head()) ? all.via(textLines()) : all.via(frames());
+                    if (startsText(first.head())) {
+                        return all.via(textLines());
+                    }
+                    return framesAllowed ? all.via(frames()) : Source.<Inbound>single(TLS_REQUIRED);
                 });
     }
+
+    private static final Inbound TLS_REQUIRED = new Inbound.Broken(ErrorCode.TLS_REQUIRED,
+            "this server takes frames only inside TLS (TLS_KEYSTORE is set): give the agency server.tls.ca");
 
     /** Printable ASCII or a UTF-8 lead byte: never the first byte of a valid frame. */
     static boolean startsText(byte first) {

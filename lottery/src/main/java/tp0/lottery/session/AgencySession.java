@@ -19,6 +19,7 @@ import tp0.lottery.config.AgencySecrets;
 import tp0.lottery.draw.DrawCoordinator;
 import tp0.lottery.net.Inbound;
 import tp0.lottery.net.Outbound;
+import tp0.lottery.net.PeerCertificate;
 import tp0.lottery.store.BetStore;
 import tp0.protocol.Codec;
 import tp0.protocol.DecodeException;
@@ -46,7 +47,8 @@ import tp0.protocol.Protocol;
  * a parked winners query) and then closes. A peer that starts with text instead of a frame is
  * the echo health check: its line is echoed back and the connection closed.
  *
- * A Hello is accepted only with the agency's secret (when secrets are configured); a live
+ * A Hello is accepted only with the agency's secret (when secrets are configured), and over
+ * mutual TLS only for the agency its client certificate names ({@link PeerCertificate}); a live
  * session of the same agency is then taken over ({@link SessionRegistry}): it is closed with
  * TAKEN_OVER and stores nothing more, and the new one is welcomed with a count that includes
  * everything the old one stored.
@@ -157,6 +159,8 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     private Inbound deferred;
     /** 0 until the registry grants this session its agency id. */
     private int agency;
+    /** How the connection is secured: null for plaintext; with mutual TLS, whom the certificate names. */
+    private Inbound.Secured secured;
     /** The protocol version the peer's accepted Hello named; 0 before. */
     private int version;
     /** This session gave its agency id back to the registry. */
@@ -261,6 +265,10 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         if (element instanceof Inbound.TextLine text) {
             return onEcho(text);
         }
+        if (element instanceof Inbound.Secured secured) {
+            this.secured = secured;
+            return ackPending();
+        }
         Inbound.Broken broken = (Inbound.Broken) element;
         log.warn(LogLine.fail("mensaje_invalido", "ip", peer, "code", broken.code(), "error", broken.detail()));
         return closeWith(broken.code(), broken.detail());
@@ -323,6 +331,11 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
                     "agency " + hello.agencyId() + " is outside 1.." + deps.numAgencies());
         }
         int id = hello.agencyId();
+        if (secured != null && secured.clientCertificate()
+                && !secured.certificateNames().contains(PeerCertificate.nameOf(id))) {
+            return refuseAgency(id, ErrorCode.AUTH_FAILED, "the client certificate names "
+                    + String.join(" ", secured.certificateNames()) + ", not " + PeerCertificate.nameOf(id));
+        }
         if (!deps.secrets().accepts(id, hello.secret())) {
             return refuseAgency(id, ErrorCode.AUTH_FAILED, "wrong or missing secret for agency " + id);
         }

@@ -179,7 +179,7 @@ class IniFileAndSettingsTest {
 
         assertEquals(new ServerSettings("127.0.0.1", 4000, 50, "DEBUG", 2, workDir.resolve("bets.csv"),
                 workDir.resolve("all-bets-sent.txt"), Duration.ofSeconds(30), 1024, AgencySecrets.NONE, true, 16,
-                Duration.ofSeconds(15), StoreSettings.FILE), settings);
+                Duration.ofSeconds(15), StoreSettings.FILE, TlsSettings.OFF), settings);
     }
 
     @Test

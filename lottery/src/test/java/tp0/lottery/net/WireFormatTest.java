@@ -251,4 +251,34 @@ class WireFormatTest {
                 .toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertEquals(List.of(ByteString.fromString("ping\n")), out);
     }
+
+    // ------------------------------------------------------------ port unification
+
+    @Test
+    void theFirstByteTellsAFrameFromATextLineFromTls() {
+        assertEquals(WireFormat.FirstByte.FRAME, WireFormat.FirstByte.of((byte) 0x00), "a frame's length starts with 0x00");
+        assertEquals(WireFormat.FirstByte.TLS, WireFormat.FirstByte.of((byte) 0x16), "a TLS handshake record");
+        assertEquals(WireFormat.FirstByte.TEXT, WireFormat.FirstByte.of((byte) 'h'));
+        assertEquals(WireFormat.FirstByte.TEXT, WireFormat.FirstByte.of((byte) 0xC3), "a UTF-8 lead byte");
+        for (int b = 0; b < 256; b++) {
+            WireFormat.FirstByte kind = WireFormat.FirstByte.of((byte) b);
+            assertEquals(b == 0x16, kind == WireFormat.FirstByte.TLS, "byte " + b);
+            assertEquals(WireFormat.startsText((byte) b), kind == WireFormat.FirstByte.TEXT, "byte " + b);
+        }
+        byte[] hello = Codec.encode(new Message.Hello(Protocol.VERSION, 1, "s"));
+        assertEquals(WireFormat.FirstByte.FRAME, WireFormat.FirstByte.of(hello[0]));
+    }
+
+    @Test
+    void withTlsOnAPlaintextFrameIsRefusedButAnEchoLineIsNot() throws Exception {
+        byte[] frames = encodeAll(MESSAGES);
+        List<Inbound> refused = Source.from(oneBytePerElement(frames)).via(WireFormat.inbound(false))
+                .runWith(Sink.seq(), testKit.system()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(1, refused.size(), "one refusal, the rest dropped: " + refused);
+        assertEquals(ErrorCode.TLS_REQUIRED, assertInstanceOf(Inbound.Broken.class, refused.get(0)).code());
+
+        List<Inbound> echoed = Source.single(ByteString.fromString("hola\n")).via(WireFormat.inbound(false))
+                .runWith(Sink.seq(), testKit.system()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(List.of(new Inbound.TextLine(ByteString.fromString("hola"))), echoed);
+    }
 }
