@@ -61,8 +61,8 @@ public final class Main {
                 "heartbeat_timeout", settings.heartbeatTimeout().toSeconds(),
                 "store", settings.store().describe(),
                 "db", settings.store() instanceof StoreSettings.Postgres pg ? pg.address() : "-",
-                "tls", settings.tls().describe(),
-                "cluster", settings.cluster().describe()));
+                "cluster", settings.cluster().describe(),
+                "tls", settings.tls().describe()));
         if (signals.received()) {
             stoppedDuringStartUp(log);
         }
