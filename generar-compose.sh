@@ -14,6 +14,14 @@
 # healthcheck) and points the server at it (STORE, DB_URL, DB_USER, DB_PASSWORD); the server
 # starts once postgres is healthy. DB_PASSWORD (environment) sets the password, default a dev one.
 # Without STORE (or STORE=file) the output is the file-store one, unchanged.
+#
+# The server has a healthcheck, `lottery healthcheck` (GET /health/ready on its HTTP port, which
+# config.ini's HTTP_PORT sets; the compose file publishes no port). To open the status page from
+# the host, publish the port with an override file. WAIT_HEALTHY=1 makes the agencies start only
+# once the server is healthy (depends_on condition service_healthy); the default is a plain
+# depends_on, as the course's suite needs: it reads `docker compose logs -f` after `up -d`, and
+# agencies that finish before that reader attaches have their whole history printed before the
+# server's (compose prints finished containers' logs first), out of the order the tests check.
 set -euo pipefail
 
 usage() {
@@ -34,6 +42,11 @@ case "$store" in
   *) echo "error: STORE='$store' is not file or postgres" >&2; exit 2 ;;
 esac
 db_password=${DB_PASSWORD:-lottery-dev-password}
+wait_healthy=${WAIT_HEALTHY:-0}
+case "$wait_healthy" in
+  0|1) ;;
+  *) echo "error: WAIT_HEALTHY='$wait_healthy' is not 0 or 1" >&2; exit 2 ;;
+esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 lottery_config=${LOTTERY_CONFIG:-$here/lottery/config.ini}
@@ -78,6 +91,11 @@ YAML
       - $(rel "$lottery_config"):/app/config.ini:ro
     networks:
       - testing_net
+    healthcheck:
+      test: ["CMD", "/app/bin/lottery", "healthcheck"]
+      interval: 2s
+      timeout: 10s
+      retries: 30
 YAML
   if [ "$store" = postgres ]; then
     cat <<YAML
@@ -116,9 +134,19 @@ YAML
       - $(rel "$data_dir/agency-$k.csv"):/app/.data/agency-$k.csv:ro
     networks:
       - testing_net
+YAML
+    if [ "$wait_healthy" = 1 ]; then
+      cat <<YAML
+    depends_on:
+      server:
+        condition: service_healthy
+YAML
+    else
+      cat <<YAML
     depends_on:
       - server
 YAML
+    fi
   done
   cat <<YAML
 

@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark pgdraw [storedBets]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark cluster [agencies] [betsPerAgency]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark failover [kills]
+ *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark http [agencies] [betsPerAgency] [--runs N]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark tls [agencies] [betsPerAgency] [--runs N]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark tls dataset [path/to/dataset.zip] [--runs N]
  * </pre>
@@ -42,6 +43,8 @@ import java.util.regex.Pattern;
  * throwaway PostgreSQL 15, fsync and synchronous_commit on, see {@link ThrowawayPostgres}) and
  * prints both, PostgreSQL's peak RSS (postmaster and backends) and the ratio. {@code pgdraw}
  * is {@code draw} on the PostgreSQL store: N rows loaded into the bets table, then the draw.
+ * {@code http} runs the workload with the server's HTTP port off and on (watched by a status
+ * page's event stream and a scrape of /metrics every second), alternating, then medians.
  *
  * Every process is started by its start script, so on the JDK of {@code JAVA_HOME} (else this
  * one's); {@code --jdk <java home>}, repeatable, names the JDKs to run instead, and
@@ -93,8 +96,9 @@ public final class Benchmark {
             args = java.util.Arrays.copyOfRange(args, 1, args.length);
         }
         boolean stores = args.length > 0 && args[0].equals("stores");
+        boolean http = args.length > 0 && args[0].equals("http");
         boolean tls = args.length > 0 && args[0].equals("tls");
-        if (stores || tls) {
+        if (stores || http || tls) {
             args = java.util.Arrays.copyOfRange(args, 1, args.length);
         }
         if (args.length > 0 && args[0].equals("draw")) {
@@ -130,6 +134,10 @@ public final class Benchmark {
         }
         if (cluster) {
             ClusterBenchmark.throughput(root, runDir, files, totalBets, 3);
+            return;
+        }
+        if (http) {
+            compareHttp(root, runDir, files, totalBets, runs);
             return;
         }
         if (tls) {
@@ -288,6 +296,35 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * The same workload with the server's HTTP port off ({@code HTTP_PORT=0}) and on, watched as
+     * it would be: one status page's event stream and a Prometheus scrape of /metrics every
+     * second. Rounds alternate off and on, so the machine's noise hits both alike.
+     */
+    private static void compareHttp(Path root, Path runDir, Map<Integer, Path> files, long totalBets, int runs)
+            throws Exception {
+        List<Result> off = new ArrayList<>();
+        List<Result> on = new ArrayList<>();
+        for (int round = 1; round <= runs; round++) {
+            System.out.println("== HTTP_PORT=0 (off), round " + round + "/" + runs);
+            Result r = run(root, runDir.resolve("http-off"), files, Map.of("HTTP_PORT", "0"), Map.of(), null);
+            System.out.println(r.describe(totalBets));
+            off.add(r);
+            System.out.println("== HTTP port on, one status page + /metrics scraped every second, round " + round
+                    + "/" + runs);
+            Result w = run(root, runDir.resolve("http-on"), files, Map.of("HTTP_PORT", "any", "HTTP_IP", "127.0.0.1"),
+                    Map.of(), HttpWatcher::start);
+            System.out.println(w.describe(totalBets));
+            on.add(w);
+        }
+        System.out.println("== medians of " + runs + " rounds");
+        System.out.println("off: " + medians(off, totalBets));
+        System.out.println("on:  " + medians(on, totalBets));
+        System.out.printf(Locale.ROOT, "== ingest-only bets/s: off %,.0f, on %,.0f (on/off %.1f%%)%n",
+                totalBets / median(off, Result::ingestSeconds), totalBets / median(on, Result::ingestSeconds),
+                100 * median(off, Result::ingestSeconds) / median(on, Result::ingestSeconds));
+    }
+
     /** Figures of one run. */
     record Result(double totalSeconds, double ingestSeconds, String ackLatency, String firstBatch,
                   double firstBatchMedianMs, long serverPeakRssKib, String serverHeap,
@@ -361,14 +398,30 @@ public final class Benchmark {
         return runWithAgencyEnv(root, runDir, files, serverEnv, id -> agencyEnv);
     }
 
+    /** As {@link #run}, with {@code watcher} started once the server listens; what it returns stops it once the agencies are done (null: none). */
+    static Result run(Path root, Path runDir, Map<Integer, Path> files, Map<String, String> serverEnv,
+                      Map<String, String> agencyEnv, java.util.function.Function<LotteryRun, Runnable> watcher)
+            throws IOException {
+        return runWithAgencyEnv(root, runDir, files, serverEnv, id -> agencyEnv, watcher);
+    }
+
     /** As {@link #run}, each agency with its own environment (e.g. its own certificate). */
     static Result runWithAgencyEnv(Path root, Path runDir, Map<Integer, Path> files, Map<String, String> serverEnv,
                                    java.util.function.IntFunction<Map<String, String>> agencyEnv) throws IOException {
+        return runWithAgencyEnv(root, runDir, files, serverEnv, agencyEnv, null);
+    }
+
+    private static Result runWithAgencyEnv(Path root, Path runDir, Map<Integer, Path> files,
+                                           Map<String, String> serverEnv,
+                                           java.util.function.IntFunction<Map<String, String>> agencyEnv,
+                                           java.util.function.Function<LotteryRun, Runnable> watcher)
+            throws IOException {
         E2eData.reset(runDir);
         Map<String, Long> firstConfig = new ConcurrentHashMap<>();
         Map<Integer, Long> allAcked = new ConcurrentHashMap<>();
         List<String> ackedLines = java.util.Collections.synchronizedList(new ArrayList<>());
         try (LotteryRun run = LotteryRun.start(root, runDir, files.size(), serverEnv, line -> { })) {
+            Runnable stopWatching = watcher == null ? () -> { } : watcher.apply(run);
             long start = System.nanoTime();
             double childrenCpuBefore = cpuSeconds("self", 16);
             double serverCpuBefore = cpuSeconds(Long.toString(run.server().pid()), 14);
@@ -388,6 +441,7 @@ public final class Benchmark {
             }
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(Duration.ofHours(1));
             long end = System.nanoTime();
+            stopWatching.run();
             double agenciesCpu = cpuSeconds("self", 16) - childrenCpuBefore;
             double serverCpu = cpuSeconds(Long.toString(run.server().pid()), 14) - serverCpuBefore;
             for (LotteryRun.AgencyOutcome o : outcomes) {

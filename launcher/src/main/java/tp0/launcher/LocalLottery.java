@@ -35,7 +35,10 @@ public final class LocalLottery {
         long started = System.nanoTime();
         List<LotteryRun.AgencyOutcome> outcomes;
         int serverExit;
-        try (LotteryRun run = LotteryRun.start(root, runDir, numAgencies, Map.of(), line -> echo("server", line))) {
+        // The status page is off unless asked for: HTTP_PORT=8080 shows it at http://127.0.0.1:8080/.
+        Map<String, String> serverEnv = Map.of("HTTP_PORT", System.getenv().getOrDefault("HTTP_PORT", "0"),
+                "HTTP_IP", "127.0.0.1");
+        try (LotteryRun run = LotteryRun.start(root, runDir, numAgencies, serverEnv, line -> echo("server", line))) {
             say("server listening on 127.0.0.1:" + run.port() + "; starting " + numAgencies + " agencies");
             for (Map.Entry<Integer, Path> file : files.entrySet()) {
                 String name = "agency-" + file.getKey();

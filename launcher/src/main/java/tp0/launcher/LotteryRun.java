@@ -58,6 +58,7 @@ public final class LotteryRun implements AutoCloseable {
         serverEnv.put("SERVER_IP", "127.0.0.1");
         serverEnv.put("SERVER_PORT", "0");
         serverEnv.put("NUM_AGENCIES", Integer.toString(numAgencies));
+        serverEnv.put("HTTP_PORT", "0"); // several runs at once must not fight over 8080; env may turn it on
         serverEnv.putAll(env);
         ChildProcess server = ChildProcess.startScript("server", StartScript.of(root, "lottery"), serverDir, serverEnv,
                 echo);

@@ -46,6 +46,9 @@ class GenerarComposeIT {
         assertEquals(clients == 0 ? null : List.of("NUM_AGENCIES=" + clients), server.get("environment"),
                 "only NUM_AGENCIES: nothing may override config.ini");
         assertEquals(List.of(hostPath(file, "lottery/config.ini") + ":/app/config.ini:ro"), server.get("volumes"));
+        Map<String, Object> health = map(server.get("healthcheck"));
+        assertEquals(List.of("CMD", "/app/bin/lottery", "healthcheck"), health.get("test"), "a probe of /health/ready");
+        assertTrue(server.get("ports") == null, "no port published: the echo check needs none");
 
         for (int k = 1; k <= clients; k++) {
             Map<String, Object> client = map(services.get("client" + k));
@@ -56,7 +59,28 @@ class GenerarComposeIT {
                     hostPath(file, "agency/config.yaml") + ":/app/config.yaml:ro",
                     hostPath(file, ".data/agency-" + k + ".csv") + ":/app/.data/agency-" + k + ".csv:ro"),
                     client.get("volumes"), "its own bet file only, read-only");
+            assertEquals(List.of("server"), client.get("depends_on"),
+                    "a plain depends_on by default: the course's suite reads the logs after up -d");
         }
+    }
+
+    /** WAIT_HEALTHY=1: each agency starts once the server's healthcheck says ready. */
+    @Test
+    void waitHealthyMakesTheAgenciesWaitForTheServersHealthcheck() throws IOException {
+        Path file = dir.resolve("docker-compose-healthy.yaml");
+        Shell.Result result = Shell.run(ROOT, Map.of("WAIT_HEALTHY", "1"), java.time.Duration.ofSeconds(30),
+                "./generar-compose.sh", file.toString(), "3");
+        assertEquals(0, result.exit(), result.output());
+        Map<String, Object> services = map(new Yaml().<Map<String, Object>>load(Files.readString(file)).get("services"));
+        for (int k = 1; k <= 3; k++) {
+            assertEquals(Map.of("server", Map.of("condition", "service_healthy")),
+                    map(services.get("client" + k)).get("depends_on"), "client" + k);
+        }
+        Shell.Result bad = Shell.run(ROOT, Map.of("WAIT_HEALTHY", "yes"), java.time.Duration.ofSeconds(30),
+                "./generar-compose.sh", dir.resolve("bad.yaml").toString(), "1");
+        assertNotEquals(0, bad.exit());
+        assertTrue(bad.output().contains("WAIT_HEALTHY='yes'"), bad.output());
+        assertFalse(Files.exists(dir.resolve("bad.yaml")));
     }
 
     /** STORE=postgres: a postgres:15 service with a named volume and a healthcheck the server waits for. */

@@ -67,6 +67,7 @@ class PostgresEndToEndIT {
 
     private static Map<String, String> pgEnv(String... more) {
         Map<String, String> env = new HashMap<>(pg.serverEnv());
+        env.put("HTTP_PORT", "0");
         for (int i = 0; i < more.length; i += 2) {
             env.put(more[i], more[i + 1]);
         }
@@ -195,6 +196,37 @@ class PostgresEndToEndIT {
         assertEquals(data.totalBets(), audit.stored(), "stored bets");
         assertTrue(audit.fileOrder(), "file order per agency");
         assertEquals(String.valueOf(data.totalBets()), pg.sql("SELECT sum(stored) FROM agency_counts"));
+    }
+
+    /** /health/ready asks the database itself: 503 naming it while it is down, ready again once it is back. */
+    @Test
+    void readinessFollowsTheDatabase() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        try (LotteryRun run = LotteryRun.start(ROOT, runDir, 5, pgEnv("HTTP_PORT", "any", "HTTP_IP", "127.0.0.1"),
+                line -> { })) {
+            java.net.URI ready = java.net.URI.create("http://127.0.0.1:" + HttpEndpointsIT.httpPort(run) + "/health/ready");
+            java.util.function.Supplier<java.net.http.HttpResponse<String>> ask = () -> {
+                try {
+                    return client.send(java.net.http.HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(20)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            assertEquals(200, ask.get().statusCode());
+            pg.stop(false);
+            try {
+                java.net.http.HttpResponse<String> down = ask.get();
+                assertEquals(503, down.statusCode(), down.body());
+                assertTrue(down.body().startsWith("{\"status\":\"not_ready\",\"checks\":{\"tcp_listener\":\"ok\","
+                        + "\"store\":\"database: "), down.body());
+            } finally {
+                pg.startAgain();
+            }
+            assertEquals(200, ask.get().statusCode(), "ready again with the database back");
+            assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
+        }
     }
 
     @Test

@@ -58,7 +58,7 @@ class StartScriptIT {
         Path link = Files.createDirectories(runDir.resolve("elsewhere/bin")).resolve("lottery");
         Files.createSymbolicLink(link, StartScript.of(ROOT, "lottery"));
         Path work = Files.createDirectories(runDir.resolve("work"));
-        Files.writeString(work.resolve("config.ini"), "[DEFAULT]\nSERVER_PORT = 0\nSERVER_IP = 127.0.0.1\n",
+        Files.writeString(work.resolve("config.ini"), "[DEFAULT]\nSERVER_PORT = 0\nSERVER_IP = 127.0.0.1\nHTTP_PORT = 0\n",
                 StandardCharsets.UTF_8);
         try (ChildProcess server = ChildProcess.start("server", List.of(link.toString()), work,
                 Map.of("JAVA_HOME", javaHome), line -> { })) {
@@ -151,7 +151,7 @@ class StartScriptIT {
             Files.setLastModifiedTime(archive, FileTime.fromMillis(jarTime.toMillis() + (newer ? 60_000 : -60_000)));
             Path work = Files.createDirectories(runDir.resolve("work-" + newer));
             try (ChildProcess server = ChildProcess.startScript("server", home.resolve("bin/lottery"), work,
-                    Map.of("JAVA_HOME", javaHome, "SERVER_PORT", "0", "SERVER_IP", "127.0.0.1"), line -> { })) {
+                    Map.of("JAVA_HOME", javaHome, "SERVER_PORT", "0", "SERVER_IP", "127.0.0.1", "HTTP_PORT", "0"), line -> { })) {
                 server.awaitLine("action: listen \\| result: success", LONG);
                 List<String> args = List.of(Files.readString(Path.of("/proc", Long.toString(server.pid()), "cmdline"))
                         .split("\0"));

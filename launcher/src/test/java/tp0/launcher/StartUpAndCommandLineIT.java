@@ -49,7 +49,7 @@ class StartUpAndCommandLineIT {
             List<String> keys = module.equals("lottery")
                     ? List.of("SERVER_PORT", "SERVER_IP", "SERVER_LISTEN_BACKLOG", "LOGGING_LEVEL", "NUM_AGENCIES",
                             "FRAME_TIMEOUT", "MAX_CONNECTIONS", "AGENCY_SECRETS_FILE", "STORE_GROUP_COMMIT",
-                            "SESSION_PIPELINE", "HEARTBEAT_TIMEOUT")
+                            "SESSION_PIPELINE", "HEARTBEAT_TIMEOUT", "HTTP_PORT", "HTTP_IP")
                     : List.of("CLI_ID", "CLI_SERVER_ADDRESS", "CLI_SERVER_CONNECTTIMEOUT", "CLI_SERVER_READTIMEOUT", "CLI_SECRET", "CLI_LOG_LEVEL",
                             "CLI_BATCH_MAXAMOUNT", "CLI_BATCH_WINDOW", "CLI_DATA_FILE");
             for (String key : keys) {
@@ -94,7 +94,7 @@ class StartUpAndCommandLineIT {
             ChildProcess.copy(bets, dir.resolve("bets.csv"));
             ChildProcess.copy(ROOT.resolve("lottery/config.ini"), dir.resolve("config.ini"));
             try (ChildProcess server = ChildProcess.startScript("server", StartScript.of(ROOT, "lottery"),
-                    dir, Map.of("SERVER_IP", "127.0.0.1", "SERVER_PORT", "0"),
+                    dir, Map.of("SERVER_IP", "127.0.0.1", "SERVER_PORT", "0", "HTTP_PORT", "0"),
                     line -> { })) {
                 String[] at = point.split(" \\+");
                 server.awaitLine(at[0].replace("|", "\\|"), EXIT);

@@ -65,7 +65,8 @@ public final class ClassDataTraining {
             Files.writeString(dir.resolve("config.ini"), "[DEFAULT]\nSERVER_PORT = 12345\nSERVER_IP = 0.0.0.0\n"
                     + "LOGGING_LEVEL = INFO\nNUM_AGENCIES = 5\n", StandardCharsets.UTF_8);
             ServerSettings settings = ServerSettings.load(IniFile.load(dir.resolve("config.ini")),
-                    Map.of("SERVER_IP", "127.0.0.1", "SERVER_PORT", "0", "NUM_AGENCIES", Integer.toString(AGENCIES)),
+                    Map.of("SERVER_IP", "127.0.0.1", "SERVER_PORT", "0", "NUM_AGENCIES", Integer.toString(AGENCIES),
+                            "HTTP_IP", "127.0.0.1", "HTTP_PORT", "any"),
                     dir);
             org.slf4j.LoggerFactory.getLogger(ClassDataTraining.class)
                     .info(LogLine.success("config", "port", settings.port(), "num_agencies", settings.numAgencies()));

@@ -1,10 +1,14 @@
 package tp0.lottery;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Terminated;
@@ -13,6 +17,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tp0.logline.LogLine;
 import tp0.lottery.config.ServerSettings;
 import tp0.lottery.net.TcpListener;
+import tp0.lottery.ops.HttpPort;
+import tp0.lottery.ops.LotteryMetrics;
+import tp0.lottery.ops.LotteryStatus;
+import tp0.lottery.ops.PrometheusMetrics;
+import tp0.lottery.ops.ReadinessCheck;
 import tp0.lottery.session.AgencySession;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.OpenedStore;
@@ -29,6 +38,17 @@ public final class LotteryGuardian {
 
     private LotteryGuardian() {}
 
+    /** What {@code /health/ready} requires: the agencies' port bound, the store able to write. */
+    static List<ReadinessCheck> readinessChecks(LotteryStatus status, OpenedStore opened) {
+        return List.of(
+                ReadinessCheck.of("tcp_listener", () -> status.listening() ? Optional.empty()
+                        : Optional.of("the agencies' TCP port is not bound")),
+                ReadinessCheck.of("store", () -> {
+                    String failure = status.storeFailure();
+                    return failure != null ? Optional.of("the last commit failed: " + failure) : opened.cannotWrite();
+                }));
+    }
+
     /**
      * @param opened the store opened at start ({@link StoreRecovery#recover}, or the PostgreSQL one)
      */
@@ -40,15 +60,26 @@ public final class LotteryGuardian {
     public static Behavior<Void> create(ServerSettings settings, OpenedStore opened, Topology topology,
                                         Consumer<String> fatal) {
         return Behaviors.<Void>setup(ctx -> {
+            // With the HTTP port off nothing watches: the metrics cost nothing at all.
+            PrometheusMetrics observed = settings.httpEnabled()
+                    ? new PrometheusMetrics(new LotteryStatus(settings.numAgencies())) : null;
+            LotteryMetrics metrics = observed != null ? observed : LotteryMetrics.NONE;
             ActorRef<BetStore.Command> store = ctx.spawn(
-                    opened.behavior(settings.storeGroupCommit()), "bet-store",
+                    opened.behavior(settings.storeGroupCommit(), metrics), "bet-store",
                     DispatcherSelector.fromConfig(STORE_DISPATCHER));
             ctx.watch(store);
-            Topology.Routes routes = topology.start(ctx, store, opened, settings.numAgencies());
+            Topology.Routes routes = topology.start(ctx, store, opened, settings.numAgencies(), metrics);
             AgencySession.Deps deps = new AgencySession.Deps(settings.numAgencies(), routes.writer(),
                     routes.coordinator(), routes.registry(), settings.agencySecrets(), settings.frameTimeout(),
-                    settings.sessionPipeline(), settings.heartbeatTimeout(), routes.writerTimeout());
-            ctx.spawn(TcpListener.create(settings, deps, fatal), "listener");
+                    settings.sessionPipeline(), settings.heartbeatTimeout(), metrics, routes.writerTimeout());
+            // The HTTP port comes after the agencies' port is bound, never in its way: its start
+            // (loading Pekko HTTP and the JVM metrics) runs on a blocking thread, not the listener's.
+            ActorSystem<Void> system = ctx.getSystem(); // the context is the actor's own: not for other threads
+            Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+            Runnable afterBind = observed == null ? () -> { } : () -> blocking.execute(() -> HttpPort.start(
+                    system, settings.httpHost(), settings.httpPort(), observed,
+                    readinessChecks(observed.status(), opened), fatal));
+            ctx.spawn(TcpListener.create(settings, deps, fatal, afterBind), "listener");
 
             CoordinatedShutdown.get(ctx.getSystem()).addTask(
                     CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-bet-store",

@@ -18,6 +18,7 @@ import tp0.lottery.config.ConfigException;
 import tp0.lottery.config.IniFile;
 import tp0.lottery.config.ServerSettings;
 import tp0.lottery.config.StoreSettings;
+import tp0.lottery.ops.HealthProbe;
 import tp0.lottery.store.OpenedStore;
 import tp0.lottery.store.BetsFile;
 import tp0.lottery.store.StoreRecovery;
@@ -36,6 +37,11 @@ public final class Main {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals(ExportBets.COMMAND)) {
             System.exit(ExportBets.run(args)); // a tool of its own: reads the store, serves nothing
+            return;
+        }
+        if (args.length > 0 && args[0].equals(HealthProbe.COMMAND)) {
+            // The container healthcheck: asks the running server's HTTP port, starts nothing.
+            System.exit(HealthProbe.run(Path.of("").toAbsolutePath(), System.getenv(), System.out));
             return;
         }
         ShutdownSignals signals = ShutdownSignals.install();
@@ -61,6 +67,7 @@ public final class Main {
                 "heartbeat_timeout", settings.heartbeatTimeout().toSeconds(),
                 "store", settings.store().describe(),
                 "db", settings.store() instanceof StoreSettings.Postgres pg ? pg.address() : "-",
+                "http_port", !settings.httpEnabled() ? "off" : settings.httpPort() == 0 ? "any" : settings.httpPort(),
                 "cluster", settings.cluster().describe(),
                 "tls", settings.tls().describe()));
         if (signals.received()) {

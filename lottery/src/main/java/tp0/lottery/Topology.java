@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import tp0.lottery.draw.DrawCoordinator;
+import tp0.lottery.ops.LotteryMetrics;
 import tp0.lottery.session.SessionRegistry;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.OpenedStore;
@@ -28,11 +29,12 @@ public interface Topology {
                   ActorRef<DrawCoordinator.Command> coordinator, Duration writerTimeout) {}
 
     /** Spawns (under the guardian) or joins what the sessions need, around this node's {@code store}. */
-    Routes start(ActorContext<Void> guardian, ActorRef<BetStore.Command> store, OpenedStore opened, int numAgencies);
+    Routes start(ActorContext<Void> guardian, ActorRef<BetStore.Command> store, OpenedStore opened, int numAgencies,
+                 LotteryMetrics metrics);
 
     /** One server: its store is every agency's writer, one registry, one coordinator. */
-    Topology SINGLE_NODE = (guardian, store, opened, numAgencies) -> new Routes(store,
-            guardian.spawn(SessionRegistry.create(), "session-registry"),
-            guardian.spawn(DrawCoordinator.create(numAgencies, store, opened.finished()), "draw-coordinator"),
+    Topology SINGLE_NODE = (guardian, store, opened, numAgencies, metrics) -> new Routes(store,
+            guardian.spawn(SessionRegistry.create(metrics), "session-registry"),
+            guardian.spawn(DrawCoordinator.create(numAgencies, store, opened.finished(), metrics), "draw-coordinator"),
             null);
 }

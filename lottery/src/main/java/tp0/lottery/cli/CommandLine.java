@@ -26,6 +26,7 @@ public final class CommandLine {
         StringBuilder text = new StringBuilder()
                 .append("Usage: lottery [--help | --version]\n")
                 .append("       lottery export-bets <file>   (STORE=postgres: write the stored bets as bets.csv)\n")
+                .append("       lottery healthcheck          (exit 0 when the server run from here answers /health/ready)\n")
                 .append("\n")
                 .append("Runs the central lottery server of TP0 (Lotería Nacional): agencies send their bets over TCP,\n")
                 .append("every acknowledged bet is stored durably in ./bets.csv, and once all agencies have finished the\n")

@@ -22,6 +22,7 @@ import tp0.logline.LogLine;
 import tp0.lottery.Topology;
 import tp0.lottery.config.ClusterSettings;
 import tp0.lottery.draw.DrawCoordinator;
+import tp0.lottery.ops.LotteryMetrics;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.OpenedStore;
 import tp0.lottery.store.pg.PgDatabase;
@@ -69,7 +70,7 @@ public final class ClusterTopology implements Topology {
 
     @Override
     public Routes start(ActorContext<Void> guardian, ActorRef<BetStore.Command> store, OpenedStore opened,
-                        int numAgencies) {
+                        int numAgencies, LotteryMetrics metrics) {
         String node = member.describe();
         guardian.spawn(ClusterEvents.create(node), "cluster-events");
 
@@ -87,7 +88,7 @@ public final class ClusterTopology implements Topology {
                     Set<Integer> finished = db.read(numAgencies).finished();
                     ctx.getLog().info(LogLine.success("draw_coordinator", "node", node,
                             "agencias_finalizadas", finished.size()));
-                    return DrawCoordinator.create(numAgencies, store, finished);
+                    return DrawCoordinator.create(numAgencies, store, finished, metrics);
                 }))
                 .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(500), Duration.ofSeconds(5), 0.2));
         ActorRef<DrawCoordinator.Command> singleton = ClusterSingleton.get(guardian.getSystem()).init(

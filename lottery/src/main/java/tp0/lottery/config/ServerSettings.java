@@ -22,6 +22,8 @@ import java.util.Optional;
  *                         (its agency pings at least every {@code Protocol.MAX_PING_INTERVAL_MILLIS})
  * @param store            {@code STORE}: the file store (default) or PostgreSQL and how to reach it
  * @param tls              {@code TLS_*}: plaintext (default), TLS, or mutual TLS on the agency port
+ * @param httpHost         {@code HTTP_IP}
+ * @param httpPort         {@code HTTP_PORT}: {@link #HTTP_OFF}, 0 (any free port) or the port
  * @param cluster          {@code CLUSTER_*}: one node (default) or a member of a Pekko Cluster
  */
 public record ServerSettings(
@@ -40,16 +42,25 @@ public record ServerSettings(
         Duration heartbeatTimeout,
         StoreSettings store,
         TlsSettings tls,
+        String httpHost,
+        int httpPort,
         ClusterSettings cluster) {
+
+    /** {@code HTTP_PORT = 0}: no HTTP port at all. */
+    public static final int HTTP_OFF = -1;
 
     /** A single node (no cluster). */
     public ServerSettings(String host, int port, int listenBacklog, String loggingLevel, int numAgencies, Path betsFile,
                           Path finishMarksFile, Duration frameTimeout, int maxConnections, AgencySecrets agencySecrets,
                           boolean storeGroupCommit, int sessionPipeline, Duration heartbeatTimeout,
-                          StoreSettings store, TlsSettings tls) {
+                          StoreSettings store, TlsSettings tls, String httpHost, int httpPort) {
         this(host, port, listenBacklog, loggingLevel, numAgencies, betsFile, finishMarksFile, frameTimeout,
                 maxConnections, agencySecrets, storeGroupCommit, sessionPipeline, heartbeatTimeout, store, tls,
-                ClusterSettings.SINGLE_NODE);
+                httpHost, httpPort, ClusterSettings.SINGLE_NODE);
+    }
+
+    public boolean httpEnabled() {
+        return httpPort != HTTP_OFF;
     }
 
     /** Both files live in the working directory; "all bets sent" marks sit next to the bets. */
@@ -78,16 +89,37 @@ public record ServerSettings(
                 TlsSettings.load(source.optional(ServerKey.TLS_KEYSTORE),
                         source.optional(ServerKey.TLS_KEYSTORE_PASSWORD_FILE),
                         source.optional(ServerKey.TLS_CLIENT_CA), workDir),
+                source.string(ServerKey.HTTP_IP),
+                httpPort(source.string(ServerKey.HTTP_PORT)),
                 cluster(source, store));
     }
 
-    /** As before TLS: plaintext on the agency port, a single node. */
+    /** As before TLS, the HTTP port and the cluster: plaintext on the agency port, no HTTP port, one node. */
     public ServerSettings(String host, int port, int listenBacklog, String loggingLevel, int numAgencies, Path betsFile,
                           Path finishMarksFile, Duration frameTimeout, int maxConnections, AgencySecrets agencySecrets,
                           boolean storeGroupCommit, int sessionPipeline, Duration heartbeatTimeout,
                           StoreSettings store) {
         this(host, port, listenBacklog, loggingLevel, numAgencies, betsFile, finishMarksFile, frameTimeout,
-                maxConnections, agencySecrets, storeGroupCommit, sessionPipeline, heartbeatTimeout, store, TlsSettings.OFF);
+                maxConnections, agencySecrets, storeGroupCommit, sessionPipeline, heartbeatTimeout, store, TlsSettings.OFF,
+                "0.0.0.0", HTTP_OFF);
+    }
+
+    /** 0 or off: no HTTP port; any: a free port (what tests use); else 1..65535. */
+    private static int httpPort(String value) throws ConfigException {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "0": case "off": return HTTP_OFF;
+            case "any": return 0;
+            default:
+                try {
+                    int port = Integer.parseInt(value);
+                    if (port >= 1 && port <= 65535) {
+                        return port;
+                    }
+                } catch (NumberFormatException e) {
+                    // the message below says what is accepted
+                }
+                throw new ConfigException(ServerKey.HTTP_PORT.name(), "'" + value + "' is not 0 (off), any or 1..65535");
+        }
     }
 
     /**

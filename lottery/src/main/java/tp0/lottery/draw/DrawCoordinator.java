@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.pattern.StatusReply;
 import tp0.logline.LogLine;
+import tp0.lottery.ops.LotteryMetrics;
 import tp0.lottery.store.BetStore;
 
 /**
@@ -58,8 +59,16 @@ public final class DrawCoordinator extends AbstractBehavior<DrawCoordinator.Comm
      */
     public static Behavior<Command> create(int numAgencies, ActorRef<BetStore.Command> store,
                                            Set<Integer> initiallyFinished) {
-        return Behaviors.setup(ctx -> new DrawCoordinator(ctx, numAgencies, store, initiallyFinished));
+        return create(numAgencies, store, initiallyFinished, LotteryMetrics.NONE);
     }
+
+    /** @param metrics told of every agency that finished and of the draw (winners' counts only) */
+    public static Behavior<Command> create(int numAgencies, ActorRef<BetStore.Command> store,
+                                           Set<Integer> initiallyFinished, LotteryMetrics metrics) {
+        return Behaviors.setup(ctx -> new DrawCoordinator(ctx, numAgencies, store, initiallyFinished, metrics));
+    }
+
+    private final LotteryMetrics metrics;
 
     private final int numAgencies;
     private final ActorRef<BetStore.Command> store;
@@ -75,14 +84,16 @@ public final class DrawCoordinator extends AbstractBehavior<DrawCoordinator.Comm
     private String failure;
 
     private DrawCoordinator(ActorContext<Command> context, int numAgencies, ActorRef<BetStore.Command> store,
-                            Set<Integer> initiallyFinished) {
+                            Set<Integer> initiallyFinished, LotteryMetrics metrics) {
         super(context);
+        this.metrics = metrics;
         this.numAgencies = numAgencies;
         this.store = store;
         this.markReplies = context.messageAdapter(BetStore.MarkReply.class, MarkWritten::new);
         for (int agency : initiallyFinished) {
             if (inRange(agency)) {
                 finished.add(agency);
+                metrics.agencyFinished(agency);
             }
         }
         // All finished before a restart: the draw is computed from bets.csv, so holding it now
@@ -128,6 +139,7 @@ public final class DrawCoordinator extends AbstractBehavior<DrawCoordinator.Comm
             return this;
         }
         finished.add(agency);
+        metrics.agencyFinished(agency);
         waiting.forEach(replyTo -> replyTo.tell(StatusReply.ack()));
         drawIfAllFinished();
         return this;
@@ -162,9 +174,13 @@ public final class DrawCoordinator extends AbstractBehavior<DrawCoordinator.Comm
             } else { // held before (a restart, a new cluster singleton): the same draw, not a second one
                 getContext().getLog().info(LogLine.success("sorteo_recuperado", "apuestas", drawn.betsRead()));
             }
+            Map<Integer, Integer> counts = new HashMap<>();
+            winners.forEach((agency, documents) -> counts.put(agency, documents.size()));
+            metrics.drawHeld(counts);
         } else {
             failure = ((BetStore.DrawFailed) msg.outcome()).reason();
             getContext().getLog().error(LogLine.fail("sorteo", "error", failure));
+            metrics.drawFailed(failure);
         }
         for (QueryWinners query : parked) {
             getContext().unwatch(query.replyTo());

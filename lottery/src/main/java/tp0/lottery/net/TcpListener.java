@@ -77,12 +77,19 @@ public final class TcpListener extends AbstractBehavior<TcpListener.Command> {
      * @param fatal called when the port cannot be bound: the server cannot do its job
      */
     public static Behavior<Command> create(ServerSettings settings, AgencySession.Deps deps, Consumer<String> fatal) {
-        return Behaviors.setup(ctx -> new TcpListener(ctx, settings, deps, fatal));
+        return create(settings, deps, fatal, () -> { });
+    }
+
+    /** @param bound run once the port is bound (what else the server starts after it, e.g. the HTTP port) */
+    public static Behavior<Command> create(ServerSettings settings, AgencySession.Deps deps, Consumer<String> fatal,
+                                           Runnable bound) {
+        return Behaviors.setup(ctx -> new TcpListener(ctx, settings, deps, fatal, bound));
     }
 
     private final ServerSettings settings;
     private final AgencySession.Deps deps;
     private final Consumer<String> fatal;
+    private final Runnable bound;
     // Immutable or thread-safe: a session's setup wires its connection on the session's own thread.
     private final ActorSystem<?> system;
     private final Materializer mat;
@@ -91,11 +98,12 @@ public final class TcpListener extends AbstractBehavior<TcpListener.Command> {
     private int open;
 
     private TcpListener(ActorContext<Command> context, ServerSettings settings, AgencySession.Deps deps,
-                        Consumer<String> fatal) {
+                        Consumer<String> fatal, Runnable bound) {
         super(context);
         this.settings = settings;
         this.deps = deps;
         this.fatal = fatal;
+        this.bound = bound;
         this.system = context.getSystem();
         this.mat = Materializer.matFromSystem(system);
         ActorRef<Command> self = context.getSelf();
@@ -125,15 +133,18 @@ public final class TcpListener extends AbstractBehavior<TcpListener.Command> {
                     "code", ErrorCode.TOO_MANY_CONNECTIONS, "open", open));
             refuse(connection, new Message.Error(ErrorCode.TOO_MANY_CONNECTIONS,
                     "the server has " + open + " connections open, its limit; retry later"));
+            deps.metrics().connectionRefused(ErrorCode.TOO_MANY_CONNECTIONS);
             return this;
         }
         getContext().watch(getContext().spawnAnonymous(sessionWiredTo(connection)));
         open++;
+        deps.metrics().connectionOpened();
         return this;
     }
 
     private Behavior<Command> onSessionStopped() {
         open--;
+        deps.metrics().connectionClosed();
         return this;
     }
 
@@ -147,8 +158,10 @@ public final class TcpListener extends AbstractBehavior<TcpListener.Command> {
         InetSocketAddress address = msg.binding().localAddress();
         getContext().getLog().info(LogLine.success("listen", "ip", settings.host(),
                 "port", address.getPort(), "listen_backlog", settings.listenBacklog()));
-        registerShutdown(system, msg.binding(), connections);
+        registerShutdown(system, msg.binding(), connections, deps);
+        deps.metrics().listening(true);
         FirstSessionWarmup.run(system, mat, deps);
+        bound.run();
         return this;
     }
 
@@ -252,10 +265,11 @@ public final class TcpListener extends AbstractBehavior<TcpListener.Command> {
     }
 
     private static void registerShutdown(ActorSystem<?> system, Tcp.ServerBinding binding,
-                                         SharedKillSwitch connections) {
+                                         SharedKillSwitch connections, AgencySession.Deps deps) {
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind", () ->
                 binding.unbind().thenApply(unbound -> {
+                    deps.metrics().listening(false);
                     SHUTDOWN_LOG.info(LogLine.success("shutdown", "resource", "listener"));
                     return Done.getInstance();
                 }));

@@ -20,6 +20,7 @@ import tp0.lottery.draw.DrawCoordinator;
 import tp0.lottery.net.Inbound;
 import tp0.lottery.net.Outbound;
 import tp0.lottery.net.PeerCertificate;
+import tp0.lottery.ops.LotteryMetrics;
 import tp0.lottery.store.BetStore;
 import tp0.protocol.Codec;
 import tp0.protocol.DecodeException;
@@ -108,6 +109,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
      * Everything a session needs from the rest of the server.
      *
      * @param sessionPipeline replies a session may owe before it stops reading (1: stop-and-wait)
+     * @param metrics         told of connections opened, refused and closed
      * @param writerTimeout   null: the store always answers (it is on this node); else the longest a
      *                        batch may wait for its answer before the session gives up and closes with
      *                        STORAGE_FAILURE, so its agency reconnects and resumes (a cluster: the
@@ -115,13 +117,22 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
      */
     public record Deps(int numAgencies, ActorRef<BetStore.Command> store, ActorRef<DrawCoordinator.Command> coordinator,
                        ActorRef<SessionRegistry.Command> registry, AgencySecrets secrets, Duration frameTimeout,
-                       int sessionPipeline, Duration heartbeatTimeout, Duration writerTimeout) {
-        /** A single node's: the store never loses a batch. */
+                       int sessionPipeline, Duration heartbeatTimeout, LotteryMetrics metrics, Duration writerTimeout) {
+
+        /** A single node's (the store never loses a batch). */
+        public Deps(int numAgencies, ActorRef<BetStore.Command> store, ActorRef<DrawCoordinator.Command> coordinator,
+                    ActorRef<SessionRegistry.Command> registry, AgencySecrets secrets, Duration frameTimeout,
+                    int sessionPipeline, Duration heartbeatTimeout, LotteryMetrics metrics) {
+            this(numAgencies, store, coordinator, registry, secrets, frameTimeout, sessionPipeline, heartbeatTimeout,
+                    metrics, null);
+        }
+
+        /** Observed by no metrics. */
         public Deps(int numAgencies, ActorRef<BetStore.Command> store, ActorRef<DrawCoordinator.Command> coordinator,
                     ActorRef<SessionRegistry.Command> registry, AgencySecrets secrets, Duration frameTimeout,
                     int sessionPipeline, Duration heartbeatTimeout) {
             this(numAgencies, store, coordinator, registry, secrets, frameTimeout, sessionPipeline, heartbeatTimeout,
-                    null);
+                    LotteryMetrics.NONE);
         }
     }
 
@@ -495,12 +506,14 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     /** Refuse, then close the connection once the refusal is written; ignore what follows. */
     private Behavior<Command> refuseAndClose(ErrorCode code, String text) {
         log.warn(LogLine.fail("conexion_rechazada", "ip", peer, "code", code, "error", text));
+        deps.metrics().connectionRefused(code);
         return closeWith(code, text);
     }
 
     /** A Hello for a valid agency id, refused (never logs the secret). */
     private Behavior<Command> refuseAgency(int id, ErrorCode code, String text) {
         log.warn(LogLine.fail("conexion_rechazada", "ip", peer, "agencia", id, "code", code, "error", text));
+        deps.metrics().connectionRefused(code);
         return closeWith(code, text);
     }
 

@@ -8,6 +8,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import tp0.lottery.ops.LotteryMetrics;
 
 /**
  * At most one live session per agency. Two connections of one agency would interleave their
@@ -52,15 +53,23 @@ public final class SessionRegistry extends AbstractBehavior<SessionRegistry.Comm
     private record HolderStopped(int agency, ActorRef<AgencySession.Command> session) implements Command {}
 
     public static Behavior<Command> create() {
-        return Behaviors.setup(SessionRegistry::new);
+        return create(LotteryMetrics.NONE);
     }
+
+    /** @param metrics told when an agency's id is held and let go: whether the agency is connected */
+    public static Behavior<Command> create(LotteryMetrics metrics) {
+        return Behaviors.setup(ctx -> new SessionRegistry(ctx, metrics));
+    }
+
+    private final LotteryMetrics metrics;
 
     private final Map<Integer, ActorRef<AgencySession.Command>> holders = new HashMap<>();
     /** Per agency, the newest claim waiting for its holder to let go. */
     private final Map<Integer, Claim> waiting = new HashMap<>();
 
-    private SessionRegistry(ActorContext<Command> context) {
+    private SessionRegistry(ActorContext<Command> context, LotteryMetrics metrics) {
         super(context);
+        this.metrics = metrics;
     }
 
     @Override
@@ -93,6 +102,7 @@ public final class SessionRegistry extends AbstractBehavior<SessionRegistry.Comm
     private Behavior<Command> onLetGo(int agency, ActorRef<AgencySession.Command> session) {
         if (holders.remove(agency, session)) {
             getContext().unwatch(session);
+            metrics.agencyDisconnected(agency);
             Claim next = waiting.remove(agency);
             if (next != null) {
                 grant(next);
@@ -103,6 +113,7 @@ public final class SessionRegistry extends AbstractBehavior<SessionRegistry.Comm
 
     private void grant(Claim claim) {
         holders.put(claim.agency(), claim.session());
+        metrics.agencyConnected(claim.agency());
         getContext().watchWith(claim.session(), new HolderStopped(claim.agency(), claim.session()));
         claim.replyTo().tell(new Granted(claim.agency()));
     }

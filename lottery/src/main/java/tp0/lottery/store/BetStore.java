@@ -17,6 +17,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.slf4j.Logger;
 import tp0.logline.LogLine;
+import tp0.lottery.ops.LotteryMetrics;
 import tp0.protocol.ErrorCode;
 import tp0.protocol.Message;
 
@@ -132,7 +133,13 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
     /** @param groupCommit false: one fsync per batch (the baseline {@code STORE_GROUP_COMMIT=off} measures) */
     public static Behavior<Command> create(BetsFile file, BetsFile finishMarks, Map<Integer, Long> storedByAgency,
                                            boolean groupCommit) {
-        return Behaviors.setup(ctx -> new BetStore(ctx, file, finishMarks, storedByAgency, groupCommit));
+        return create(file, finishMarks, storedByAgency, groupCommit, LotteryMetrics.NONE);
+    }
+
+    /** @param metrics told of every batch stored or refused and of every group's fsync */
+    public static Behavior<Command> create(BetsFile file, BetsFile finishMarks, Map<Integer, Long> storedByAgency,
+                                           boolean groupCommit, LotteryMetrics metrics) {
+        return Behaviors.setup(ctx -> new BetStore(ctx, file, finishMarks, storedByAgency, groupCommit, metrics));
     }
 
     /**
@@ -181,9 +188,13 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
     private boolean sealed;
     private boolean closed;
 
+    private final LotteryMetrics metrics;
+
     private BetStore(ActorContext<Command> context, BetsFile file, BetsFile finishMarks,
-                     Map<Integer, Long> storedByAgency, boolean groupCommit) {
+                     Map<Integer, Long> storedByAgency, boolean groupCommit, LotteryMetrics metrics) {
         super(context);
+        this.metrics = metrics;
+        metrics.storedAtStart(storedByAgency);
         this.log = context.getLog();
         this.bets = new Appender(file, "bets_file", log);
         this.marks = new Appender(finishMarks, "all_bets_sent_file", log);
@@ -207,10 +218,12 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
     private Behavior<Command> onStoreBatch(StoreBatch msg) {
         // Closing and the draw flush the group first, so answering these at once keeps the order.
         if (closed) {
+            metrics.batchRefused(ErrorCode.SHUTTING_DOWN);
             msg.replyTo().tell(new Refused(ErrorCode.SHUTTING_DOWN, "store is closed"));
             return this;
         }
         if (sealed) {
+            metrics.batchRefused(ErrorCode.BETS_CLOSED);
             msg.replyTo().tell(new Refused(ErrorCode.BETS_CLOSED, "the draw has been held"));
             return this;
         }
@@ -229,6 +242,7 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
         } catch (IOException e) {
             refused = new Refused(ErrorCode.STORAGE_FAILURE, String.valueOf(e.getMessage()));
             interrupted.add(msg.agency());
+            metrics.storeCommitFailed(String.valueOf(e.getMessage()));
         }
         pending.add(new Pending(msg, refused));
         scheduleSync();
@@ -262,21 +276,27 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
             return;
         }
         IOException failure = null;
+        long start = System.nanoTime();
         try {
             bets.sync();
+            metrics.storeCommitted(pending.size(), System.nanoTime() - start);
         } catch (IOException e) {
             failure = e;
+            metrics.storeCommitFailed(String.valueOf(e.getMessage()));
         }
         for (Pending p : pending) {
             StoreBatch batch = p.batch();
             if (p.refused() != null) {
+                metrics.batchRefused(p.refused().code());
                 batch.replyTo().tell(p.refused());
             } else if (failure != null) {
                 interrupted.add(batch.agency());
+                metrics.batchRefused(ErrorCode.STORAGE_FAILURE);
                 batch.replyTo().tell(new Refused(ErrorCode.STORAGE_FAILURE, String.valueOf(failure.getMessage())));
             } else {
                 int count = batch.batch().count();
                 long total = storedByAgency.merge(batch.agency(), (long) count, Long::sum);
+                metrics.batchStored(batch.agency(), count, total);
                 if (log.isDebugEnabled()) {
                     batch.batch().forEach((buf, firstOff, firstLen, lastOff, lastLen, docOff, docLen, year, month, day,
                                            number) -> log.debug(LogLine.success("apuesta_almacenada",

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -18,6 +19,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tp0.logline.LogLine;
+import tp0.lottery.ops.LotteryMetrics;
 
 /**
  * What the server does with its files at start, before the actor system exists: cut off a
@@ -36,8 +38,19 @@ public final class StoreRecovery {
     public record Recovered(BetsFile bets, BetsFile finishMarks, Map<Integer, Long> storedByAgency,
                             Set<Integer> finished) implements OpenedStore {
         @Override
-        public Behavior<BetStore.Command> behavior(boolean groupCommit) {
-            return BetStore.create(bets, finishMarks, storedByAgency, groupCommit);
+        public Behavior<BetStore.Command> behavior(boolean groupCommit, LotteryMetrics metrics) {
+            return BetStore.create(bets, finishMarks, storedByAgency, groupCommit, metrics);
+        }
+
+        /** The files stay open for appending; a read-only or removed file is what can go wrong. */
+        @Override
+        public Optional<String> cannotWrite() {
+            for (BetsFile file : new BetsFile[] {bets, finishMarks}) {
+                if (!Files.isWritable(file.path())) {
+                    return Optional.of(file.path().getFileName() + " is not writable");
+                }
+            }
+            return Optional.empty();
         }
 
         @Override

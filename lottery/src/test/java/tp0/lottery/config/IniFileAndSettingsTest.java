@@ -179,7 +179,7 @@ class IniFileAndSettingsTest {
 
         assertEquals(new ServerSettings("127.0.0.1", 4000, 50, "DEBUG", 2, workDir.resolve("bets.csv"),
                 workDir.resolve("all-bets-sent.txt"), Duration.ofSeconds(30), 1024, AgencySecrets.NONE, true, 16,
-                Duration.ofSeconds(15), StoreSettings.FILE, TlsSettings.OFF), settings);
+                Duration.ofSeconds(15), StoreSettings.FILE, TlsSettings.OFF, "0.0.0.0", 8080), settings);
     }
 
     @Test
@@ -276,6 +276,28 @@ class IniFileAndSettingsTest {
                 ServerSettings.load(ini, Map.of("HEARTBEAT_TIMEOUT", "6"), workDir).heartbeatTimeout());
         assertKeyRejected(ServerKey.HEARTBEAT_TIMEOUT.name(), Map.of("HEARTBEAT_TIMEOUT", "5"));
         assertKeyRejected(ServerKey.HEARTBEAT_TIMEOUT.name(), Map.of("HEARTBEAT_TIMEOUT", "86401"));
+    }
+
+    @Test
+    void theHttpPortIs8080Unless0OffAnyOrAPortIsSet() throws Exception {
+        ServerSettings defaults = ServerSettings.load(IniFile.empty(), Map.of(), workDir);
+        assertEquals(8080, defaults.httpPort());
+        assertEquals("0.0.0.0", defaults.httpHost());
+        assertTrue(defaults.httpEnabled());
+        for (String off : new String[] {"0", "off", "OFF"}) {
+            ServerSettings settings = ServerSettings.load(IniFile.empty(), Map.of("HTTP_PORT", off), workDir);
+            assertFalse(settings.httpEnabled(), off + " turns the HTTP port off");
+        }
+        ServerSettings any = ServerSettings.load(ini("[DEFAULT]", "HTTP_PORT = any", "HTTP_IP = 127.0.0.1"), Map.of(),
+                workDir);
+        assertEquals(0, any.httpPort(), "any: a free port");
+        assertTrue(any.httpEnabled());
+        assertEquals("127.0.0.1", any.httpHost());
+        assertEquals(9100, ServerSettings.load(IniFile.empty(), Map.of("HTTP_PORT", "9100"), workDir).httpPort());
+        assertKeyRejected(ServerKey.HTTP_PORT.name(), Map.of("HTTP_PORT", "65536"));
+        assertKeyRejected(ServerKey.HTTP_PORT.name(), Map.of("HTTP_PORT", "-1"));
+        assertKeyRejected(ServerKey.HTTP_PORT.name(), Map.of("HTTP_PORT", "web"));
+        assertKeyRejected(ServerKey.HTTP_IP.name(), Map.of("HTTP_IP", ""));
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import tp0.logline.LogLine;
+import tp0.lottery.ops.LotteryMetrics;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.BetStore.Refused;
 import tp0.lottery.store.BetsCsv;
@@ -79,13 +80,23 @@ public final class PgBetStore extends AbstractBehavior<BetStore.Command> {
 
     public static Behavior<BetStore.Command> create(PgDatabase db, Map<Integer, Long> storedByAgency,
                                                     Duration drawRetry) {
-        return Behaviors.setup(ctx -> new PgBetStore(ctx, db, storedByAgency, drawRetry));
+        return create(db, storedByAgency, drawRetry, LotteryMetrics.NONE);
     }
 
+    /** @param metrics told of every batch stored or refused and of every group commit */
+    public static Behavior<BetStore.Command> create(PgDatabase db, Map<Integer, Long> storedByAgency,
+                                                    Duration drawRetry, LotteryMetrics metrics) {
+        return Behaviors.setup(ctx -> new PgBetStore(ctx, db, storedByAgency, drawRetry, metrics));
+    }
+
+    private final LotteryMetrics metrics;
+
     private PgBetStore(ActorContext<BetStore.Command> context, PgDatabase db, Map<Integer, Long> storedByAgency,
-                       Duration drawRetry) {
+                       Duration drawRetry, LotteryMetrics metrics) {
         super(context);
         this.db = db;
+        this.metrics = metrics;
+        metrics.storedAtStart(storedByAgency);
         this.log = context.getLog();
         this.storedByAgency = new HashMap<>(storedByAgency);
         this.drawRetry = drawRetry;
@@ -107,10 +118,12 @@ public final class PgBetStore extends AbstractBehavior<BetStore.Command> {
     private Behavior<BetStore.Command> onStoreBatch(BetStore.StoreBatch msg) {
         // Closing and the draw commit the group first, so answering these at once keeps the order.
         if (closed) {
+            metrics.batchRefused(ErrorCode.SHUTTING_DOWN);
             msg.replyTo().tell(new Refused(ErrorCode.SHUTTING_DOWN, "store is closed"));
             return this;
         }
         if (sealed) {
+            metrics.batchRefused(ErrorCode.BETS_CLOSED);
             msg.replyTo().tell(new Refused(ErrorCode.BETS_CLOSED, "the draw has been held"));
             return this;
         }
@@ -146,9 +159,12 @@ public final class PgBetStore extends AbstractBehavior<BetStore.Command> {
         }
         Map<Integer, Refused> refusedAgencies = new HashMap<>();
         if (!pendingByAgency.isEmpty()) {
+            long start = System.nanoTime();
             try {
                 writeGroup(refusedAgencies);
+                metrics.storeCommitted(pending.size(), System.nanoTime() - start);
             } catch (SQLException e) {
+                metrics.storeCommitFailed("database: " + oneLine(e));
                 log.error(LogLine.fail("apuesta_almacenada", "db", db.address(), "apuestas",
                         rows.length() > 0 ? pendingByAgency.values().stream().mapToLong(Long::longValue).sum() : 0,
                         "error", oneLine(e)));
@@ -166,10 +182,12 @@ public final class PgBetStore extends AbstractBehavior<BetStore.Command> {
                 if (refused.code() == ErrorCode.STORAGE_FAILURE) {
                     resync.add(batch.agency());
                 }
+                metrics.batchRefused(refused.code());
                 batch.replyTo().tell(refused);
             } else {
                 int count = batch.batch().count();
                 long total = storedByAgency.merge(batch.agency(), (long) count, Long::sum);
+                metrics.batchStored(batch.agency(), count, total);
                 if (log.isDebugEnabled()) { // as the file store: one line per stored bet at DEBUG
                     batch.batch().forEach((buf, firstOff, firstLen, lastOff, lastLen, docOff, docLen, year, month, day,
                                            number) -> log.debug(LogLine.success("apuesta_almacenada",

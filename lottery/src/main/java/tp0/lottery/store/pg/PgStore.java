@@ -1,6 +1,8 @@
 package tp0.lottery.store.pg;
 
 import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.typed.Behavior;
 import org.slf4j.Logger;
@@ -9,6 +11,7 @@ import tp0.logline.LogLine;
 import tp0.lottery.config.ServerKey;
 import tp0.lottery.config.ServerSettings;
 import tp0.lottery.config.StoreSettings;
+import tp0.lottery.ops.LotteryMetrics;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.OpenedStore;
 
@@ -23,8 +26,23 @@ public final class PgStore {
             implements OpenedStore {
         /** Group commit is how this store writes; STORE_GROUP_COMMIT only switches the file store's. */
         @Override
-        public Behavior<BetStore.Command> behavior(boolean groupCommit) {
-            return PgBetStore.create(db, contents.storedByAgency(), settings.connectTimeout());
+        public Behavior<BetStore.Command> behavior(boolean groupCommit, LotteryMetrics metrics) {
+            return PgBetStore.create(db, contents.storedByAgency(), settings.connectTimeout(), metrics);
+        }
+
+        @Override
+        public Map<Integer, Long> storedByAgency() {
+            return contents.storedByAgency();
+        }
+
+        /** The database answers on a connection of its own (the store's is busy with its work). */
+        @Override
+        public Optional<String> cannotWrite() {
+            try (java.sql.Connection c = db.connect()) {
+                return c.isValid(2) ? Optional.empty() : Optional.of("the database did not answer within 2 s");
+            } catch (SQLException e) {
+                return Optional.of("database: " + PgBetStore.oneLine(e));
+            }
         }
 
         @Override
