@@ -134,7 +134,8 @@ class ClusterIT {
     @Test
     void killNineOfRandomNodesLosesAndDuplicatesNothing() throws IOException {
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
-                new int[] {100_000, 95_000, 90_000, 85_000, 80_000}, new int[] {3, 2, 2, 1, 0}, 2024);
+                // Enough for every cycle on a quiet machine too (~1,000 bets/s per agency in batches of 2).
+                new int[] {200_000, 190_000, 180_000, 170_000, 160_000}, new int[] {3, 2, 2, 1, 0}, 2024);
         long seed = Long.getLong("tp0.crash.seed", System.nanoTime());
         Random random = new Random(seed);
         System.out.println("ClusterIT kill test: seed " + seed + " (rerun with -Dtp0.crash.seed=" + seed + ")");
