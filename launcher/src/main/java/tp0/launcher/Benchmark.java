@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark draw [storedBets]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark stores [agencies] [betsPerAgency]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark pgdraw [storedBets]
+ *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark cluster [agencies] [betsPerAgency]
+ *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark failover [kills]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark http [agencies] [betsPerAgency] [--runs N]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark tls [agencies] [betsPerAgency] [--runs N]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark tls dataset [path/to/dataset.zip] [--runs N]
@@ -84,6 +86,15 @@ public final class Benchmark {
             PgDrawBenchmark.run(root, runDir, args.length > 1 ? Long.parseLong(args[1]) : 10_000_000L);
             return;
         }
+        if (args.length > 0 && args[0].equals("failover")) {
+            ClusterBenchmark.failover(root, runDir.resolve("failover"), args.length > 1 ? Integer.parseInt(args[1]) : 10,
+                    Long.getLong("tp0.crash.seed", System.nanoTime()));
+            return;
+        }
+        boolean cluster = args.length > 0 && args[0].equals("cluster");
+        if (cluster) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
         boolean stores = args.length > 0 && args[0].equals("stores");
         boolean http = args.length > 0 && args[0].equals("http");
         boolean tls = args.length > 0 && args[0].equals("tls");
@@ -119,6 +130,10 @@ public final class Benchmark {
         System.out.println("workload: " + workload + " = " + totalBets + " bets");
         if (stores) {
             compareStores(root, runDir, files, totalBets);
+            return;
+        }
+        if (cluster) {
+            ClusterBenchmark.throughput(root, runDir, files, totalBets, 3);
             return;
         }
         if (http) {

@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param tls              {@code TLS_*}: plaintext (default), TLS, or mutual TLS on the agency port
  * @param httpHost         {@code HTTP_IP}
  * @param httpPort         {@code HTTP_PORT}: {@link #HTTP_OFF}, 0 (any free port) or the port
+ * @param cluster          {@code CLUSTER_*}: one node (default) or a member of a Pekko Cluster
  */
 public record ServerSettings(
         String host,
@@ -42,10 +43,21 @@ public record ServerSettings(
         StoreSettings store,
         TlsSettings tls,
         String httpHost,
-        int httpPort) {
+        int httpPort,
+        ClusterSettings cluster) {
 
     /** {@code HTTP_PORT = 0}: no HTTP port at all. */
     public static final int HTTP_OFF = -1;
+
+    /** A single node (no cluster). */
+    public ServerSettings(String host, int port, int listenBacklog, String loggingLevel, int numAgencies, Path betsFile,
+                          Path finishMarksFile, Duration frameTimeout, int maxConnections, AgencySecrets agencySecrets,
+                          boolean storeGroupCommit, int sessionPipeline, Duration heartbeatTimeout,
+                          StoreSettings store, TlsSettings tls, String httpHost, int httpPort) {
+        this(host, port, listenBacklog, loggingLevel, numAgencies, betsFile, finishMarksFile, frameTimeout,
+                maxConnections, agencySecrets, storeGroupCommit, sessionPipeline, heartbeatTimeout, store, tls,
+                httpHost, httpPort, ClusterSettings.SINGLE_NODE);
+    }
 
     public boolean httpEnabled() {
         return httpPort != HTTP_OFF;
@@ -57,6 +69,7 @@ public record ServerSettings(
 
     public static ServerSettings load(IniFile ini, Map<String, String> env, Path workDir) throws ConfigException {
         Source source = new Source(ini, env);
+        StoreSettings store = store(source, workDir);
         return new ServerSettings(
                 source.string(ServerKey.SERVER_IP),
                 source.integer(ServerKey.SERVER_PORT, 0, 65535),
@@ -72,15 +85,16 @@ public record ServerSettings(
                 source.integer(ServerKey.SESSION_PIPELINE, 1, 1024),
                 // Above the agencies' longest ping interval (5 s), or healthy agencies would be cut.
                 Duration.ofSeconds(source.integer(ServerKey.HEARTBEAT_TIMEOUT, 6, 86_400)),
-                store(source, workDir),
+                store,
                 TlsSettings.load(source.optional(ServerKey.TLS_KEYSTORE),
                         source.optional(ServerKey.TLS_KEYSTORE_PASSWORD_FILE),
                         source.optional(ServerKey.TLS_CLIENT_CA), workDir),
                 source.string(ServerKey.HTTP_IP),
-                httpPort(source.string(ServerKey.HTTP_PORT)));
+                httpPort(source.string(ServerKey.HTTP_PORT)),
+                cluster(source, store));
     }
 
-    /** As before TLS and the HTTP port: plaintext on the agency port, no HTTP port. */
+    /** As before TLS, the HTTP port and the cluster: plaintext on the agency port, no HTTP port, one node. */
     public ServerSettings(String host, int port, int listenBacklog, String loggingLevel, int numAgencies, Path betsFile,
                           Path finishMarksFile, Duration frameTimeout, int maxConnections, AgencySecrets agencySecrets,
                           boolean storeGroupCommit, int sessionPipeline, Duration heartbeatTimeout,
@@ -106,6 +120,45 @@ public record ServerSettings(
                 }
                 throw new ConfigException(ServerKey.HTTP_PORT.name(), "'" + value + "' is not 0 (off), any or 1..65535");
         }
+    }
+
+    /**
+     * No seed nodes: one node. Otherwise a member of the cluster the seeds form, which only a
+     * shared database makes sound: every node must see every agency's count and marks.
+     */
+    private static ClusterSettings cluster(Source source, StoreSettings store) throws ConfigException {
+        Optional<String> seedList = source.optional(ServerKey.CLUSTER_SEED_NODES);
+        if (seedList.isEmpty()) {
+            return ClusterSettings.SINGLE_NODE;
+        }
+        List<String> seeds = new java.util.ArrayList<>();
+        for (String part : seedList.get().split(",")) {
+            String seed = part.strip();
+            int colon = seed.lastIndexOf(':');
+            boolean valid = colon > 0 && colon < seed.length() - 1 && seed.indexOf(' ') < 0;
+            if (valid) {
+                try {
+                    int port = Integer.parseInt(seed.substring(colon + 1));
+                    valid = port >= 1 && port <= 65535;
+                } catch (NumberFormatException e) {
+                    valid = false;
+                }
+            }
+            if (!valid) {
+                throw new ConfigException(ServerKey.CLUSTER_SEED_NODES.name(),
+                        "'" + seed + "' is not host:port (port 1..65535)");
+            }
+            seeds.add(seed);
+        }
+        if (!(store instanceof StoreSettings.Postgres)) {
+            throw new ConfigException(ServerKey.CLUSTER_SEED_NODES.name(),
+                    "a cluster needs STORE=postgres (the nodes share the database); STORE is " + store.describe());
+        }
+        String host = source.string(ServerKey.CLUSTER_HOST);
+        if (host.indexOf(' ') >= 0 || host.indexOf('|') >= 0) {
+            throw new ConfigException(ServerKey.CLUSTER_HOST.name(), "'" + host + "' is not a host name or address");
+        }
+        return new ClusterSettings.Member(host, source.integer(ServerKey.CLUSTER_PORT, 1, 65535), seeds);
     }
 
     /** The keys of {@code ini} that name no setting (each ignored; the caller warns). */
