@@ -9,8 +9,16 @@
 # have passed since it started. Any answer ends it at once: the line back is success,
 # anything else is fail.
 # NETWORK, SERVER, PORT and TIMEOUT (seconds) can be overridden from the environment.
+# Without SERVER it checks `server`, or `server1` where there is no container `server` but
+# one `server1` (the cluster compose of NODES=K writes server1..serverK); SERVER=server2
+# checks another node.
 NETWORK=${NETWORK:-tp0_testing_net}
-SERVER=${SERVER:-server}
+if [ -z "${SERVER:-}" ]; then
+  SERVER=server
+  if ! docker container inspect server > /dev/null 2>&1 && docker container inspect server1 > /dev/null 2>&1; then
+    SERVER=server1
+  fi
+fi
 PORT=${PORT:-12345}
 TIMEOUT=${TIMEOUT:-10}
 MSG="tp0 echo check $$ $(date +%s)"
