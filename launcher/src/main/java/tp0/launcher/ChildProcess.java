@@ -30,6 +30,8 @@ public final class ChildProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final List<String> lines = new ArrayList<>();
+    /** {@code System.nanoTime()} when each line of {@link #lines} was read (log lines show only seconds). */
+    private final List<Long> lineNanos = new ArrayList<>();
     private final Thread pump;
 
     private ChildProcess(String name, Process process, Path logFile, Consumer<String> echo) throws IOException {
@@ -44,6 +46,7 @@ public final class ChildProcess implements AutoCloseable {
                     log.println(line);
                     synchronized (lines) {
                         lines.add(line);
+                        lineNanos.add(System.nanoTime());
                         lines.notifyAll();
                     }
                     echo.accept(line);
@@ -125,6 +128,21 @@ public final class ChildProcess implements AutoCloseable {
         synchronized (lines) {
             return new ArrayList<>(lines);
         }
+    }
+
+    /**
+     * {@code System.nanoTime()} at which the first line containing {@code text} was read after
+     * {@code afterNanos}, if one was.
+     */
+    public Optional<Long> firstLineAfter(String text, long afterNanos) {
+        synchronized (lines) {
+            for (int i = 0; i < lines.size(); i++) {
+                if (lineNanos.get(i) > afterNanos && lines.get(i).contains(text)) {
+                    return Optional.of(lineNanos.get(i));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Lines that contain {@code text}. */

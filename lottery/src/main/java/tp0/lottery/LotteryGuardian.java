@@ -12,17 +12,15 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import tp0.logline.LogLine;
 import tp0.lottery.config.ServerSettings;
-import tp0.lottery.draw.DrawCoordinator;
 import tp0.lottery.net.TcpListener;
 import tp0.lottery.session.AgencySession;
-import tp0.lottery.session.SessionRegistry;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.OpenedStore;
 import tp0.lottery.store.StoreRecovery;
 
 /**
- * Root of the server: the store (on its own blocking dispatcher), the draw coordinator, the
- * session registry and the TCP listener. Losing the store is fatal; closing it is the last
+ * Root of the server: the store (on its own blocking dispatcher), what the sessions talk to
+ * (on this node, or across the cluster: {@link Topology}) and the TCP listener. Losing the store is fatal; closing it is the last
  * shutdown step.
  */
 public final class LotteryGuardian {
@@ -35,17 +33,21 @@ public final class LotteryGuardian {
      * @param opened the store opened at start ({@link StoreRecovery#recover}, or the PostgreSQL one)
      */
     public static Behavior<Void> create(ServerSettings settings, OpenedStore opened, Consumer<String> fatal) {
+        return create(settings, opened, Topology.SINGLE_NODE, fatal);
+    }
+
+    /** @param topology one node, or a cluster member: where the sessions' registry, writers and coordinator are */
+    public static Behavior<Void> create(ServerSettings settings, OpenedStore opened, Topology topology,
+                                        Consumer<String> fatal) {
         return Behaviors.<Void>setup(ctx -> {
             ActorRef<BetStore.Command> store = ctx.spawn(
                     opened.behavior(settings.storeGroupCommit()), "bet-store",
                     DispatcherSelector.fromConfig(STORE_DISPATCHER));
             ctx.watch(store);
-            ActorRef<DrawCoordinator.Command> coordinator = ctx.spawn(
-                    DrawCoordinator.create(settings.numAgencies(), store, opened.finished()), "draw-coordinator");
-            ActorRef<SessionRegistry.Command> registry = ctx.spawn(SessionRegistry.create(), "session-registry");
-            AgencySession.Deps deps = new AgencySession.Deps(settings.numAgencies(), store, coordinator, registry,
-                    settings.agencySecrets(), settings.frameTimeout(), settings.sessionPipeline(),
-                    settings.heartbeatTimeout());
+            Topology.Routes routes = topology.start(ctx, store, opened, settings.numAgencies());
+            AgencySession.Deps deps = new AgencySession.Deps(settings.numAgencies(), routes.writer(),
+                    routes.coordinator(), routes.registry(), settings.agencySecrets(), settings.frameTimeout(),
+                    settings.sessionPipeline(), settings.heartbeatTimeout(), routes.writerTimeout());
             ctx.spawn(TcpListener.create(settings, deps, fatal), "listener");
 
             CoordinatedShutdown.get(ctx.getSystem()).addTask(

@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 import tp0.logline.LogLine;
 import tp0.lottery.cli.CommandLine;
 import tp0.lottery.cli.Version;
+import tp0.lottery.cluster.ClusterTopology;
+import tp0.lottery.config.ClusterSettings;
 import tp0.lottery.config.ConfigException;
 import tp0.lottery.config.IniFile;
 import tp0.lottery.config.ServerSettings;
@@ -58,7 +60,8 @@ public final class Main {
                 "group_commit", settings.storeGroupCommit() ? "on" : "off", "session_pipeline", settings.sessionPipeline(),
                 "heartbeat_timeout", settings.heartbeatTimeout().toSeconds(),
                 "store", settings.store().describe(),
-                "db", settings.store() instanceof StoreSettings.Postgres pg ? pg.address() : "-"));
+                "db", settings.store() instanceof StoreSettings.Postgres pg ? pg.address() : "-",
+                "cluster", settings.cluster().describe()));
         if (signals.received()) {
             stoppedDuringStartUp(log);
         }
@@ -77,13 +80,21 @@ public final class Main {
 
         AtomicInteger exitCode = new AtomicInteger(0);
         ActorSystem<Void>[] holder = new ActorSystem[1];
-        holder[0] = ActorSystem.create(LotteryGuardian.create(settings, files, reason -> {
+        java.util.function.Consumer<String> fatal = reason -> {
             // A failure caused by a stop already under way (e.g. a bind cut short) is no failure.
             if (!signals.received()) {
                 exitCode.set(1);
             }
             CoordinatedShutdown.get(holder[0]).run(ShutdownSignals.Reason.FATAL);
-        }), "lottery");
+        };
+        if (settings.cluster() instanceof ClusterSettings.Member member) {
+            // Cluster mode needs STORE=postgres (checked with the settings): the store is the database.
+            Topology topology = new ClusterTopology(member, ((PgStore.Opened) files).db());
+            holder[0] = ActorSystem.create(LotteryGuardian.create(settings, files, topology, fatal),
+                    ClusterTopology.SYSTEM_NAME, ClusterTopology.config(member));
+        } else {
+            holder[0] = ActorSystem.create(LotteryGuardian.create(settings, files, fatal), "lottery");
+        }
         ActorSystem<Void> system = holder[0];
         signals.attach(system);
 

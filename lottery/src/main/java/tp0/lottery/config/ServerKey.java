@@ -26,7 +26,10 @@ public enum ServerKey {
     DB_USER("lottery", "STORE=postgres: the database user"),
     DB_PASSWORD("", "STORE=postgres: its password (never logged); or DB_PASSWORD_FILE"),
     DB_PASSWORD_FILE("", "STORE=postgres: file holding the password (a Docker secret); not with DB_PASSWORD"),
-    DB_CONNECT_TIMEOUT("60", "STORE=postgres: seconds (0..86400) the server waits for the database at start");
+    DB_CONNECT_TIMEOUT("60", "STORE=postgres: seconds (0..86400) the server waits for the database at start"),
+    CLUSTER_SEED_NODES("", "host:port list (commas) of the cluster nodes' CLUSTER_PORTs; empty = one node, no cluster"),
+    CLUSTER_HOST("127.0.0.1", "cluster mode: the host name or address the other nodes reach this node by"),
+    CLUSTER_PORT("2552", "cluster mode: this node's cluster port (1..65535; in CLUSTER_SEED_NODES if it is a seed)");
 
     private final String fallback;
     private final String meaning;

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param heartbeatTimeout how long a version-2 session may go without a frame, whatever it waits for
  *                         (its agency pings at least every {@code Protocol.MAX_PING_INTERVAL_MILLIS})
  * @param store            {@code STORE}: the file store (default) or PostgreSQL and how to reach it
+ * @param cluster          {@code CLUSTER_*}: one node (default) or a member of a Pekko Cluster
  */
 public record ServerSettings(
         String host,
@@ -36,7 +37,18 @@ public record ServerSettings(
         boolean storeGroupCommit,
         int sessionPipeline,
         Duration heartbeatTimeout,
-        StoreSettings store) {
+        StoreSettings store,
+        ClusterSettings cluster) {
+
+    /** A single node (no cluster). */
+    public ServerSettings(String host, int port, int listenBacklog, String loggingLevel, int numAgencies, Path betsFile,
+                          Path finishMarksFile, Duration frameTimeout, int maxConnections, AgencySecrets agencySecrets,
+                          boolean storeGroupCommit, int sessionPipeline, Duration heartbeatTimeout,
+                          StoreSettings store) {
+        this(host, port, listenBacklog, loggingLevel, numAgencies, betsFile, finishMarksFile, frameTimeout,
+                maxConnections, agencySecrets, storeGroupCommit, sessionPipeline, heartbeatTimeout, store,
+                ClusterSettings.SINGLE_NODE);
+    }
 
     /** Both files live in the working directory; "all bets sent" marks sit next to the bets. */
     public static final String BETS_FILE_NAME = "bets.csv";
@@ -44,6 +56,7 @@ public record ServerSettings(
 
     public static ServerSettings load(IniFile ini, Map<String, String> env, Path workDir) throws ConfigException {
         Source source = new Source(ini, env);
+        StoreSettings store = store(source, workDir);
         return new ServerSettings(
                 source.string(ServerKey.SERVER_IP),
                 source.integer(ServerKey.SERVER_PORT, 0, 65535),
@@ -59,7 +72,47 @@ public record ServerSettings(
                 source.integer(ServerKey.SESSION_PIPELINE, 1, 1024),
                 // Above the agencies' longest ping interval (5 s), or healthy agencies would be cut.
                 Duration.ofSeconds(source.integer(ServerKey.HEARTBEAT_TIMEOUT, 6, 86_400)),
-                store(source, workDir));
+                store,
+                cluster(source, store));
+    }
+
+    /**
+     * No seed nodes: one node. Otherwise a member of the cluster the seeds form, which only a
+     * shared database makes sound: every node must see every agency's count and marks.
+     */
+    private static ClusterSettings cluster(Source source, StoreSettings store) throws ConfigException {
+        Optional<String> seedList = source.optional(ServerKey.CLUSTER_SEED_NODES);
+        if (seedList.isEmpty()) {
+            return ClusterSettings.SINGLE_NODE;
+        }
+        List<String> seeds = new java.util.ArrayList<>();
+        for (String part : seedList.get().split(",")) {
+            String seed = part.strip();
+            int colon = seed.lastIndexOf(':');
+            boolean valid = colon > 0 && colon < seed.length() - 1 && seed.indexOf(' ') < 0;
+            if (valid) {
+                try {
+                    int port = Integer.parseInt(seed.substring(colon + 1));
+                    valid = port >= 1 && port <= 65535;
+                } catch (NumberFormatException e) {
+                    valid = false;
+                }
+            }
+            if (!valid) {
+                throw new ConfigException(ServerKey.CLUSTER_SEED_NODES.name(),
+                        "'" + seed + "' is not host:port (port 1..65535)");
+            }
+            seeds.add(seed);
+        }
+        if (!(store instanceof StoreSettings.Postgres)) {
+            throw new ConfigException(ServerKey.CLUSTER_SEED_NODES.name(),
+                    "a cluster needs STORE=postgres (the nodes share the database); STORE is " + store.describe());
+        }
+        String host = source.string(ServerKey.CLUSTER_HOST);
+        if (host.indexOf(' ') >= 0 || host.indexOf('|') >= 0) {
+            throw new ConfigException(ServerKey.CLUSTER_HOST.name(), "'" + host + "' is not a host name or address");
+        }
+        return new ClusterSettings.Member(host, source.integer(ServerKey.CLUSTER_PORT, 1, 65535), seeds);
     }
 
     /** The keys of {@code ini} that name no setting (each ignored; the caller warns). */

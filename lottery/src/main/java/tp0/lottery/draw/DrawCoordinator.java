@@ -35,17 +35,17 @@ public final class DrawCoordinator extends AbstractBehavior<DrawCoordinator.Comm
      * Agency {@code agency} sent all its bets; answered with an ack once the mark is durable, or
      * with an error if the store could not write it (then it does not count).
      */
-    public record AgencyFinished(int agency, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+    public record AgencyFinished(int agency, ActorRef<StatusReply<Done>> replyTo) implements Command, tp0.lottery.cluster.CrossNode {}
 
     /** Which of {@code agency}'s bettors won? Parked until the draw is held. */
-    public record QueryWinners(int agency, ActorRef<WinnersAnswer> replyTo) implements Command {}
+    public record QueryWinners(int agency, ActorRef<WinnersAnswer> replyTo) implements Command, tp0.lottery.cluster.CrossNode {}
 
     public sealed interface WinnersAnswer {}
 
-    public record AgencyWinners(int agency, List<String> documents) implements WinnersAnswer {}
+    public record AgencyWinners(int agency, List<String> documents) implements WinnersAnswer, tp0.lottery.cluster.CrossNode {}
 
     /** The draw could not be held (the store failed); the query will never be answered. */
-    public record DrawUnavailable(String reason) implements WinnersAnswer {}
+    public record DrawUnavailable(String reason) implements WinnersAnswer, tp0.lottery.cluster.CrossNode {}
 
     private record DrawCompleted(BetStore.DrawOutcome outcome) implements Command {}
 
@@ -145,6 +145,8 @@ public final class DrawCoordinator extends AbstractBehavior<DrawCoordinator.Comm
     private Behavior<Command> onQueryWinners(QueryWinners msg) {
         if (winners != null || failure != null) {
             answer(msg);
+        } else if (parked.contains(msg)) {
+            return this; // asked again (a cluster node's relay repeats its queries until answered)
         } else {
             parked.add(msg);
             getContext().watchWith(msg.replyTo(), new QuerierGone(msg.replyTo()));
@@ -155,7 +157,11 @@ public final class DrawCoordinator extends AbstractBehavior<DrawCoordinator.Comm
     private Behavior<Command> onDrawCompleted(DrawCompleted msg) {
         if (msg.outcome() instanceof BetStore.Drawn drawn) {
             winners = drawn.winnersByAgency();
-            getContext().getLog().info(LogLine.success("sorteo"));
+            if (drawn.firstDraw()) {
+                getContext().getLog().info(LogLine.success("sorteo"));
+            } else { // held before (a restart, a new cluster singleton): the same draw, not a second one
+                getContext().getLog().info(LogLine.success("sorteo_recuperado", "apuestas", drawn.betsRead()));
+            }
         } else {
             failure = ((BetStore.DrawFailed) msg.outcome()).reason();
             getContext().getLog().error(LogLine.fail("sorteo", "error", failure));

@@ -95,22 +95,39 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     }
 
     /** From the registry: a newer Hello for this agency wants its session. */
-    public record TakenOver(int agency) implements Command {}
+    public record TakenOver(int agency) implements Command, tp0.lottery.cluster.CrossNode {}
+
+    /** Looks whether the oldest batch has waited longer than {@code Deps.writerTimeout}; also the timer's key. */
+    private enum WriterCheck implements Command {
+        INSTANCE
+    }
 
     /**
      * Everything a session needs from the rest of the server.
      *
      * @param sessionPipeline replies a session may owe before it stops reading (1: stop-and-wait)
+     * @param writerTimeout   null: the store always answers (it is on this node); else the longest a
+     *                        batch may wait for its answer before the session gives up and closes with
+     *                        STORAGE_FAILURE, so its agency reconnects and resumes (a cluster: the
+     *                        agency's writer may have died with its node, taking the batch along)
      */
     public record Deps(int numAgencies, ActorRef<BetStore.Command> store, ActorRef<DrawCoordinator.Command> coordinator,
                        ActorRef<SessionRegistry.Command> registry, AgencySecrets secrets, Duration frameTimeout,
-                       int sessionPipeline, Duration heartbeatTimeout) {}
+                       int sessionPipeline, Duration heartbeatTimeout, Duration writerTimeout) {
+        /** A single node's: the store never loses a batch. */
+        public Deps(int numAgencies, ActorRef<BetStore.Command> store, ActorRef<DrawCoordinator.Command> coordinator,
+                    ActorRef<SessionRegistry.Command> registry, AgencySecrets secrets, Duration frameTimeout,
+                    int sessionPipeline, Duration heartbeatTimeout) {
+            this(numAgencies, store, coordinator, registry, secrets, frameTimeout, sessionPipeline, heartbeatTimeout,
+                    null);
+        }
+    }
 
     /** A reply owed to the peer, queued in the order its frame came. */
     private sealed interface Owed {}
 
     /** A batch at the store; the store answers one sender's batches in order. */
-    private record AtStore(int declared) implements Owed {}
+    private record AtStore(int declared, long sentNanos) implements Owed {}
 
     /** An answer that must wait for the batches ahead of it. */
     private record Ready(Runnable answer) implements Owed {}
@@ -176,6 +193,10 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         this.winnersReplies = context.messageAdapter(DrawCoordinator.WinnersAnswer.class, WinnersReady::new);
         log.debug(LogLine.success("conexion", "ip", peer));
         updateFrameTimer(); // a peer that never sends a byte is timed out too
+        if (deps.writerTimeout() != null) {
+            Duration every = deps.writerTimeout().dividedBy(4);
+            timers.startTimerWithFixedDelay(WriterCheck.INSTANCE, WriterCheck.INSTANCE, every);
+        }
     }
 
     @Override
@@ -189,6 +210,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
                 .onMessage(FinishRecorded.class, this::onFinishRecorded)
                 .onMessage(WinnersReady.class, this::onWinnersReady)
                 .onMessageEquals(FrameTimedOut.INSTANCE, this::onFrameTimedOut)
+                .onMessageEquals(WriterCheck.INSTANCE, this::onWriterCheck)
                 .onMessage(TakenOver.class, this::onTakenOver)
                 .onMessageEquals(StreamCompleted.INSTANCE, this::onInputDone)
                 .onMessage(StreamFailed.class, msg -> closeNow())
@@ -355,8 +377,8 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
             answerInOrder(() -> rejectBatch(refusal, count, refusal.description));
             return ackPending();
         }
-        deps.store().tell(new BetStore.StoreBatch(agency, batch, storeReplies));
-        owed.add(new AtStore(count));
+        deps.store().tell(new BetStore.StoreBatch(agency, batch, storeReplies, getContext().getSelf()));
+        owed.add(new AtStore(count, deps.writerTimeout() == null ? 0 : System.nanoTime()));
         return ackPending(); // read on while the pipeline has room
     }
 
@@ -475,6 +497,22 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         out.tell(Outbound.Close.INSTANCE);
         closing = true;
         return ackPending();
+    }
+
+    /**
+     * The oldest batch got no answer within the writer timeout: its writer is gone (a node died
+     * with it). Nothing more is sent; the agency reconnects and resumes from the stored count, and
+     * any of these batches delivered late is refused there (not the agency's live session).
+     */
+    private Behavior<Command> onWriterCheck() {
+        if (closing || !(owed.peek() instanceof AtStore oldest)
+                || System.nanoTime() - oldest.sentNanos() < deps.writerTimeout().toNanos()) {
+            return this;
+        }
+        log.warn(LogLine.fail("apuesta_recibida", "agencia", agency, "code", ErrorCode.STORAGE_FAILURE,
+                "error", "no answer from the agency's writer in " + deps.writerTimeout().toSeconds() + " s",
+                "batches_unanswered", owed.stream().filter(o -> o instanceof AtStore).count()));
+        return closeWith(ErrorCode.STORAGE_FAILURE, "the agency's writer did not answer; reconnect to resume");
     }
 
     private Behavior<Command> onFrameTimedOut() {

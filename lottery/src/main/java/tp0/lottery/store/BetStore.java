@@ -47,19 +47,31 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
      * batch must be valid (a decoded one always is): its rows are written straight from its
      * wire bytes.
      */
-    public record StoreBatch(int agency, Message.BetBatch batch, ActorRef<StoreReply> replyTo) implements Command {}
+    public record StoreBatch(int agency, Message.BetBatch batch, ActorRef<StoreReply> replyTo,
+                             ActorRef<?> session) implements Command {
+        /**
+         * {@code session}: the session that sent it. The stores ignore it; a cluster's agency
+         * ledger refuses a batch whose session is not the agency's live one (a late delivery).
+         */
+        public StoreBatch {}
+
+        /** From no particular session (the stores' own tests). */
+        public StoreBatch(int agency, Message.BetBatch batch, ActorRef<StoreReply> replyTo) {
+            this(agency, batch, replyTo, null);
+        }
+    }
 
     public sealed interface StoreReply {}
 
     /** On disk. {@code agencyTotal}: bets of that agency stored in all. */
-    public record Stored(int count, long agencyTotal) implements StoreReply {}
+    public record Stored(int count, long agencyTotal) implements StoreReply, tp0.lottery.cluster.CrossNode {}
 
     /** Nothing of the batch was stored. */
-    public record Refused(ErrorCode code, String reason) implements StoreReply {}
+    public record Refused(ErrorCode code, String reason) implements StoreReply, tp0.lottery.cluster.CrossNode {}
 
-    public record GetStoredCount(int agency, ActorRef<StoredCount> replyTo) implements Command {}
+    public record GetStoredCount(int agency, ActorRef<StoredCount> replyTo) implements Command, tp0.lottery.cluster.CrossNode {}
 
-    public record StoredCount(int agency, long count) {}
+    public record StoredCount(int agency, long count) implements tp0.lottery.cluster.CrossNode {}
 
     /** Make agency {@code agency}'s "all bets sent" durable; answered with {@link MarkReply}. */
     public record MarkFinished(int agency, ActorRef<MarkReply> replyTo) implements Command {}
@@ -79,7 +91,18 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
     public sealed interface DrawOutcome {}
 
     /** Winners' documents per agency (agencies without winners are absent). */
-    public record Drawn(Map<Integer, List<String>> winnersByAgency, long betsRead) implements DrawOutcome {}
+    public record Drawn(Map<Integer, List<String>> winnersByAgency, long betsRead, boolean firstDraw)
+            implements DrawOutcome {
+        /**
+         * {@code firstDraw}: false when the store already recorded a draw (the PostgreSQL store,
+         * after a restart or a new cluster singleton): the same winners, held again, not anew.
+         */
+        public Drawn {}
+
+        public Drawn(Map<Integer, List<String>> winnersByAgency, long betsRead) {
+            this(winnersByAgency, betsRead, true);
+        }
+    }
 
     public record DrawFailed(String reason) implements DrawOutcome {}
 

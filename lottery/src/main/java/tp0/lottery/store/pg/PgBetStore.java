@@ -393,8 +393,14 @@ public final class PgBetStore extends AbstractBehavior<BetStore.Command> {
                 read = rs.getLong(1);
             }
         }
+        boolean first;
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO draws (id, bets) VALUES (1, ?) ON CONFLICT (id) DO NOTHING")) {
+            s.setLong(1, read);
+            first = s.executeUpdate() == 1;
+        }
         c.commit();
-        return new BetStore.Drawn(winners, read);
+        return new BetStore.Drawn(winners, read, first);
     }
 
     private Behavior<BetStore.Command> onClose(BetStore.Close msg) {

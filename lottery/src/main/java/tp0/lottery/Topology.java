@@ -1,0 +1,38 @@
+package tp0.lottery;
+
+import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import tp0.lottery.draw.DrawCoordinator;
+import tp0.lottery.session.SessionRegistry;
+import tp0.lottery.store.BetStore;
+import tp0.lottery.store.OpenedStore;
+
+/**
+ * Where the actors every session talks to live: on this one server ({@link #SINGLE_NODE}), or
+ * spread over a Pekko Cluster ({@code tp0.lottery.cluster.ClusterTopology}). The guardian starts
+ * one and hands its {@link Routes} to the sessions, which never know which one it is.
+ */
+public interface Topology {
+
+    /**
+     * What sessions talk to.
+     *
+     * @param writer        where an agency's claim-then-count and batches go (its one writer)
+     * @param registry      where a session claims and releases its agency
+     * @param coordinator   "all bets sent" and the winners queries
+     * @param writerTimeout null when the writer cannot lose a batch; else how long a session waits
+     *                      for a batch's answer before it gives up and lets its agency reconnect
+     */
+    record Routes(ActorRef<BetStore.Command> writer, ActorRef<SessionRegistry.Command> registry,
+                  ActorRef<DrawCoordinator.Command> coordinator, Duration writerTimeout) {}
+
+    /** Spawns (under the guardian) or joins what the sessions need, around this node's {@code store}. */
+    Routes start(ActorContext<Void> guardian, ActorRef<BetStore.Command> store, OpenedStore opened, int numAgencies);
+
+    /** One server: its store is every agency's writer, one registry, one coordinator. */
+    Topology SINGLE_NODE = (guardian, store, opened, numAgencies) -> new Routes(store,
+            guardian.spawn(SessionRegistry.create(), "session-registry"),
+            guardian.spawn(DrawCoordinator.create(numAgencies, store, opened.finished()), "draw-coordinator"),
+            null);
+}
