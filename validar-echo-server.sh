@@ -9,14 +9,15 @@
 # have passed since it started. Any answer ends it at once: the line back is success,
 # anything else is fail.
 # NETWORK, SERVER, PORT and TIMEOUT (seconds) can be overridden from the environment.
-# Without SERVER it checks `server`, or `server1` where there is no container `server` but
-# one `server1` (the cluster compose of NODES=K writes server1..serverK); SERVER=server2
-# checks another node.
+# Without SERVER it checks `server`, or where no container `server` exists (the cluster
+# compose of NODES=K has server1..serverK) the first running node serverN, so the check says
+# whether the central answers while any node is up; SERVER=server2 checks one node.
 NETWORK=${NETWORK:-tp0_testing_net}
 if [ -z "${SERVER:-}" ]; then
   SERVER=server
-  if ! docker container inspect server > /dev/null 2>&1 && docker container inspect server1 > /dev/null 2>&1; then
-    SERVER=server1
+  if ! docker container inspect server > /dev/null 2>&1; then
+    node=$(docker ps --format '{{.Names}}' | grep -E '^server[0-9]+$' | sort -V | head -n 1)
+    [ -n "$node" ] && SERVER=$node
   fi
 fi
 PORT=${PORT:-12345}
