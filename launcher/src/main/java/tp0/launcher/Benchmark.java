@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark draw [storedBets]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark stores [agencies] [betsPerAgency]
  *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark pgdraw [storedBets]
+ *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark cluster [agencies] [betsPerAgency]
+ *   java -cp launcher/target/launcher-1.0.0-SNAPSHOT.jar tp0.launcher.Benchmark failover [kills]
  * </pre>
  *
  * {@code stores} runs the same workload on the file store and then on the PostgreSQL store (a
@@ -75,6 +77,15 @@ public final class Benchmark {
             PgDrawBenchmark.run(root, runDir, args.length > 1 ? Long.parseLong(args[1]) : 10_000_000L);
             return;
         }
+        if (args.length > 0 && args[0].equals("failover")) {
+            ClusterBenchmark.failover(root, runDir.resolve("failover"), args.length > 1 ? Integer.parseInt(args[1]) : 10,
+                    Long.getLong("tp0.crash.seed", System.nanoTime()));
+            return;
+        }
+        boolean cluster = args.length > 0 && args[0].equals("cluster");
+        if (cluster) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
         boolean stores = args.length > 0 && args[0].equals("stores");
         if (stores) {
             args = java.util.Arrays.copyOfRange(args, 1, args.length);
@@ -108,6 +119,10 @@ public final class Benchmark {
         System.out.println("workload: " + workload + " = " + totalBets + " bets");
         if (stores) {
             compareStores(root, runDir, files, totalBets);
+            return;
+        }
+        if (cluster) {
+            ClusterBenchmark.throughput(root, runDir, files, totalBets, 3);
             return;
         }
         Map<String, String> baselineServer = Map.of("STORE_GROUP_COMMIT", "off", "SESSION_PIPELINE", "1");

@@ -13,7 +13,8 @@ import java.util.stream.Stream;
  * Runs the whole lottery on this machine with the real jars: a server and N agencies
  * (NUM_AGENCIES, default 5) on {@code .data/agency-<k>.csv}, then prints each agency's
  * winners. Without those files it generates a deterministic dataset and says how to get the
- * course's. Started by {@code ./mvnw -q -DskipTests package exec:java} from the repository root.
+ * course's. Started by {@code ./mvnw -q -DskipTests package exec:java} from the repository root;
+ * with {@code NODES=3} the central is a 3-node cluster on a throwaway PostgreSQL ({@link ClusterRun}).
  */
 public final class LocalLottery {
 
@@ -26,6 +27,11 @@ public final class LocalLottery {
         E2eData.reset(runDir);
 
         Map<Integer, Path> files = dataFiles(root, runDir, numAgencies);
+        int nodes = Integer.parseInt(System.getenv().getOrDefault("NODES", "1"));
+        if (nodes > 1) {
+            runCluster(root, runDir, nodes, files);
+            return;
+        }
         long started = System.nanoTime();
         List<LotteryRun.AgencyOutcome> outcomes;
         int serverExit;
@@ -45,6 +51,41 @@ public final class LocalLottery {
         long failed = outcomes.stream().filter(o -> o.exitCode() != 0).count();
         if (failed > 0 || serverExit != 0) {
             throw new IllegalStateException(failed + " agencies failed, server exit status " + serverExit
+                    + "; see the logs under " + runDir);
+        }
+    }
+
+    /**
+     * {@code NODES=K} (K > 1): a throwaway PostgreSQL, K lottery nodes in one Pekko Cluster on
+     * loopback, the agencies given every node's address; the same table at the end.
+     */
+    private static void runCluster(Path root, Path runDir, int nodes, Map<Integer, Path> files) throws IOException {
+        long started = System.nanoTime();
+        List<LotteryRun.AgencyOutcome> outcomes;
+        List<Integer> exits;
+        ThrowawayPostgres pg;
+        try {
+            pg = ThrowawayPostgres.start();
+        } catch (ThrowawayPostgres.Unavailable e) {
+            throw new IllegalStateException("a cluster needs PostgreSQL: " + e.getMessage(), e);
+        }
+        try (pg; ClusterRun cluster = ClusterRun.start(root, runDir, nodes, files.size(), pg.serverEnv(),
+                line -> echo(line.substring(0, line.indexOf(' ')), line.substring(line.indexOf(' ') + 1)))) {
+            say(nodes + " nodes up in one cluster (" + cluster.addressList() + "), PostgreSQL on 127.0.0.1:"
+                    + pg.port() + "; starting " + files.size() + " agencies");
+            for (Map.Entry<Integer, Path> file : files.entrySet()) {
+                String name = "agency-" + file.getKey();
+                cluster.startAgency(file.getKey(), file.getValue(), Map.of(), line -> echo(name, line));
+            }
+            outcomes = cluster.awaitAgencies(Duration.ofMinutes(30));
+            exits = cluster.stopAll(Duration.ofSeconds(60));
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        printTable(outcomes, files);
+        say(String.format("done in %.1f s; the nodes' and agencies' logs under %s", seconds, root.relativize(runDir)));
+        long failed = outcomes.stream().filter(o -> o.exitCode() != 0).count();
+        if (failed > 0 || exits.stream().anyMatch(e -> e != 0)) {
+            throw new IllegalStateException(failed + " agencies failed, node exit statuses " + exits
                     + "; see the logs under " + runDir);
         }
     }
@@ -73,7 +114,7 @@ public final class LocalLottery {
 
     /** Only what a person watching wants: progress, the draw, results and failures. */
     private static void echo(String process, String line) {
-        if (line.contains("action: progress") || line.contains("action: sorteo")
+        if (line.contains("action: progress") || line.contains("action: sorteo") || line.contains("action: cluster_join")
                 || line.contains("action: consulta_ganadores") || line.contains("result: fail")) {
             System.out.printf("  %-9s %s%n", process, line);
         }

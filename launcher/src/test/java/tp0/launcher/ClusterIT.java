@@ -155,11 +155,12 @@ class ClusterIT {
                 if (victim == cluster.oldest()) {
                     oldestKills++;
                 }
+                String victimName = victim.name();
                 long killedAt = System.nanoTime();
                 cluster.kill(victim);
                 failovers.addAll(failoverSeconds(cluster, killedAt));
                 cluster.restart(victim);
-                System.out.println("ClusterIT kill test: cycle " + (cycle + 1) + ": killed " + victim.name()
+                System.out.println("ClusterIT kill test: cycle " + (cycle + 1) + ": killed " + victimName
                         + (oldest ? " (the oldest)" : "") + ", restarted");
             }
             for (LotteryRun.AgencyOutcome outcome : cluster.awaitAgencies(LONG)) {
@@ -195,9 +196,8 @@ class ClusterIT {
             for (int k = 1; k <= 4; k++) {
                 cluster.startAgency(k, data.files().get(k), agencyEnv(), line -> { });
             }
-            for (int k = 1; k <= 4; k++) {
-                cluster.agency(k).awaitLine("action: consulta_ganadores \\| result: in_progress", LONG);
-            }
+            // Each node's relay says when it parks a query (the agencies say nothing while they wait).
+            awaitCount(cluster, "action: consulta_ganadores | result: in_progress", 4);
             ClusterRun.Node oldest = cluster.oldest();
             cluster.kill(oldest);
             ClusterRun.Node other = cluster.nodes().stream().filter(n -> n != oldest).findFirst().orElseThrow();
@@ -215,6 +215,59 @@ class ClusterIT {
             System.out.println("ClusterIT parked queries: the oldest (" + oldest.name() + ") and " + other.name()
                     + " killed while 4 agencies waited for the draw: every agency got its own winners");
         }
+    }
+
+    /**
+     * A node frozen (SIGSTOP) well past stable-after, then resumed (SIGCONT), mid-ingestion: the
+     * others down it and its agencies carry on through them; resumed, it finds itself out of the
+     * cluster and shuts down (exit 0), saying so; anything it still tried to write is refused by
+     * the guarded count. Then it is started again. 0 lost, 0 duplicates, file order kept.
+     */
+    @Test
+    void aFrozenNodeIsDownedItsAgenciesContinueAndNothingIsStoredTwice() throws Exception {
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
+                new int[] {40_000, 38_000, 36_000, 34_000, 32_000}, new int[] {1, 2, 0, 1, 2}, 99);
+        try (ClusterRun cluster = ClusterRun.start(ROOT, runDir, NODES, 5, env(), line -> { })) {
+            for (int k = 1; k <= 5; k++) {
+                cluster.startAgency(k, data.files().get(k), Map.of("CLI_SERVER_CONNECTTIMEOUT", "120s",
+                        "CLI_BATCH_MAXAMOUNT", BATCH, "CLI_BATCH_WINDOW", "1"), line -> { });
+            }
+            awaitCount(cluster, RECEIVED, 2_000);
+            ClusterRun.Node frozen = cluster.oldest(); // the singleton's and the shard coordinator's
+            String member = "member: 127.0.0.1:" + frozen.clusterPort;
+            long frozenAt = System.nanoTime();
+            cluster.signal(frozen, "STOP");
+            ClusterRun.Node other = cluster.nodes().stream().filter(n -> n != frozen).findFirst().orElseThrow();
+            other.process().awaitLine("action: cluster_member \\| result: success \\| event: downed \\| " + member, LONG);
+            double downedAfter = (System.nanoTime() - frozenAt) / 1e9;
+            long storedWhileFrozen = cluster.countOfAllNodes(RECEIVED);
+            awaitCount(cluster, RECEIVED, storedWhileFrozen + 200); // the others go on without it
+            cluster.signal(frozen, "CONT");
+            int exit = frozen.process().awaitExit(Duration.ofSeconds(60)).orElseThrow(() ->
+                    new IllegalStateException(frozen.name() + " still runs after it was downed; last lines:\n  "
+                            + String.join("\n  ", frozen.process().tail(20))));
+            List<String> said = frozen.process().linesContaining("action: cluster_member");
+            long refusedByGuard = frozen.process().linesContaining("stored count moved").size();
+            System.out.printf("ClusterIT frozen node: %s SIGSTOP; downed by the others %.1f s later; after SIGCONT it"
+                    + " exited %d saying %s; %d of its writes refused by the guarded count%n", frozen.name(),
+                    downedAfter, exit, said.stream().filter(l -> l.contains("self_")).map(l -> l.substring(l.indexOf("event:")))
+                            .toList(), refusedByGuard);
+            assertEquals(0, exit, "the downed node's exit status");
+            assertTrue(said.stream().anyMatch(l -> l.contains("event: self_")), "it says it was removed: " + said);
+            cluster.restart(frozen);
+            for (LotteryRun.AgencyOutcome outcome : cluster.awaitAgencies(LONG)) {
+                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency() + " exit status");
+                assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners(),
+                        "winners of agency " + outcome.agency());
+            }
+            assertEquals(1, cluster.countOfAllNodes(SORTEO), "one draw across all nodes' logs");
+            assertEveryNodeExitsZero(cluster);
+        }
+        StoredBets.Audit audit = StoredBets.audit(exportBets(runDir), data);
+        System.out.println("ClusterIT frozen node: " + audit);
+        assertEquals(0, audit.lost(), "lost bets");
+        assertEquals(0, audit.duplicates(), "duplicated bets");
+        assertTrue(audit.fileOrder(), "file order per agency");
     }
 
     private static void awaitCount(ClusterRun cluster, String text, long n) {
@@ -246,7 +299,7 @@ class ClusterIT {
     private static List<Double> failoverSeconds(ClusterRun cluster, long killedAt) {
         List<Double> seconds = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        // An agency whose node died notices at once, one whose ledger died within the writer timeout (5 s).
+        // An agency whose node died notices at once, one whose ledger died within the writer timeout (4 s).
         while (System.nanoTime() - killedAt < Duration.ofSeconds(7).toNanos()) {
             pause();
         }

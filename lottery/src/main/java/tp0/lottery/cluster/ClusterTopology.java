@@ -39,8 +39,8 @@ public final class ClusterTopology implements Topology {
     /** Every node of one cluster must use the same actor system name. */
     public static final String SYSTEM_NAME = "lottery";
 
-    /** The longest a batch waits for its ledger; a dead ledger's node takes ~7 s to be downed. */
-    static final Duration WRITER_TIMEOUT = Duration.ofSeconds(5);
+    /** The longest a batch waits for its ledger (acks take milliseconds); a dead ledger's node takes ~6 s to be downed. */
+    static final Duration WRITER_TIMEOUT = Duration.ofSeconds(4);
 
     private final ClusterSettings.Member member;
     private final PgDatabase db;
@@ -88,9 +88,10 @@ public final class ClusterTopology implements Topology {
         ActorRef<DrawCoordinator.Command> singleton = ClusterSingleton.get(guardian.getSystem()).init(
                 SingletonActor.of(coordinator, "draw-coordinator").withProps(DispatcherSelector.blocking()));
         ActorRef<DrawCoordinator.Command> relay = guardian.spawn(WinnersRelay.create(singleton), "winners-relay");
+        ActorRef<Object> door = guardian.spawn(LedgerDoor.create(ledgers), "ledger-door");
 
-        // The ledger speaks the per-agency messages of both the registry and the store.
-        return new Routes(ledgers.narrow(), ledgers.narrow(), relay, WRITER_TIMEOUT);
+        // The ledgers speak the per-agency messages of both the registry and the store.
+        return new Routes(door.narrow(), door.narrow(), relay, WRITER_TIMEOUT);
     }
 
     /** One shard per agency: each agency's ledger moves on its own when a node dies or joins. */

@@ -10,6 +10,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.pattern.StatusReply;
+import tp0.logline.LogLine;
 import tp0.lottery.draw.DrawCoordinator;
 
 /**
@@ -44,6 +45,7 @@ public final class WinnersRelay {
 
     public static Behavior<DrawCoordinator.Command> create(ActorRef<DrawCoordinator.Command> singleton) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            ctx.setLoggerName(WinnersRelay.class);
             ActorRef<DrawCoordinator.WinnersAnswer> answers =
                     ctx.messageAdapter(DrawCoordinator.WinnersAnswer.class, Answer::new);
             Map<Integer, List<ActorRef<DrawCoordinator.WinnersAnswer>>> parked = new HashMap<>();
@@ -61,6 +63,8 @@ public final class WinnersRelay {
                         if (waiting.isEmpty()) {
                             singleton.tell(new DrawCoordinator.QueryWinners(q.agency(), answers));
                         }
+                        ctx.getLog().info(LogLine.inProgress("consulta_ganadores", "agencia", q.agency(),
+                                "estado", "esperando_sorteo"));
                         waiting.add(q.replyTo());
                         ctx.watchWith(q.replyTo(), new QuerierGone(q.replyTo()));
                         return Behaviors.same();

@@ -44,6 +44,9 @@ public final class PgDatabase {
         }
     }
 
+    /** See {@link #connect}: how long a stalled writer may keep its count rows locked. */
+    static final String IDLE_IN_TRANSACTION_TIMEOUT = "5s";
+
     private final StoreSettings.Postgres settings;
 
     public PgDatabase(StoreSettings.Postgres settings) {
@@ -77,6 +80,11 @@ public final class PgDatabase {
                     s.execute("SET synchronous_commit TO on");
                 }
             }
+            // A store never waits between the statements of its transaction; a server that does
+            // (frozen, or cut off) would hold its agencies' count rows locked against every other
+            // writer (a cluster's node that took its agencies over): PostgreSQL ends that
+            // transaction, and its locks, after this long. Its commit then fails: nothing stored.
+            s.execute("SET idle_in_transaction_session_timeout TO '" + IDLE_IN_TRANSACTION_TIMEOUT + "'");
             c.setAutoCommit(false);
         } catch (SQLException e) {
             c.close();
