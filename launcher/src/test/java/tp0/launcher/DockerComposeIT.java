@@ -270,8 +270,17 @@ class DockerComposeIT {
         StoredBets.assertExactlyOnceInOrder(exported, data);
         assertEquals("action: test_echo_server | result: success", echoCheck(Map.of()), "the echo check reaches server2");
 
+        // server1 started again while the others run: it rejoins them (it is the first seed of its
+        // own list, so it would form a cluster of its own only if no other seed answered).
+        assertEquals(0, Shell.run(ROOT, "docker", "start", "server1").exit(), "docker start server1");
+        try (ChildProcess follow = ChildProcess.start("follow-server2", List.of("docker", "logs", "-f", "server2"),
+                work, Map.of(), line -> { })) {
+            follow.awaitCount("action: cluster_member | result: success | event: up | member: server1:25520", 2, RUN);
+        }
+        System.out.println("docker cluster: server1 started again and seen up by server2");
+
         compose("stop", "-t", "15");
-        for (String node : List.of("server2", "server3")) {
+        for (String node : List.of("server1", "server2", "server3")) {
             assertEquals(0, exitCode(node), node + " exit code after docker compose stop");
         }
         compose("down", "-v", "-t", "1");
