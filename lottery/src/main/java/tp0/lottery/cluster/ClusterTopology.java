@@ -73,6 +73,7 @@ public final class ClusterTopology implements Topology {
                 Entity.of(AgencyLedger.TYPE, entity -> AgencyLedger.create(
                                 Integer.parseInt(entity.getEntityId()), store, node))
                         .withMessageExtractor(new ByAgency())
+                        .withAllocationStrategy(new NearTheAsker())
                         .withStopMessage(AgencyLedger.HandOff.INSTANCE));
 
         Behavior<DrawCoordinator.Command> coordinator = Behaviors.<DrawCoordinator.Command>supervise(
