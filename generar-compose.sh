@@ -22,6 +22,14 @@
 # depends_on, as the course's suite needs: it reads `docker compose logs -f` after `up -d`, and
 # agencies that finish before that reader attaches have their whole history printed before the
 # server's (compose prints finished containers' logs first), out of the order the tests check.
+# NODES=K (K > 1, needs STORE=postgres) writes the central as a Pekko Cluster of K lottery nodes
+# server1..serverK instead of one `server`: every node is a seed (CLUSTER_SEED_NODES lists all
+# of them, in the same order for all, cluster port 25520; server1 forms the cluster when no other
+# seed answers, a restarted node rejoins through any live one), CLUSTER_HOST is its own name,
+# and all wait for postgres to be healthy. Each client gets CLI_SERVER_ADDRESS with every node
+# (port 12345, the shipped config.ini's), clientI starting at node ((I-1) mod K)+1 so the
+# agencies spread over the nodes; it fails over to the next one when its node dies.
+# NODES=1 (the default) is the single `server` above, unchanged.
 set -euo pipefail
 
 usage() {
@@ -47,6 +55,23 @@ case "$wait_healthy" in
   0|1) ;;
   *) echo "error: WAIT_HEALTHY='$wait_healthy' is not 0 or 1" >&2; exit 2 ;;
 esac
+nodes=${NODES:-1}
+[[ "$nodes" =~ ^[0-9]+$ ]] && [ $((10#$nodes)) -ge 1 ] || { echo "error: NODES='$nodes' is not a positive integer" >&2; exit 2; }
+nodes=$((10#$nodes))
+if [ "$nodes" -gt 1 ] && [ "$store" != postgres ]; then
+  echo "error: NODES=$nodes needs STORE=postgres (the cluster's nodes share the bets, counts and marks in one database); STORE is $store" >&2
+  exit 2
+fi
+cluster_port=25520
+lottery_port=12345
+# The lottery services' names: `server` alone, or server1..serverK for a cluster.
+node_names=()
+if [ "$nodes" -eq 1 ]; then
+  node_names=(server)
+else
+  for ((n = 1; n <= nodes; n++)); do node_names+=("server$n"); done
+fi
+seed_nodes=$(printf "%s:$cluster_port," "${node_names[@]}"); seed_nodes=${seed_nodes%,}
 
 here=$(cd "$(dirname "$0")" && pwd)
 lottery_config=${LOTTERY_CONFIG:-$here/lottery/config.ini}
@@ -62,13 +87,16 @@ rel() { local p; p=$(realpath -m --relative-to="$out_dir" "$1"); case "$p" in /*
 
 echo "Nombre del archivo de salida: $output"
 echo "Cantidad de clientes: $clients"
+if [ "$nodes" -gt 1 ]; then
+  echo "Cantidad de nodos: $nodes"
+fi
 
-{
+# One lottery service: $1 its name; cluster keys only when there are several nodes.
+lottery_node() {
+  local name=$1
   cat <<YAML
-name: tp0
-services:
-  server:
-    container_name: server
+  $name:
+    container_name: $name
     image: tp0-lottery:latest
 YAML
   # With no clients the server runs alone (e.g. for the echo check) with NUM_AGENCIES from config.ini.
@@ -84,6 +112,13 @@ YAML
       - DB_URL=jdbc:postgresql://postgres:5432/lottery
       - DB_USER=lottery
       - DB_PASSWORD=$db_password
+YAML
+  fi
+  if [ "$nodes" -gt 1 ]; then
+    cat <<YAML
+      - CLUSTER_SEED_NODES=$seed_nodes
+      - CLUSTER_HOST=$name
+      - CLUSTER_PORT=$cluster_port
 YAML
   fi
   cat <<YAML
@@ -102,6 +137,30 @@ YAML
     depends_on:
       postgres:
         condition: service_healthy
+YAML
+  fi
+}
+
+# Client $1's CLI_SERVER_ADDRESS: every node, starting at node ((k-1) mod K)+1.
+node_list_for() {
+  local k=$1 i list=""
+  for ((i = 0; i < nodes; i++)); do
+    list+="${node_names[$(( (k - 1 + i) % nodes ))]}:$lottery_port,"
+  done
+  echo "${list%,}"
+}
+
+{
+  cat <<YAML
+name: tp0
+services:
+YAML
+  for ((n = 0; n < nodes; n++)); do
+    [ "$n" -eq 0 ] || echo
+    lottery_node "${node_names[$n]}"
+  done
+  if [ "$store" = postgres ]; then
+    cat <<YAML
 
   postgres:
     container_name: postgres
@@ -129,23 +188,22 @@ YAML
     image: tp0-agency:latest
     environment:
       - CLI_ID=$k
+YAML
+    if [ "$nodes" -gt 1 ]; then
+      echo "      - CLI_SERVER_ADDRESS=$(node_list_for "$k")"
+    fi
+    cat <<YAML
     volumes:
       - $(rel "$agency_config"):/app/config.yaml:ro
       - $(rel "$data_dir/agency-$k.csv"):/app/.data/agency-$k.csv:ro
     networks:
       - testing_net
 YAML
+    echo "    depends_on:"
     if [ "$wait_healthy" = 1 ]; then
-      cat <<YAML
-    depends_on:
-      server:
-        condition: service_healthy
-YAML
+      printf '      %s:\n        condition: service_healthy\n' "${node_names[@]}"
     else
-      cat <<YAML
-    depends_on:
-      - server
-YAML
+      printf '      - %s\n' "${node_names[@]}"
     fi
   done
   cat <<YAML

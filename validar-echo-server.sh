@@ -9,8 +9,17 @@
 # have passed since it started. Any answer ends it at once: the line back is success,
 # anything else is fail.
 # NETWORK, SERVER, PORT and TIMEOUT (seconds) can be overridden from the environment.
+# Without SERVER it checks `server`, or where no container `server` exists (the cluster
+# compose of NODES=K has server1..serverK) the first running node serverN, so the check says
+# whether the central answers while any node is up; SERVER=server2 checks one node.
 NETWORK=${NETWORK:-tp0_testing_net}
-SERVER=${SERVER:-server}
+if [ -z "${SERVER:-}" ]; then
+  SERVER=server
+  if ! docker container inspect server > /dev/null 2>&1; then
+    node=$(docker ps --format '{{.Names}}' | grep -E '^server[0-9]+$' | sort -V | head -n 1)
+    [ -n "$node" ] && SERVER=$node
+  fi
+fi
 PORT=${PORT:-12345}
 TIMEOUT=${TIMEOUT:-10}
 MSG="tp0 echo check $$ $(date +%s)"

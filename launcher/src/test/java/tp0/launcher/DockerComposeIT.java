@@ -36,7 +36,8 @@ class DockerComposeIT {
     private static String BASE_IMAGE = System.getenv().getOrDefault("TP0_BASE_IMAGE", "eclipse-temurin:25-jre");
     private static final Duration RUN = Duration.ofMinutes(4);
     private static final List<String> CONTAINERS =
-            List.of("server", "postgres", "client1", "client2", "client3", "client4", "client5");
+            List.of("server", "server1", "server2", "server3", "postgres",
+                    "client1", "client2", "client3", "client4", "client5");
     private static boolean dockerReady;
 
     private Path work;
@@ -176,6 +177,135 @@ class DockerComposeIT {
         assertEquals(0, exitCode("server"), "server exit code after docker compose stop");
         assertShutdownLines(logsByContainer().get("server"), "listener", "connections", "bets_db");
         compose("down", "-v", "-t", "1");
+    }
+
+    /**
+     * NODES=3 STORE=postgres: the central as a Pekko Cluster of three containers on one postgres,
+     * five agencies that know all three, the course's data (a generated set of the same winners
+     * where the zip is missing). The echo check reaches a node; then `docker kill server1` — the
+     * first node, the oldest, which holds the draw coordinator singleton and the shard coordinator
+     * — while the agencies ingest, and it stays dead: its agencies go on on the other nodes, every
+     * agency exits 0 with its own winners, one draw in all the nodes' logs together, every bet
+     * stored exactly once in file order.
+     */
+    @Test
+    void threeClusterNodesOneKilledMidIngestionLoseAndDuplicateNothing() throws IOException {
+        assumeTrue(Shell.run(ROOT, "docker", "image", "inspect", "postgres:15").ok(),
+                "SKIPPED: no postgres:15 image (../shared/docker/ci-docker-setup.sh builds one)");
+        Shell.run(ROOT, "docker", "volume", "rm", "-f", "tp0_bets-db"); // a fresh database
+        DatasetGenerator.Dataset data = courseDataOrGenerated();
+        // Batches of 5 one at a time (as slowAgencies) keep the ingestion going long enough to be
+        // cut; agencies keep retrying for longer than a failover takes (~10 s with cluster.conf).
+        slowAgencies();
+        Files.writeString(agencyConfig, Files.readString(agencyConfig)
+                .replaceAll("connectTimeout: *\\S+", "connectTimeout: 90s"));
+        generate(5, "postgres", 3);
+        // The nodes first, each checked with the echo: the agencies then meet their first node up.
+        Shell.Result nodesUp = compose("up", "-d", "server1", "server2", "server3");
+        assertEquals(0, nodesUp.exit(), nodesUp.output());
+        assertEquals("action: test_echo_server | result: success", echoCheck(Map.of("TIMEOUT", "40")),
+                "the echo check without SERVER reaches server1");
+        for (String node : List.of("server2", "server3")) {
+            assertEquals("action: test_echo_server | result: success",
+                    echoCheck(Map.of("SERVER", node, "TIMEOUT", "40")), "the echo check reaches " + node);
+        }
+        for (String node : List.of("server1", "server2", "server3")) {
+            awaitLog(node, "action: cluster_join \\| result: success");
+        }
+        up();
+        awaitLog("client1", "action: progress \\| result: in_progress");
+        long killedAt = System.nanoTime();
+        assertEquals(0, Shell.run(ROOT, "docker", "kill", "server1").exit(), "docker kill server1");
+
+        List<Integer> exits = new ArrayList<>();
+        for (int k = 1; k <= 5; k++) {
+            exits.add(awaitExit("client" + k));
+        }
+        System.out.printf("docker cluster: every agency done %.1f s after docker kill server1, exit codes %s%n",
+                (System.nanoTime() - killedAt) / 1e9, exits);
+        Files.writeString(work.resolve("compose.log"), compose("logs", "--no-color", "-t").output());
+        assertEquals(List.of(0, 0, 0, 0, 0), exits, "agencies' exit codes; logs in " + work.resolve("compose.log"));
+        List<Integer> winners = new ArrayList<>();
+        Map<String, List<String>> logs = logsByContainer();
+        for (int k = 1; k <= 5; k++) {
+            List<String> client = logs.get("client" + k);
+            List<String> got = new ArrayList<>(LogLines.captured(client, "action: ganador \\| result: success \\| dni: (\\S+)"));
+            List<String> want = new ArrayList<>(data.winnersPerAgency().get(k));
+            java.util.Collections.sort(got);
+            java.util.Collections.sort(want);
+            assertEquals(want, got, "client" + k + " learns exactly its own winners");
+            winners.add(got.size());
+        }
+        // client1 (its list starts at server1) was cut mid-file and resumed on another node;
+        // client4 (also server1's) may have sent its 9,238 bets before the kill.
+        for (int k = 1; k <= 5; k++) {
+            List<String> client = logs.get("client" + k);
+            List<String> moved = client.stream().filter(l -> l.contains("action: connection_lost")
+                    || l.contains("action: conectado") || l.contains("action: resume")).toList();
+            System.out.println("docker cluster: client" + k + ": " + String.join(" / ", moved));
+        }
+        List<String> client1 = logs.get("client1");
+        assertTrue(LogLines.count(client1, "| server: server1:12345") >= 2
+                        && !LogLines.captured(client1, "action: resume \\| result: success \\| stored_bets: (\\d+)").isEmpty()
+                        && LogLines.count(client1, "action: conectado | result: success") >= 2,
+                "client1 lost server1 mid-file and resumed elsewhere:\n" + String.join("\n", client1));
+        long sorteos = 0;
+        for (int n = 1; n <= 3; n++) {
+            List<String> node = logs.getOrDefault("server" + n, List.of());
+            assertEquals(1, LogLines.count(node, "| cluster: server" + n + ":25520"), "server" + n + "'s config line");
+            sorteos += LogLines.count(node, "action: sorteo | result: success");
+        }
+        assertEquals(1, sorteos, "one draw in all the nodes' logs together");
+
+        Shell.Result counts = Shell.run(ROOT, "docker", "exec", "postgres", "psql", "-U", "lottery", "-d", "lottery",
+                "-Atc", "SELECT count(*) || ' ' || count(DISTINCT (agency, ordinal)) FROM bets");
+        assertEquals(data.totalBets() + " " + data.totalBets(), counts.output().strip(), "rows and distinct rows");
+        Shell.Result export = Shell.run(ROOT, Map.of(), RUN, "docker", "exec", "server2", "/app/bin/lottery",
+                "export-bets", "/tmp/exported-bets.csv");
+        assertEquals(0, export.exit(), export.output());
+        Path exported = work.resolve("exported-bets.csv");
+        assertEquals(0, Shell.run(ROOT, "docker", "cp", "server2:/tmp/exported-bets.csv", exported.toString()).exit());
+        StoredBets.Audit audit = StoredBets.audit(exported, data);
+        System.out.println("docker cluster: winners " + winners + ", " + audit);
+        StoredBets.assertExactlyOnceInOrder(exported, data);
+        assertEquals("action: test_echo_server | result: success", echoCheck(Map.of()), "the echo check reaches server2");
+
+        // server1 started again while the others run: it rejoins them (it is the first seed of its
+        // own list, so it would form a cluster of its own only if no other seed answered).
+        assertEquals(0, Shell.run(ROOT, "docker", "start", "server1").exit(), "docker start server1");
+        try (ChildProcess follow = ChildProcess.start("follow-server2", List.of("docker", "logs", "-f", "server2"),
+                work, Map.of(), line -> { })) {
+            follow.awaitCount("action: cluster_member | result: success | event: up | member: server1:25520", 2, RUN);
+        }
+        System.out.println("docker cluster: server1 started again and seen up by server2");
+
+        compose("stop", "-t", "15");
+        for (String node : List.of("server1", "server2", "server3")) {
+            assertEquals(0, exitCode(node), node + " exit code after docker compose stop");
+        }
+        compose("down", "-v", "-t", "1");
+    }
+
+    /** The course's five agency files (winners 2, 3, 3, 2, 0), else generated ones with those winners. */
+    private DatasetGenerator.Dataset courseDataOrGenerated() throws IOException {
+        Path zip = ROOT.resolve("../shared/datasets/dataset.zip").normalize();
+        if (!Files.isRegularFile(zip)) {
+            System.out.println("docker cluster: no course dataset at " + zip + "; a generated one");
+            return DatasetGenerator.generate(dataDir, new int[] {27_000, 25_000, 16_000, 9_000, 1_000},
+                    new int[] {2, 3, 3, 2, 0}, 10);
+        }
+        Map<Integer, Path> files = E2eData.unzip(zip, dataDir);
+        Map<Integer, Integer> counts = new java.util.LinkedHashMap<>();
+        Map<Integer, List<String>> winners = new java.util.LinkedHashMap<>();
+        for (Map.Entry<Integer, Path> file : files.entrySet()) {
+            List<String> rows = StoredBets.rows(file.getValue());
+            counts.put(file.getKey(), rows.size());
+            winners.put(file.getKey(), rows.stream().map(r -> r.split(","))
+                    .filter(f -> Integer.parseInt(f[4].strip()) == DatasetGenerator.WINNING_NUMBER)
+                    .map(f -> f[2]).toList());
+        }
+        assertEquals(List.of(2, 3, 3, 2, 0), winners.values().stream().map(List::size).toList(), "the course's winners");
+        return new DatasetGenerator.Dataset(files, counts, winners);
     }
 
     @Test
@@ -356,11 +486,16 @@ class DockerComposeIT {
     }
 
     private void generate(int clients, String store) {
+        generate(clients, store, 1);
+    }
+
+    private void generate(int clients, String store, int nodes) {
         Shell.Result result = Shell.run(ROOT, Map.of(
                         "LOTTERY_CONFIG", lotteryConfig.toString(),
                         "AGENCY_CONFIG", agencyConfig.toString(),
                         "DATA_DIR", dataDir.toString(),
-                        "STORE", store),
+                        "STORE", store,
+                        "NODES", Integer.toString(nodes)),
                 Duration.ofMinutes(1), "./generar-compose.sh", composeFile.toString(), Integer.toString(clients));
         assertEquals(0, result.exit(), result.output());
         Shell.Result config = Shell.run(ROOT, "docker", "compose", "-f", composeFile.toString(), "config", "-q");

@@ -115,6 +115,102 @@ class GenerarComposeIT {
         assertFalse(Files.exists(file));
     }
 
+    /**
+     * NODES=3 STORE=postgres: the central as three cluster nodes server1..3 (no `server`), every
+     * one a seed in the same order, each reached by its own name; every client knows all nodes,
+     * starting at its own ((k-1) mod 3)+1, and waits for all of them.
+     */
+    @Test
+    void nodesThreeWritesAClusterOfThreeNodesAndRotatedAddressLists() throws IOException {
+        Path file = dir.resolve("docker-compose-cluster.yaml");
+        Shell.Result result = Shell.run(ROOT, Map.of("NODES", "3", "STORE", "postgres", "DB_PASSWORD", "s3cret"),
+                java.time.Duration.ofSeconds(30), "./generar-compose.sh", file.toString(), "5");
+        assertEquals(0, result.exit(), result.output());
+        assertTrue(result.output().contains("Cantidad de nodos: 3"), result.output());
+        Map<String, Object> compose = new Yaml().load(Files.readString(file));
+        Map<String, Object> services = map(compose.get("services"));
+        assertEquals(List.of("server1", "server2", "server3", "postgres",
+                "client1", "client2", "client3", "client4", "client5"), List.copyOf(services.keySet()));
+        String seeds = "CLUSTER_SEED_NODES=server1:25520,server2:25520,server3:25520";
+        for (int n = 1; n <= 3; n++) {
+            Map<String, Object> node = map(services.get("server" + n));
+            assertEquals("server" + n, node.get("container_name"));
+            assertEquals("tp0-lottery:latest", node.get("image"));
+            assertEquals(List.of("NUM_AGENCIES=5", "STORE=postgres", "DB_URL=jdbc:postgresql://postgres:5432/lottery",
+                    "DB_USER=lottery", "DB_PASSWORD=s3cret", seeds, "CLUSTER_HOST=server" + n, "CLUSTER_PORT=25520"),
+                    node.get("environment"));
+            assertEquals(Map.of("postgres", Map.of("condition", "service_healthy")), node.get("depends_on"));
+            assertEquals(List.of("testing_net"), node.get("networks"));
+            assertEquals(List.of(hostPath(file, "lottery/config.ini") + ":/app/config.ini:ro"), node.get("volumes"));
+        }
+        List<String> rotations = List.of(
+                "server1:12345,server2:12345,server3:12345",
+                "server2:12345,server3:12345,server1:12345",
+                "server3:12345,server1:12345,server2:12345");
+        for (int k = 1; k <= 5; k++) {
+            Map<String, Object> client = map(services.get("client" + k));
+            assertEquals(List.of("CLI_ID=" + k, "CLI_SERVER_ADDRESS=" + rotations.get((k - 1) % 3)),
+                    client.get("environment"), "client" + k + " starts at node " + ((k - 1) % 3 + 1));
+            assertEquals(List.of("server1", "server2", "server3"), client.get("depends_on"));
+        }
+        assertTrue(map(compose.get("volumes")).containsKey("bets-db"), "one database for all nodes");
+    }
+
+    /** Two nodes and no clients: NUM_AGENCIES from config.ini, as for the single server. */
+    @Test
+    void aClusterWithoutClientsKeepsConfigIniNumAgencies() throws IOException {
+        Path file = dir.resolve("dc.yaml");
+        Shell.Result result = Shell.run(ROOT, Map.of("NODES", "2", "STORE", "postgres", "DB_PASSWORD", "pw"),
+                java.time.Duration.ofSeconds(30), "./generar-compose.sh", file.toString(), "0");
+        assertEquals(0, result.exit(), result.output());
+        Map<String, Object> services = map(new Yaml().<Map<String, Object>>load(Files.readString(file)).get("services"));
+        assertEquals(List.of("server1", "server2", "postgres"), List.copyOf(services.keySet()));
+        assertEquals(List.of("STORE=postgres", "DB_URL=jdbc:postgresql://postgres:5432/lottery", "DB_USER=lottery",
+                "DB_PASSWORD=pw", "CLUSTER_SEED_NODES=server1:25520,server2:25520", "CLUSTER_HOST=server2",
+                "CLUSTER_PORT=25520"), map(services.get("server2")).get("environment"));
+    }
+
+    /** NODES=1 is the default: the very same bytes as without NODES, for either store and any clients. */
+    @ParameterizedTest
+    @ValueSource(strings = {"file:0", "file:5", "postgres:0", "postgres:5"})
+    void nodesOneIsByteForByteTheSingleServer(String storeAndClients) throws IOException {
+        String store = storeAndClients.split(":")[0];
+        String clients = storeAndClients.split(":")[1];
+        Path without = dir.resolve("a/dc.yaml");
+        Path withOne = dir.resolve("b/dc.yaml");
+        Shell.Result a = Shell.run(ROOT, Map.of("STORE", store), java.time.Duration.ofSeconds(30),
+                "./generar-compose.sh", without.toString(), clients);
+        Shell.Result b = Shell.run(ROOT, Map.of("STORE", store, "NODES", "1"), java.time.Duration.ofSeconds(30),
+                "./generar-compose.sh", withOne.toString(), clients);
+        assertEquals(0, a.exit(), a.output());
+        assertEquals(0, b.exit(), b.output());
+        assertEquals(Files.readString(without), Files.readString(withOne));
+        assertFalse(Files.readString(withOne).contains("CLUSTER_"), "no cluster keys for one node");
+        assertFalse(b.output().contains("Cantidad de nodos"), b.output());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"file", ""})
+    void aClusterWithoutPostgresIsRefused(String store) {
+        Path file = dir.resolve("out.yaml");
+        Shell.Result result = Shell.run(ROOT, store.isEmpty() ? Map.of("NODES", "3") : Map.of("NODES", "3", "STORE", store),
+                java.time.Duration.ofSeconds(30), "./generar-compose.sh", file.toString(), "5");
+        assertEquals(2, result.exit(), result.output());
+        assertTrue(result.output().contains("error: NODES=3 needs STORE=postgres"), result.output());
+        assertFalse(Files.exists(file), "nothing written");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "abc", "2.5", " "})
+    void refusesABadNumberOfNodes(String nodes) {
+        Path file = dir.resolve("out.yaml");
+        Shell.Result result = Shell.run(ROOT, Map.of("NODES", nodes, "STORE", "postgres"),
+                java.time.Duration.ofSeconds(30), "./generar-compose.sh", file.toString(), "5");
+        assertEquals(2, result.exit(), result.output());
+        assertTrue(result.output().contains("error: NODES='" + nodes + "' is not a positive integer"), result.output());
+        assertFalse(Files.exists(file), "nothing written");
+    }
+
     @Test
     void relativePathsResolveFromTheComposeFilesFolder() throws IOException {
         Path file = ROOT.resolve("launcher/target/compose-test/nested/dc.yaml");
