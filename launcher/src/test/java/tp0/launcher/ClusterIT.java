@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,31 +36,24 @@ class ClusterIT {
     private static final String BATCH = System.getProperty("tp0.cluster.batch", "2");
     private static final String SORTEO = "action: sorteo | result: success";
     private static final String RECEIVED = "action: apuesta_recibida | result: success";
+    private static PostgresForTests postgres;
+    /** This test's database (emptied before each test). */
     private static ThrowawayPostgres pg;
-    private static String skipped;
     private Path runDir;
 
     @BeforeAll
     static void startPostgres() {
-        try {
-            pg = ThrowawayPostgres.start();
-        } catch (ThrowawayPostgres.Unavailable e) {
-            skipped = e.getMessage();
-            System.out.println("!!!!!!!! ClusterIT SKIPPED: no PostgreSQL could be started: " + e.getMessage());
-        }
+        postgres = PostgresForTests.startFor(ClusterIT.class);
     }
 
     @AfterAll
     static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
+        postgres.close();
     }
 
     @BeforeEach
     void freshDatabaseAndRunDir(TestInfo test) throws IOException {
-        Assumptions.assumeTrue(pg != null, () -> "SKIPPED: " + skipped);
-        pg.sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+        pg = postgres.fresh();
         runDir = ROOT.resolve("launcher/target/e2e-cluster").resolve(test.getTestMethod().orElseThrow().getName());
         E2eData.reset(runDir);
     }

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,31 +33,24 @@ class FailoverIT {
     private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
     private static final Duration LONG = Duration.ofMinutes(5);
     private static final String RECEIVED = "action: apuesta_recibida | result: success";
+    private static PostgresForTests postgres;
+    /** This test's database (emptied before each test). */
     private static ThrowawayPostgres pg;
-    private static String skipped;
     private Path runDir;
 
     @BeforeAll
     static void startPostgres() {
-        try {
-            pg = ThrowawayPostgres.start();
-        } catch (ThrowawayPostgres.Unavailable e) {
-            skipped = e.getMessage();
-            System.out.println("!!!!!!!! FailoverIT SKIPPED: no PostgreSQL could be started: " + e.getMessage());
-        }
+        postgres = PostgresForTests.startFor(FailoverIT.class);
     }
 
     @AfterAll
     static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
+        postgres.close();
     }
 
     @BeforeEach
     void freshDatabaseAndRunDir(TestInfo test) throws IOException {
-        Assumptions.assumeTrue(pg != null, () -> "SKIPPED: " + skipped);
-        pg.sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+        pg = postgres.fresh();
         runDir = ROOT.resolve("launcher/target/e2e-failover").resolve(test.getTestMethod().orElseThrow().getName());
         E2eData.reset(runDir);
         Files.createDirectories(runDir);

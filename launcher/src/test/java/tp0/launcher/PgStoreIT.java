@@ -22,7 +22,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,18 +45,14 @@ import tp0.protocol.Message;
  */
 class PgStoreIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static PostgresForTests postgres;
+    /** This test's database (emptied before each test). */
     private static ThrowawayPostgres pg;
-    private static String skipped;
     private static ActorTestKit testKit;
 
     @BeforeAll
     static void startPostgres() {
-        try {
-            pg = ThrowawayPostgres.start();
-        } catch (ThrowawayPostgres.Unavailable e) {
-            skipped = e.getMessage();
-            System.out.println("!!!!!!!! PgStoreIT SKIPPED: no PostgreSQL could be started: " + e.getMessage());
-        }
+        postgres = PostgresForTests.startFor(PgStoreIT.class);
         testKit = ActorTestKit.create("pg-store-it", com.typesafe.config.ConfigFactory.parseString(
                 "lottery.store-dispatcher { type = Dispatcher, executor = thread-pool-executor,"
                         + " thread-pool-executor.fixed-pool-size = 4, throughput = 1 }"));
@@ -66,15 +61,12 @@ class PgStoreIT {
     @AfterAll
     static void stopPostgres() {
         testKit.shutdownTestKit();
-        if (pg != null) {
-            pg.close();
-        }
+        postgres.close();
     }
 
     @BeforeEach
     void cleanDatabase() throws Exception {
-        Assumptions.assumeTrue(pg != null, () -> "SKIPPED: " + skipped);
-        pg.sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+        pg = postgres.fresh();
     }
 
     private static StoreSettings.Postgres settings() {

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,31 +34,24 @@ class PostgresEndToEndIT {
     private static final Duration LONG = Duration.ofMinutes(5);
     private static final int SERVER_KILLS = Integer.parseInt(System.getProperty("tp0.pg.kills", "10"));
     private static final int DB_RESTARTS = Integer.parseInt(System.getProperty("tp0.pg.restarts", "3"));
+    private static PostgresForTests postgres;
+    /** This test's database (emptied before each test). */
     private static ThrowawayPostgres pg;
-    private static String skipped;
     private Path runDir;
 
     @BeforeAll
     static void startPostgres() {
-        try {
-            pg = ThrowawayPostgres.start();
-        } catch (ThrowawayPostgres.Unavailable e) {
-            skipped = e.getMessage();
-            System.out.println("!!!!!!!! PostgresEndToEndIT SKIPPED: no PostgreSQL could be started: " + e.getMessage());
-        }
+        postgres = PostgresForTests.startFor(PostgresEndToEndIT.class);
     }
 
     @AfterAll
     static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
+        postgres.close();
     }
 
     @BeforeEach
     void freshDatabaseAndRunDir(TestInfo test) throws IOException {
-        Assumptions.assumeTrue(pg != null, () -> "SKIPPED: " + skipped);
-        pg.sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+        pg = postgres.fresh();
         runDir = ROOT.resolve("launcher/target/e2e-pg").resolve(test.getTestMethod().orElseThrow().getName());
         E2eData.reset(runDir);
         Files.createDirectories(runDir);
