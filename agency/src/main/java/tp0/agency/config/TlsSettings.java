@@ -1,25 +1,17 @@
 package tp0.agency.config;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.UnrecoverableKeyException;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import tp0.tls.TlsFiles;
 
 /**
  * TLS to the server ({@code server.tls.ca}): off by default. When on, the server's certificate
@@ -111,69 +103,27 @@ public sealed interface TlsSettings {
     }
 
     private static KeyStore trustStore(Setting ca) throws ConfigException {
-        Path file = ca.path();
-        Collection<? extends Certificate> certificates;
-        try (InputStream in = Files.newInputStream(file)) {
-            certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(ca.key(), "no such file: " + file);
-        } catch (IOException | CertificateException e) {
-            throw new ConfigException(ca.key(), "cannot read " + file + " as PEM certificates: " + e.getMessage());
-        }
-        if (certificates.isEmpty()) {
-            throw new ConfigException(ca.key(), file + " holds no certificate");
-        }
         try {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            int i = 0;
-            for (Certificate certificate : certificates) {
-                trust.setCertificateEntry("ca-" + i++, (X509Certificate) certificate);
-            }
-            return trust;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException(ca.key(), "cannot use " + file + ": " + e.getMessage());
+            return TlsFiles.trustStore(ca.path(), ca.key());
+        } catch (TlsFiles.Unusable e) {
+            throw new ConfigException(e.key(), e.getMessage());
         }
     }
 
-    /** Never quoted in an error. A trailing newline is not part of the password. */
     private static char[] readPassword(Setting passwordFile) throws ConfigException {
-        Path file = passwordFile.path();
         try {
-            return Files.readString(file).strip().toCharArray();
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(passwordFile.key(), "no such file: " + file);
-        } catch (IOException e) {
-            throw new ConfigException(passwordFile.key(), "cannot read " + file + ": " + e.getMessage());
+            return TlsFiles.readPassword(passwordFile.path(), passwordFile.key());
+        } catch (TlsFiles.Unusable e) {
+            throw new ConfigException(e.key(), e.getMessage());
         }
     }
 
     private static KeyStore readKeystore(Setting keystore, char[] password, Setting passwordFile)
             throws ConfigException {
-        Path file = keystore.path();
-        KeyStore store;
-        try (InputStream in = Files.newInputStream(file)) {
-            store = KeyStore.getInstance("PKCS12");
-            store.load(in, password);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(keystore.key(), "no such file: " + file);
-        } catch (IOException e) {
-            if (e.getCause() instanceof UnrecoverableKeyException) {
-                throw new ConfigException(passwordFile.key(), "wrong password for the keystore " + file);
-            }
-            throw new ConfigException(keystore.key(), "cannot read " + file + " as a PKCS#12 keystore: " + e.getMessage());
-        } catch (GeneralSecurityException e) {
-            throw new ConfigException(keystore.key(), "cannot read " + file + " as a PKCS#12 keystore: " + e.getMessage());
-        }
         try {
-            for (String alias : Collections.list(store.aliases())) {
-                if (store.isKeyEntry(alias)) {
-                    return store;
-                }
-            }
-        } catch (GeneralSecurityException e) {
-            throw new ConfigException(keystore.key(), "cannot list " + file + ": " + e.getMessage());
+            return TlsFiles.readKeystore(keystore.path(), password, keystore.key(), passwordFile.key());
+        } catch (TlsFiles.Unusable e) {
+            throw new ConfigException(e.key(), e.getMessage());
         }
-        throw new ConfigException(keystore.key(), file + " holds no private key (only certificates)");
     }
 }

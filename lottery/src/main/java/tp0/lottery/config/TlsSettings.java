@@ -1,25 +1,16 @@
 package tp0.lottery.config;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.UnrecoverableKeyException;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
+import tp0.tls.TlsFiles;
 
 /**
  * TLS on the agency port ({@code TLS_KEYSTORE}): off by default, the exercise's plaintext link.
@@ -135,69 +126,28 @@ public sealed interface TlsSettings {
         }
     }
 
-    /** Docker secrets end in a newline that is not part of the password. Never quoted in an error. */
     private static char[] readPassword(Path file, String key) throws ConfigException {
         try {
-            return Files.readString(file).strip().toCharArray();
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(key, "no such file: " + file);
-        } catch (IOException e) {
-            throw new ConfigException(key, "cannot read " + file + ": " + e.getMessage());
+            return TlsFiles.readPassword(file, key);
+        } catch (TlsFiles.Unusable e) {
+            throw new ConfigException(e.key(), e.getMessage());
         }
     }
 
-    /** A PKCS#12 keystore with at least one private key entry. */
     private static KeyStore readKeystore(Path file, char[] password, String key, String passwordKey)
             throws ConfigException {
-        KeyStore store;
-        try (InputStream in = Files.newInputStream(file)) {
-            store = KeyStore.getInstance("PKCS12");
-            store.load(in, password);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(key, "no such file: " + file);
-        } catch (IOException e) {
-            if (e.getCause() instanceof UnrecoverableKeyException) {
-                throw new ConfigException(passwordKey, "wrong password for the keystore " + file);
-            }
-            throw new ConfigException(key, "cannot read " + file + " as a PKCS#12 keystore: " + e.getMessage());
-        } catch (GeneralSecurityException e) {
-            throw new ConfigException(key, "cannot read " + file + " as a PKCS#12 keystore: " + e.getMessage());
-        }
         try {
-            for (String alias : Collections.list(store.aliases())) {
-                if (store.isKeyEntry(alias)) {
-                    return store;
-                }
-            }
-        } catch (GeneralSecurityException e) {
-            throw new ConfigException(key, "cannot list " + file + ": " + e.getMessage());
+            return TlsFiles.readKeystore(file, password, key, passwordKey);
+        } catch (TlsFiles.Unusable e) {
+            throw new ConfigException(e.key(), e.getMessage());
         }
-        throw new ConfigException(key, file + " holds no private key (only certificates)");
     }
 
-    /** The certificates of a PEM file as the only trust anchors. */
-    static KeyStore trustStore(Path pemFile, String key) throws ConfigException {
-        Collection<? extends Certificate> certificates;
-        try (InputStream in = Files.newInputStream(pemFile)) {
-            certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(key, "no such file: " + pemFile);
-        } catch (IOException | CertificateException e) {
-            throw new ConfigException(key, "cannot read " + pemFile + " as PEM certificates: " + e.getMessage());
-        }
-        if (certificates.isEmpty()) {
-            throw new ConfigException(key, pemFile + " holds no certificate");
-        }
+    private static KeyStore trustStore(Path pemFile, String key) throws ConfigException {
         try {
-            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-            trust.load(null, null);
-            int i = 0;
-            for (Certificate certificate : certificates) {
-                trust.setCertificateEntry("ca-" + i++, (X509Certificate) certificate);
-            }
-            return trust;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException(key, "cannot use " + pemFile + ": " + e.getMessage());
+            return TlsFiles.trustStore(pemFile, key);
+        } catch (TlsFiles.Unusable e) {
+            throw new ConfigException(e.key(), e.getMessage());
         }
     }
 }
