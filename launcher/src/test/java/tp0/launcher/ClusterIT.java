@@ -36,6 +36,8 @@ class ClusterIT {
     private static final String BATCH = System.getProperty("tp0.cluster.batch", "2");
     private static final String SORTEO = "action: sorteo | result: success";
     private static final String RECEIVED = "action: apuesta_recibida | result: success";
+    /** Per agency connection while the kill cycles run: a batch of 2 bets is ~100 bytes on the wire. */
+    private static final long LINK_BYTES_PER_SECOND = 4_000;
     private static PostgresForTests postgres;
     /** This test's database (emptied before each test). */
     private static ThrowawayPostgres pg;
@@ -125,19 +127,26 @@ class ClusterIT {
      */
     @Test
     void killNineOfRandomNodesLosesAndDuplicatesNothing() throws IOException {
+        // The agencies reach the nodes through throttled links while the cycles run (~40 batches/s
+        // each: 40k bets last ~8 minutes of cycles however fast the machine), then at full speed.
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
-                // Enough for every cycle on a quiet machine too (~1,000 bets/s per agency in batches of 2).
-                new int[] {200_000, 190_000, 180_000, 170_000, 160_000}, new int[] {3, 2, 2, 1, 0}, 2024);
+                new int[] {40_000, 38_000, 36_000, 34_000, 32_000}, new int[] {3, 2, 2, 1, 0}, 2024);
         long seed = Long.getLong("tp0.crash.seed", System.nanoTime());
         Random random = new Random(seed);
         System.out.println("ClusterIT kill test: seed " + seed + " (rerun with -Dtp0.crash.seed=" + seed + ")");
         List<Double> failovers = new ArrayList<>();
         int oldestKills = 0;
+        List<SlowLink> links = new ArrayList<>();
         try (ClusterRun cluster = ClusterRun.start(ROOT, runDir, NODES, 5, env(), line -> { })) {
+            for (ClusterRun.Node node : cluster.nodes()) {
+                links.add(new SlowLink(node.tcpPort, LINK_BYTES_PER_SECOND));
+            }
+            String throughLinks = String.join(",", links.stream().map(l -> "127.0.0.1:" + l.port()).toList());
             for (int k = 1; k <= 5; k++) {
-                // Small batches, few in flight: ingestion lasts through every cycle, each kill mid-way.
+                // Small batches, one in flight: many acks per second, so each kill falls mid-way.
                 cluster.startAgency(k, data.files().get(k), Map.of("CLI_SERVER_CONNECTTIMEOUT", "120s",
-                        "CLI_BATCH_MAXAMOUNT", BATCH, "CLI_BATCH_WINDOW", "1"), line -> { });
+                        "CLI_BATCH_MAXAMOUNT", BATCH, "CLI_BATCH_WINDOW", "1",
+                        "CLI_SERVER_ADDRESS", throughLinks), line -> { });
             }
             for (int cycle = 0; cycle < KILLS; cycle++) {
                 long seen = cluster.countOfAllNodes(RECEIVED);
@@ -156,6 +165,7 @@ class ClusterIT {
                 System.out.println("ClusterIT kill test: cycle " + (cycle + 1) + ": killed " + victimName
                         + (oldest ? " (the oldest)" : "") + ", restarted");
             }
+            links.forEach(SlowLink::unthrottle); // the rest of the data as fast as it goes
             for (LotteryRun.AgencyOutcome outcome : cluster.awaitAgencies(LONG)) {
                 assertEquals(0, outcome.exitCode(), "agency " + outcome.agency() + " exit status");
                 assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners(),
@@ -163,6 +173,10 @@ class ClusterIT {
             }
             assertEquals(1, cluster.countOfAllNodes(SORTEO), "one draw across all nodes' logs");
             assertEveryNodeExitsZero(cluster);
+        } finally {
+            for (SlowLink link : links) {
+                link.close();
+            }
         }
         StoredBets.Audit audit = StoredBets.audit(exportBets(runDir), data);
         Collections.sort(failovers);

@@ -382,4 +382,54 @@ class PgStoreIT {
         assertEquals(new String(csvRows(2, all), StandardCharsets.UTF_8),
                 new String(export(), StandardCharsets.UTF_8));
     }
+
+    /**
+     * A writer frozen in the middle of its transaction (its count row locked, its COPY begun: its
+     * backend is busy, so idle_in_transaction_session_timeout does not end it) blocks another
+     * writer of that agency for at most the lock timeout, which refuses the batch retryably; once
+     * the frozen writer is fenced by its connections' name, its transaction is gone, its locks are
+     * released, the other writer stores, and the frozen one's COPY can never commit.
+     */
+    @Test
+    void aWriterFrozenMidTransactionIsFencedByNameAndReleasesItsLocks() throws Exception {
+        ActorRef<BetStore.Command> store = openStore();
+        List<Bet> all = bets(4, 200, 4);
+        assertEquals(new BetStore.Stored(50, 100), storeAll(store, 4, all.subList(0, 100)));
+
+        PgDatabase frozenNode = new PgDatabase(settings());
+        String name = PgDatabase.applicationNameOf("10.1.2.3:25520", -4_321_987_654_321L);
+        frozenNode.nameConnections(name);
+        java.sql.Connection frozen = frozenNode.connect();
+        try (java.sql.Statement s = frozen.createStatement()) {
+            assertEquals(1, s.executeUpdate("UPDATE agency_counts SET stored = stored + 50 WHERE agency = 4"));
+        }
+        org.postgresql.copy.CopyIn copy = frozen.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
+                .copyIn("COPY bets FROM STDIN");
+        assertEquals("active", pg.sql("SELECT state FROM pg_stat_activity WHERE application_name = '" + name + "'"));
+
+        long asked = System.nanoTime();
+        BetStore.Refused refused = assertInstanceOf(BetStore.Refused.class, store(store, 4, all.subList(100, 150)));
+        double waited = (System.nanoTime() - asked) / 1e9;
+        System.out.printf("PgStoreIT.frozenWriter: refused after %.1f s: %s%n", waited, refused.reason());
+        assertEquals(ErrorCode.STORAGE_FAILURE, refused.code());
+        assertTrue(refused.reason().contains("lock"), refused.reason());
+
+        assertEquals(1, new PgDatabase(settings()).endBackendsOf(name), "the frozen writer's one backend ended");
+        assertEquals(0, new PgDatabase(settings()).endBackendsOf(name), "nothing left of it");
+        assertEquals(100, count(store, 4), "the frozen writer's count update rolled back");
+        assertEquals(new BetStore.Stored(50, 200), storeAll(store, 4, all.subList(100, 200)));
+        java.sql.SQLException late = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, () -> {
+            copy.endCopy();
+            frozen.commit();
+        });
+        System.out.println("PgStoreIT.frozenWriter: the fenced writer's commit failed: " + late.getMessage());
+        try {
+            frozen.close();
+        } catch (java.sql.SQLException alreadyBroken) {
+            // its backend is gone: nothing to close properly
+        }
+        close(store);
+        assertEquals(new String(csvRows(4, all), StandardCharsets.UTF_8),
+                new String(export(), StandardCharsets.UTF_8));
+    }
 }

@@ -11,16 +11,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A TCP proxy on loopback whose agency-to-server direction carries at most {@code bytesPerSecond}:
- * a run that takes seconds whatever the server's speed, so a watcher sees the counts rise.
- * The pacing shapes the input (like a slow line); it waits for nothing.
+ * A TCP proxy on loopback whose agency-to-server direction carries at most {@code bytesPerSecond}
+ * per connection, until {@link #unthrottle}: a run that takes seconds whatever the server's
+ * speed, so a watcher sees the counts rise, or a crash test's kills all fall mid-ingestion.
+ * The pacing shapes the input (like a slow line); it waits for nothing. A server that does not
+ * answer (killed) closes that one agency connection, as a dead server's port would refuse it.
  */
 final class SlowLink implements AutoCloseable {
     private static final int CHUNK = 512;
 
     private final ServerSocket listener;
     private final int targetPort;
-    private final long bytesPerSecond;
+    private volatile long bytesPerSecond;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
     SlowLink(int targetPort, long bytesPerSecond) throws IOException {
@@ -40,19 +42,30 @@ final class SlowLink implements AutoCloseable {
         try {
             while (true) {
                 Socket agency = listener.accept();
-                Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                Socket server;
+                try {
+                    server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                } catch (IOException refused) {
+                    closeQuietly(agency);
+                    continue;
+                }
                 sockets.add(agency);
                 sockets.add(server);
-                pump(agency, server, bytesPerSecond);
-                pump(server, agency, 0);
+                pump(agency, server, this);
+                pump(server, agency, null);
             }
         } catch (IOException e) {
             // closed
         }
     }
 
-    /** Copies {@code from} to {@code to}, paced to {@code rate} bytes/s (0: as fast as it comes). */
-    private static void pump(Socket from, Socket to, long rate) {
+    /** From now on every connection, open or new, runs as fast as it comes. */
+    void unthrottle() {
+        bytesPerSecond = 0;
+    }
+
+    /** Copies {@code from} to {@code to}, paced to {@code paced}'s rate (null: as fast as it comes). */
+    private static void pump(Socket from, Socket to, SlowLink paced) {
         Thread thread = new Thread(() -> {
             byte[] buf = new byte[CHUNK];
             long start = System.nanoTime();
@@ -66,6 +79,7 @@ final class SlowLink implements AutoCloseable {
                     out.write(buf, 0, n);
                     out.flush();
                     sent += n;
+                    long rate = paced == null ? 0 : paced.bytesPerSecond;
                     if (rate > 0) {
                         long due = start + sent * 1_000_000_000L / rate;
                         long ahead = due - System.nanoTime();

@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.ShardingMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import tp0.logline.LogLine;
@@ -73,6 +74,11 @@ public final class ClusterTopology implements Topology {
                         int numAgencies, LotteryMetrics metrics) {
         String node = member.describe();
         guardian.spawn(ClusterEvents.create(node), "cluster-events");
+        // Before this node writes anything: its connections carry its name, so that the others
+        // can end them once it is downed (DatabaseFence); the store connects on its first request.
+        db.nameConnections(DatabaseFence.applicationName(
+                Cluster.get(guardian.getSystem()).selfMember()));
+        guardian.spawn(DatabaseFence.create(db), "database-fence", DispatcherSelector.blocking());
 
         ActorRef<Object> ledgers = ClusterSharding.get(guardian.getSystem()).init(
                 Entity.of(AgencyLedger.TYPE, entity -> AgencyLedger.create(

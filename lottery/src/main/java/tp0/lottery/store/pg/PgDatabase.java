@@ -47,7 +47,18 @@ public final class PgDatabase {
     /** See {@link #connect}: how long a stalled writer may keep its count rows locked. */
     static final String IDLE_IN_TRANSACTION_TIMEOUT = "5s";
 
+    /** See {@link #connect}: how long a statement waits for a row lock another writer holds. */
+    static final String LOCK_TIMEOUT = "5s";
+
+    /** What a single server's connections are called in {@code pg_stat_activity}. */
+    private static final String APPLICATION_NAME = "tp0-lottery";
+
+    /** PostgreSQL keeps at most this many bytes of an application name (NAMEDATALEN - 1). */
+    private static final int APPLICATION_NAME_MAX = 63;
+
     private final StoreSettings.Postgres settings;
+    /** Set once, by a cluster node before it writes: which node (and which run of it) a connection belongs to. */
+    private volatile String applicationName = APPLICATION_NAME;
 
     public PgDatabase(StoreSettings.Postgres settings) {
         this.settings = settings;
@@ -70,7 +81,7 @@ public final class PgDatabase {
         props.setProperty("connectTimeout", "5");
         props.setProperty("socketTimeout", "60");
         props.setProperty("tcpKeepAlive", "true");
-        props.setProperty("ApplicationName", "tp0-lottery");
+        props.setProperty("ApplicationName", applicationName);
         Connection c = DriverManager.getConnection(settings.url(), props);
         try (Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SHOW synchronous_commit")) {
@@ -85,12 +96,54 @@ public final class PgDatabase {
             // writer (a cluster's node that took its agencies over): PostgreSQL ends that
             // transaction, and its locks, after this long. Its commit then fails: nothing stored.
             s.execute("SET idle_in_transaction_session_timeout TO '" + IDLE_IN_TRANSACTION_TIMEOUT + "'");
+            // That does not cover a server frozen in the middle of a COPY (its backend is busy
+            // waiting for rows, not idle): a cluster ends such a node's backends when it is downed
+            // (endBackendsOf). Should one still hold a lock, a writer waiting for it gives up after
+            // this long, and its batches are refused (retryable) instead of hanging the store.
+            s.execute("SET lock_timeout TO '" + LOCK_TIMEOUT + "'");
             c.setAutoCommit(false);
         } catch (SQLException e) {
             c.close();
             throw e;
         }
         return c;
+    }
+
+    /**
+     * The application name of the connections of one run of one cluster node: its cluster
+     * address and the run's unique id, so that ending a downed node's backends never touches the
+     * node started again at the same address. Cut to what PostgreSQL keeps.
+     */
+    public static String applicationNameOf(String hostPort, long uid) {
+        String name = APPLICATION_NAME + " " + uid + " " + hostPort;
+        return name.length() <= APPLICATION_NAME_MAX ? name : name.substring(0, APPLICATION_NAME_MAX);
+    }
+
+    /** From now on, this server's new connections are called {@code name} ({@link #applicationNameOf}). */
+    public void nameConnections(String name) {
+        this.applicationName = name;
+    }
+
+    /**
+     * Ends every backend of the connections called {@code name} (a downed cluster node's): their
+     * open transactions roll back and release their locks, and nothing that node still sends on
+     * them is stored. Allowed for the backends of the same database user.
+     *
+     * @return how many backends were ended
+     */
+    public int endBackendsOf(String name) throws SQLException {
+        try (Connection c = connect();
+             PreparedStatement s = c.prepareStatement("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))"
+                     + " FROM pg_stat_activity WHERE application_name = ? AND pid <> pg_backend_pid()")) {
+            s.setString(1, name);
+            int ended;
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                ended = rs.getInt(1);
+            }
+            c.commit();
+            return ended;
+        }
     }
 
     /** A connection error that waiting can cure (the database starting, restarting or unreachable). */
