@@ -44,7 +44,7 @@ public final class ClassDataTraining {
             responder.start();
             Path config = dir.resolve("config.yaml");
             Files.writeString(config, "server:\n  address: \"127.0.0.1:1\"\n  connectTimeout: 10s\n"
-                    + "log:\n  level: INFO\nbatch:\n  maxAmount: 500\n  window: 16\n", StandardCharsets.UTF_8);
+                    + "log:\n  level: INFO\nbatch:\n  maxAmount: 500\n  window: 32\n", StandardCharsets.UTF_8);
             Path bets = dir.resolve("agency-1.csv");
             Files.write(bets, sampleBets());
             Map<String, String> env = Map.of(

@@ -51,7 +51,7 @@ class MainTest {
             assertEquals(4, messages.size(), capture.toString());
             assertEquals("action: config | result: success | client_id: 1 | server_address: 127.0.0.1:" + server.port()
                     + " | batch_max_amount: 500 | log_level: INFO | data_file: " + data + " | secret: none"
-                    + " | batch_window: 16 | read_timeout: 15s", messages.get(0));
+                    + " | batch_window: 32 | read_timeout: 15s", messages.get(0));
             assertTrue(messages.get(1).matches(AgencyClientTest.allSent(1)), messages.get(1));
             assertEquals(List.of(
                     "action: ganador | result: success | dni: 30904465",
@@ -93,7 +93,7 @@ class MainTest {
 
             assertEquals(ExitCodes.SUCCESS, status, capture.toString());
             assertEquals(new Message.Hello(Protocol.VERSION, 1, secret), server.received().get(0));
-            assertTrue(capture.lines().get(0).endsWith(" | data_file: " + data + " | secret: set | batch_window: 16 | read_timeout: 15s"),
+            assertTrue(capture.lines().get(0).endsWith(" | data_file: " + data + " | secret: set | batch_window: 32 | read_timeout: 15s"),
                     capture.toString());
             assertFalse(capture.contains(secret), capture.toString());
             assertFalse(capture.contains("s3cr3t"), capture.toString());

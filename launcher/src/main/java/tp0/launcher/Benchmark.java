@@ -476,6 +476,34 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * CPU seconds per kind of thread of a live process (thread names without their trailing
+     * numbers, e.g. every {@code lottery-pekko.actor.default-dispatcher-N} together), most first:
+     * where a JVM spends its CPU (dispatchers, the JIT, the GC, the store's thread).
+     */
+    static String threadCpu(long pid) {
+        Map<String, Double> byKind = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip().replaceAll("[-#]?\\d+$", "");
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+                    byKind.merge(name, seconds, Double::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+        return byKind.entrySet().stream().filter(e -> e.getValue() >= 0.01)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** The server's heap as jcmd reports it (after the run, before shutdown). */
     static String heapOf(long pid) {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");

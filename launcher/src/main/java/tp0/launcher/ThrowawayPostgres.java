@@ -151,6 +151,27 @@ public final class ThrowawayPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * CPU seconds (user + system) PostgreSQL has used so far: the postmaster's own and its reaped
+     * children's (backends that ended), plus every live child's own.
+     */
+    public double cpuSeconds() {
+        try {
+            String pidLine = Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip();
+            long postmaster = Long.parseLong(pidLine);
+            double total = Benchmark.cpuSeconds(Long.toString(postmaster), 14)
+                    + Benchmark.cpuSeconds(Long.toString(postmaster), 16);
+            for (ProcessHandle child : ProcessHandle.of(postmaster).map(p -> p.children().toList())
+                    .orElse(List.of())) {
+                double own = Benchmark.cpuSeconds(Long.toString(child.pid()), 14);
+                total += Double.isNaN(own) ? 0 : own; // gone meanwhile: counted by the postmaster next time
+            }
+            return total;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     private static long rss(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {

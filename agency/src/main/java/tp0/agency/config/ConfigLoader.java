@@ -58,7 +58,7 @@ public final class ConfigLoader {
      * hand while an ack travels back (and can store waiting ones together), yet only
      * 16 × 8 KiB of frames outstanding.
      */
-    static final int DEFAULT_BATCH_WINDOW = 16;
+    static final int DEFAULT_BATCH_WINDOW = 32;
     /** So that a typo cannot leave unbounded data in flight: 1024 × 8 KiB = 8 MiB at most. */
     static final int MAX_BATCH_WINDOW = 1024;
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);

@@ -29,7 +29,7 @@ class ConfigLoaderTest {
               level: INFO
             batch:
               maxAmount: 500
-              window: 16
+              window: 32
             loop:
               amount: 5
               period: 5s
@@ -76,20 +76,20 @@ class ConfigLoaderTest {
         assertEquals(500, c.batchMaxAmount());
         assertEquals(Duration.ofSeconds(30), c.connectTimeout());
         assertEquals(LogLevel.INFO, c.logLevel());
-        assertEquals(16, c.batchWindow());
+        assertEquals(32, c.batchWindow());
     }
 
     @Test
     void theBatchWindowComesFromTheFileOrTheEnvAndDefaultsToSixteen() throws Exception {
-        assertEquals(4, ConfigLoader.load(env("CLI_ID", "1"), yaml(SHIPPED.replace("window: 16", "window: 4")))
+        assertEquals(4, ConfigLoader.load(env("CLI_ID", "1"), yaml(SHIPPED.replace("window: 32", "window: 4")))
                 .batchWindow());
         assertEquals(1, ConfigLoader.load(env("CLI_ID", "1", "CLI_BATCH_WINDOW", " 1 "), yaml(SHIPPED)).batchWindow(),
                 "the env beats the file; 1 is stop-and-wait");
         assertEquals(1024, ConfigLoader.load(env("CLI_ID", "1", "CLI_BATCH_WINDOW", "1024"), yaml(SHIPPED))
                 .batchWindow());
         assertEquals(ConfigLoader.DEFAULT_BATCH_WINDOW, ConfigLoader.load(env("CLI_ID", "1"),
-                yaml(SHIPPED.replace("  window: 16\n", ""))).batchWindow());
-        assertEquals(16, ConfigLoader.DEFAULT_BATCH_WINDOW);
+                yaml(SHIPPED.replace("  window: 32\n", ""))).batchWindow());
+        assertEquals(32, ConfigLoader.DEFAULT_BATCH_WINDOW);
     }
 
     @Test
@@ -104,10 +104,10 @@ class ConfigLoaderTest {
         assertEquals("action: config | result: fail | key: CLI_BATCH_WINDOW | error: 0 is outside 1..1024",
                 failure(env("CLI_ID", "1", "CLI_BATCH_WINDOW", "0"), file).logLine());
         assertEquals("action: config | result: fail | key: batch.window | error: 'many' is not a positive integer",
-                failure(env("CLI_ID", "1"), yaml(SHIPPED.replace("window: 16", "window: many"))).logLine());
-        assertEquals("batch.window", failure(env("CLI_ID", "1"), yaml(SHIPPED.replace("window: 16", "window: 2000"))).key());
+                failure(env("CLI_ID", "1"), yaml(SHIPPED.replace("window: 32", "window: many"))).logLine());
+        assertEquals("batch.window", failure(env("CLI_ID", "1"), yaml(SHIPPED.replace("window: 32", "window: 2000"))).key());
         assertEquals("batch.window",
-                failure(env("CLI_ID", "1"), yaml(SHIPPED.replace("window: 16", "window: [1, 2]"))).key());
+                failure(env("CLI_ID", "1"), yaml(SHIPPED.replace("window: 32", "window: [1, 2]"))).key());
     }
 
     @Test
@@ -277,7 +277,7 @@ class ConfigLoaderTest {
                 "NUMERO", "7574");
         AgencyConfig c = ConfigLoader.load(env, dir.resolve("absent.yaml"));
         assertEquals(Optional.of(new Bet("Nicolás", "Saldaña", "00123", LocalDate.of(1999, 3, 17), 7574)), c.singleBet());
-        assertTrue(c.summaryLogLine().endsWith("| data_file: none (single bet from env) | secret: none | batch_window: 16 | read_timeout: 15s"),
+        assertTrue(c.summaryLogLine().endsWith("| data_file: none (single bet from env) | secret: none | batch_window: 32 | read_timeout: 15s"),
                 c.summaryLogLine());
         assertTrue(SingleBetEnv.partialWarning(env).isEmpty());
 
@@ -334,7 +334,7 @@ class ConfigLoaderTest {
         assertEquals("from-env", fromEnv.secret(), "the env beats the file; surrounding spaces are not part of it");
         assertEquals("from-yaml", ConfigLoader.load(env("CLI_ID", "1", "CLI_SECRET", ""), yaml(withSecret)).secret());
 
-        assertTrue(fromEnv.summaryLogLine().endsWith(" | data_file: .data/agency-1.csv | secret: set | batch_window: 16 | read_timeout: 15s"),
+        assertTrue(fromEnv.summaryLogLine().endsWith(" | data_file: .data/agency-1.csv | secret: set | batch_window: 32 | read_timeout: 15s"),
                 fromEnv.summaryLogLine());
         assertFalse(fromEnv.summaryLogLine().contains("from-env"));
         assertFalse(fromEnv.toString().contains("from-env"), fromEnv.toString());

@@ -19,7 +19,7 @@ public enum ServerKey {
     MAX_CONNECTIONS("1024", "connections served at once (1..100000); one more gets TOO_MANY_CONNECTIONS"),
     AGENCY_SECRETS_FILE("", "file of '<agency id>=<secret>' lines; empty = no authentication"),
     STORE_GROUP_COMMIT("on", "on: batches arriving during an fsync share the next one; off: one fsync per batch"),
-    SESSION_PIPELINE("16", "batches one connection may have at the store at once (1..1024; 1 = stop-and-wait)"),
+    SESSION_PIPELINE("32", "batches one connection may have at the store at once (1..1024; 1 = stop-and-wait)"),
     HEARTBEAT_TIMEOUT("15", "seconds (6..86400) a version-2 agency may go without a frame, whatever it waits for"),
     HTTP_PORT("8080", "HTTP port of the status page, /health and /metrics (0 = off; any = any free port, the http_listen line tells which)"),
     HTTP_IP("0.0.0.0", "address the HTTP port listens on"),

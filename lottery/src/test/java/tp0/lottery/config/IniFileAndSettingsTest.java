@@ -178,7 +178,7 @@ class IniFileAndSettingsTest {
         ServerSettings settings = ServerSettings.load(ini, Map.of(), workDir);
 
         assertEquals(new ServerSettings("127.0.0.1", 4000, 50, "DEBUG", 2, workDir.resolve("bets.csv"),
-                workDir.resolve("all-bets-sent.txt"), Duration.ofSeconds(30), 1024, AgencySecrets.NONE, true, 16,
+                workDir.resolve("all-bets-sent.txt"), Duration.ofSeconds(30), 1024, AgencySecrets.NONE, true, 32,
                 Duration.ofSeconds(15), StoreSettings.FILE, TlsSettings.OFF, "0.0.0.0", 8080), settings);
     }
 
@@ -351,10 +351,10 @@ class IniFileAndSettingsTest {
     // ------------------------------------------------------------------ performance keys
 
     @Test
-    void groupCommitIsOnAndThePipeline16UnlessSetInIniOrEnv() throws Exception {
+    void groupCommitIsOnAndThePipeline32UnlessSetInIniOrEnv() throws Exception {
         ServerSettings defaults = ServerSettings.load(IniFile.empty(), Map.of(), workDir);
         assertTrue(defaults.storeGroupCommit());
-        assertEquals(16, defaults.sessionPipeline());
+        assertEquals(32, defaults.sessionPipeline());
 
         IniFile ini = ini("[DEFAULT]", "STORE_GROUP_COMMIT = off", "SESSION_PIPELINE = 1");
         ServerSettings fromIni = ServerSettings.load(ini, Map.of(), workDir);
@@ -385,12 +385,12 @@ class IniFileAndSettingsTest {
     }
 
     @Test
-    void theShippedConfigIniHasGroupCommitOnAndThePipelineAt16() throws Exception {
+    void theShippedConfigIniHasGroupCommitOnAndThePipelineAt32() throws Exception {
         Path shipped = Path.of("config.ini");
         assumeTrue(Files.exists(shipped), "run from the lottery module directory");
         ServerSettings settings = ServerSettings.load(IniFile.load(shipped), Map.of(), workDir);
         assertTrue(settings.storeGroupCommit());
-        assertEquals(16, settings.sessionPipeline());
+        assertEquals(32, settings.sessionPipeline());
     }
 
     private void assertKeyRejected(String key, Map<String, String> env) {
