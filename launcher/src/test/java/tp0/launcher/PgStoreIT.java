@@ -432,4 +432,36 @@ class PgStoreIT {
         assertEquals(new String(csvRows(4, all), StandardCharsets.UTF_8),
                 new String(export(), StandardCharsets.UTF_8));
     }
+
+    /**
+     * A cluster's draw is held by one node's store; another node's store, which never saw it,
+     * stores nothing after it: its next batch (of an agency with bets, or of one without any) is
+     * refused with BETS_CLOSED, and so is every later one.
+     */
+    @Test
+    void afterAnotherServersDrawNothingMoreIsStored() throws Exception {
+        ActorRef<BetStore.Command> coordinators = openStore();
+        ActorRef<BetStore.Command> other = openStore();
+        ActorRef<BetStore.Command> third = openStore();
+        List<Bet> one = bets(1, 100, 5);
+        List<Bet> two = bets(2, 150, 6);
+        assertEquals(new BetStore.Stored(50, 100), storeAll(coordinators, 1, one));
+        assertEquals(new BetStore.Stored(50, 100), storeAll(other, 2, two.subList(0, 100)));
+        TestProbe<BetStore.DrawOutcome> draws = testKit.createTestProbe();
+        coordinators.tell(new BetStore.Draw(draws.getRef()));
+        BetStore.Drawn drawn = assertInstanceOf(BetStore.Drawn.class, draws.expectMessageClass(BetStore.DrawOutcome.class, WAIT));
+        assertEquals(200, drawn.betsRead());
+
+        BetStore.Refused late = assertInstanceOf(BetStore.Refused.class, store(other, 2, two.subList(100, 150)));
+        assertEquals(ErrorCode.BETS_CLOSED, late.code(), late.reason());
+        BetStore.Refused again = assertInstanceOf(BetStore.Refused.class, store(other, 2, two.subList(100, 150)));
+        assertEquals(ErrorCode.BETS_CLOSED, again.code(), again.reason());
+        BetStore.Refused first = assertInstanceOf(BetStore.Refused.class, store(third, 3, bets(3, 10, 7)));
+        assertEquals(ErrorCode.BETS_CLOSED, first.code(), "an agency's first bets after the draw: " + first.reason());
+        assertEquals("1:100,2:100", pg.sql("SELECT string_agg(agency || ':' || stored, ',' ORDER BY agency) FROM agency_counts"));
+        assertEquals("200", pg.sql("SELECT count(*) FROM bets"));
+        close(coordinators);
+        close(other);
+        close(third);
+    }
 }

@@ -216,6 +216,17 @@ public final class PgBetStore extends AbstractBehavior<BetStore.Command> {
                     break;
                 }
                 c.rollback();
+                if (drawHeld(c)) { // another server held the draw: this store is sealed too
+                    sealed = true;
+                    log.warn(LogLine.fail("apuesta_almacenada", "db", db.address(), "error",
+                            "the draw has been held (by another server); batches refused"));
+                    Refused closed = new Refused(ErrorCode.BETS_CLOSED, "the draw has been held");
+                    for (Integer agency : pendingByAgency.keySet()) {
+                        refusedAgencies.put(agency, closed);
+                    }
+                    pendingByAgency.clear();
+                    return;
+                }
                 for (Integer agency : moved) {
                     log.warn(LogLine.fail("apuesta_almacenada", "agencia", agency, "error",
                             "stored count moved: another writer stored bets of this agency; batches refused"));
@@ -247,9 +258,16 @@ public final class PgBetStore extends AbstractBehavior<BetStore.Command> {
         }
     }
 
-    private static final String FIRST_BETS = "INSERT INTO agency_counts AS c (agency, stored) VALUES (?, ?)"
-            + " ON CONFLICT (agency) DO UPDATE SET stored = c.stored + EXCLUDED.stored WHERE c.stored = 0";
-    private static final String MORE_BETS = "UPDATE agency_counts SET stored = stored + ? WHERE agency = ? AND stored = ?";
+    /**
+     * Nothing is stored once the draw is held, by whichever server held it: in a cluster only the
+     * coordinator's node saw it, and another node's store learns of it here (the draw locks the
+     * count rows' table while it reads, so no write straddles it).
+     */
+    private static final String NOT_DRAWN = "NOT EXISTS (SELECT 1 FROM draws)";
+    private static final String FIRST_BETS = "INSERT INTO agency_counts AS c (agency, stored) SELECT ?, ? WHERE "
+            + NOT_DRAWN + " ON CONFLICT (agency) DO UPDATE SET stored = c.stored + EXCLUDED.stored WHERE c.stored = 0";
+    private static final String MORE_BETS = "UPDATE agency_counts SET stored = stored + ? WHERE agency = ? AND stored = ?"
+            + " AND " + NOT_DRAWN;
 
     /**
      * Advances each agency's count from the expected one by its bets in the group, in agency
@@ -284,6 +302,14 @@ public final class PgBetStore extends AbstractBehavior<BetStore.Command> {
             }
         }
         return moved;
+    }
+
+    private static boolean drawHeld(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM draws")) {
+            boolean held = rs.next();
+            c.commit();
+            return held;
+        }
     }
 
     private static void collectMoved(int[] updated, List<Integer> agencies, List<Integer> moved) {
@@ -400,6 +426,9 @@ public final class PgBetStore extends AbstractBehavior<BetStore.Command> {
         Map<Integer, List<String>> winners = new HashMap<>();
         long read;
         try (Statement s = c.createStatement()) {
+            // Waits for every writer's open transaction (another node's store) and keeps new ones
+            // out until the draw is recorded; they then find it and refuse (NOT_DRAWN).
+            s.execute("LOCK TABLE agency_counts IN SHARE MODE");
             try (ResultSet rs = s.executeQuery("SELECT agency, document FROM bets WHERE number = "
                     + BetsCsv.WINNING_NUMBER + " ORDER BY agency, ordinal")) {
                 while (rs.next()) {
