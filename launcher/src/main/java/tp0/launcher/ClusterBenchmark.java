@@ -127,18 +127,30 @@ final class ClusterBenchmark {
                 .toArray();
     }
 
+    /** Per agency connection during the cycles: ~40 batches of 2 bets a second. */
+    private static final long FAILOVER_LINK_BYTES_PER_SECOND = 4_000;
+
     static void failover(Path root, Path runDir, int kills, long seed) throws Exception {
         E2eData.reset(runDir);
         Random random = new Random(seed);
         System.out.println("== failover: 3 nodes, 5 agencies, " + kills + " kill -9 cycles (seed " + seed + ")");
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
-                new int[] {100_000, 100_000, 100_000, 100_000, 100_000}, new int[] {1, 1, 1, 1, 1}, 5);
+                new int[] {40_000, 40_000, 40_000, 40_000, 40_000}, new int[] {1, 1, 1, 1, 1}, 5);
         List<Double> seconds = new ArrayList<>();
+        List<SlowLink> links = new ArrayList<>();
         try (ThrowawayPostgres pg = ThrowawayPostgres.start();
              ClusterRun run = ClusterRun.start(root, runDir.resolve("cluster"), 3, 5, pg.serverEnv(), line -> { })) {
+            for (ClusterRun.Node node : run.nodes()) {
+                links.add(new SlowLink(node.tcpPort, FAILOVER_LINK_BYTES_PER_SECOND));
+            }
             for (int k = 1; k <= 5; k++) {
-                // Small batches, one in flight: ingestion lasts through every cycle.
-                run.startAgency(k, data.files().get(k), Map.of("CLI_SERVER_ADDRESS", run.addressListFrom(k),
+                // Small batches, one in flight, through throttled links: ingestion lasts through every
+                // cycle however fast the machine (at full speed 500,000 bets were gone after 4 cycles).
+                List<String> order = new ArrayList<>();
+                for (int i = 0; i < links.size(); i++) {
+                    order.add("127.0.0.1:" + links.get((k - 1 + i) % links.size()).port());
+                }
+                run.startAgency(k, data.files().get(k), Map.of("CLI_SERVER_ADDRESS", String.join(",", order),
                         "CLI_SERVER_CONNECTTIMEOUT", "120s", "CLI_BATCH_MAXAMOUNT", "2", "CLI_BATCH_WINDOW", "1"),
                         line -> { });
             }
@@ -168,8 +180,13 @@ final class ClusterBenchmark {
                         cycleSeconds.stream().map(s -> String.format(Locale.ROOT, "%.1f", s)).toList());
                 run.restart(victim);
             }
+            links.forEach(SlowLink::unthrottle);
             run.awaitAgencies(Duration.ofMinutes(30));
             run.stopAll(Duration.ofSeconds(60));
+        } finally {
+            for (SlowLink link : links) {
+                link.close();
+            }
         }
         Collections.sort(seconds);
         System.out.printf(Locale.ROOT, "== failover over %d agency reconnections in %d kills: p50 %.1f s, max %.1f s"

@@ -75,8 +75,9 @@ public final class ClusterRun implements AutoCloseable {
                                    Consumer<String> echo) throws IOException {
         ClusterRun run = new ClusterRun(root, runDir, withAgencies(env, numAgencies), echo);
         try {
+            List<Integer> ports = freePorts(2 * size);
             for (int k = 1; k <= size; k++) {
-                run.nodes.add(new Node(k, freePort(), freePort()));
+                run.nodes.add(new Node(k, ports.get(2 * (k - 1)), ports.get(2 * (k - 1) + 1)));
             }
             for (Node node : run.nodes) {
                 run.launch(node);
@@ -264,9 +265,24 @@ public final class ClusterRun implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /**
+     * {@code n} distinct free ports: all held open until each is known (one released before the
+     * next is asked for may be handed out again — seen: a node's TCP port was another's cluster port).
+     */
+    private static List<Integer> freePorts(int n) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ServerSocket socket = new ServerSocket(0);
+                held.add(socket);
+                ports.add(socket.getLocalPort());
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : held) {
+                socket.close();
+            }
         }
     }
 }

@@ -225,6 +225,89 @@ class ClusterIT {
     }
 
     /**
+     * SIGTERM of the node every agency is on (the oldest: the singleton's and the shard
+     * coordinator's) mid-ingestion: it leaves the cluster, hands its shards over and exits 0; its
+     * agencies reconnect to the others and resume. 0 lost, 0 duplicates, file order kept.
+     */
+    @Test
+    void aNodeStoppedGracefullyLeavesItsAgenciesGoOnAndItExitsZero() throws Exception {
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
+                new int[] {12_000, 11_000, 10_000, 9_000, 8_000}, new int[] {2, 0, 1, 3, 1}, 31);
+        List<SlowLink> links = new ArrayList<>();
+        try (ClusterRun cluster = ClusterRun.start(ROOT, runDir, NODES, 5, env(), line -> { })) {
+            for (ClusterRun.Node node : cluster.nodes()) {
+                links.add(new SlowLink(node.tcpPort, LINK_BYTES_PER_SECOND));
+            }
+            // The oldest node's link first: every agency is on it while it runs.
+            ClusterRun.Node stopped = cluster.oldest();
+            List<String> order = new ArrayList<>();
+            for (int i = 0; i < NODES; i++) {
+                String address = "127.0.0.1:" + links.get(i).port();
+                if (cluster.nodes().get(i) == stopped) {
+                    order.add(0, address);
+                } else {
+                    order.add(address);
+                }
+            }
+            for (int k = 1; k <= 5; k++) {
+                cluster.startAgency(k, data.files().get(k), Map.of("CLI_SERVER_CONNECTTIMEOUT", "120s",
+                        "CLI_BATCH_MAXAMOUNT", BATCH, "CLI_BATCH_WINDOW", "1",
+                        "CLI_SERVER_ADDRESS", String.join(",", order)), line -> { });
+            }
+            awaitCount(cluster, RECEIVED, 300);
+            for (int k = 1; k <= 5; k++) {
+                List<String> on = cluster.agency(k).linesContaining("action: conectado");
+                assertTrue(!on.isEmpty() && on.get(0).endsWith("server: " + order.get(0)),
+                        "agency " + k + " is on " + stopped.name() + ": " + on);
+            }
+            long termAt = System.nanoTime();
+            cluster.signal(stopped, "TERM");
+            int exit = stopped.process().awaitExit(Duration.ofSeconds(60)).orElseThrow(() ->
+                    new IllegalStateException(stopped.name() + " still runs 60 s after SIGTERM; last lines:\n  "
+                            + String.join("\n  ", stopped.process().tail(20))));
+            double exitedAfter = (System.nanoTime() - termAt) / 1e9;
+            assertEquals(0, exit, "the stopped node's exit status");
+            List<String> said = stopped.process().linesContaining("action: cluster_member");
+            assertTrue(said.stream().anyMatch(l -> l.contains("event: self_removed")), "it says it left: " + said);
+            List<Double> resumed = new ArrayList<>();
+            for (int k = 1; k <= 5; k++) {
+                ChildProcess agency = cluster.agency(k);
+                Optional<Long> back = Optional.empty();
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (agency.isAlive() && System.nanoTime() < deadline
+                        && (back = agency.firstLineAfter("action: resume", termAt)).isEmpty()) {
+                    pause();
+                }
+                back.ifPresent(t -> resumed.add((t - termAt) / 1e9));
+            }
+            links.forEach(SlowLink::unthrottle);
+            for (LotteryRun.AgencyOutcome outcome : cluster.awaitAgencies(LONG)) {
+                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency() + " exit status");
+                assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners(),
+                        "winners of agency " + outcome.agency());
+            }
+            assertEquals(1, cluster.countOfAllNodes(SORTEO), "one draw across all nodes' logs");
+            Collections.sort(resumed);
+            System.out.printf("ClusterIT graceful stop: SIGTERM of %s (the oldest, every agency on it): exit 0 after"
+                    + " %.1f s; %d agencies resumed on the others after %s s%n", stopped.name(), exitedAfter,
+                    resumed.size(), resumed.stream().map(d -> String.format("%.1f", d)).toList());
+            assertEquals(5, resumed.size(), "every agency resumed elsewhere");
+            cluster.restart(stopped);
+            assertEveryNodeExitsZero(cluster);
+        } finally {
+            for (SlowLink link : links) {
+                link.close();
+            }
+        }
+        StoredBets.Audit audit = StoredBets.audit(exportBets(runDir), data);
+        System.out.println("ClusterIT graceful stop: " + audit);
+        assertEquals(0, audit.lost(), "lost bets");
+        assertEquals(0, audit.duplicates(), "duplicated bets");
+        assertEquals(data.totalBets(), audit.stored(), "stored bets");
+        assertTrue(audit.fileOrder(), "file order per agency");
+    }
+
+    /**
      * A node frozen (SIGSTOP) well past stable-after, then resumed (SIGCONT), mid-ingestion: the
      * others down it and its agencies carry on through them; resumed, it finds itself out of the
      * cluster and shuts down (exit 0), saying so; anything it still tried to write is refused by

@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  * The pacing shapes the input (like a slow line); it waits for nothing. A server that does not
  * answer (killed) closes that one agency connection, as a dead server's port would refuse it.
  */
-final class SlowLink implements AutoCloseable {
+public final class SlowLink implements AutoCloseable {
     private static final int CHUNK = 512;
 
     private final ServerSocket listener;
@@ -25,7 +25,7 @@ final class SlowLink implements AutoCloseable {
     private volatile long bytesPerSecond;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
-    SlowLink(int targetPort, long bytesPerSecond) throws IOException {
+    public SlowLink(int targetPort, long bytesPerSecond) throws IOException {
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.targetPort = targetPort;
         this.bytesPerSecond = bytesPerSecond;
@@ -34,7 +34,7 @@ final class SlowLink implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
@@ -60,7 +60,7 @@ final class SlowLink implements AutoCloseable {
     }
 
     /** From now on every connection, open or new, runs as fast as it comes. */
-    void unthrottle() {
+    public void unthrottle() {
         bytesPerSecond = 0;
     }
 
