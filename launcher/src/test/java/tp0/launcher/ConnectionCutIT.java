@@ -25,7 +25,7 @@ class ConnectionCutIT {
         Path runDir = ROOT.resolve("launcher/target/e2e/connection-cuts");
         E2eData.reset(runDir);
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
-                new int[] {30_000, 25_000, 20_000, 15_000, 10_000}, new int[] {1, 2, 0, 3, 1}, 77);
+                new int[] {60_000, 50_000, 40_000, 30_000, 20_000}, new int[] {1, 2, 0, 3, 1}, 77);
         long seed = Long.getLong("tp0.cut.seed", System.nanoTime());
         System.out.println("connection cut test: seed " + seed + " (rerun with -Dtp0.cut.seed=" + seed + ")");
 
