@@ -283,6 +283,12 @@ public final class AgencyClient {
             if (firstBatchEpochMillis == 0) {
                 firstBatchEpochMillis = System.currentTimeMillis(); // the first batch is flushed at once
             }
+            if (!config.loopPeriod().isZero()) {
+                // Paced, as the course's client loop: each batch goes out now, then the pause
+                // (after the last one too); a stop ends the pause at once.
+                connection.flush(BatchSender.ACTION);
+                stop.sleepUnlessStopped(config.loopPeriod().toMillis());
+            }
         }
         sender.awaitAllAcks();
     }

@@ -37,7 +37,7 @@ class MainTest {
         try (FakeLotteryServer server = FakeLotteryServer.start(FakeLotteryServer.lottery("30904465"))) {
             Path config = dir.resolve("config.yaml");
             Files.writeString(config, "server:\n  address: \"127.0.0.1:" + server.port() + "\"\nlog:\n  level: INFO\n"
-                    + "loop:\n  amount: 5\n  period: 5s\n", StandardCharsets.UTF_8);
+                    + "loop:\n  amount: 5\n  period: 50ms\n", StandardCharsets.UTF_8);
             Path data = dir.resolve("bets.csv");
             Files.writeString(data, "Santiago Lionel,Lorca,30904465,1999-03-17,7574\n", StandardCharsets.UTF_8);
 
@@ -51,7 +51,7 @@ class MainTest {
             assertEquals(4, messages.size(), capture.toString());
             assertEquals("action: config | result: success | client_id: 1 | server_address: 127.0.0.1:" + server.port()
                     + " | batch_max_amount: 500 | log_level: INFO | data_file: " + data + " | secret: none"
-                    + " | batch_window: 32 | read_timeout: 15s", messages.get(0));
+                    + " | batch_window: 32 | read_timeout: 15s | loop_period: 50ms", messages.get(0));
             assertTrue(messages.get(1).matches(AgencyClientTest.allSent(1)), messages.get(1));
             assertEquals(List.of(
                     "action: ganador | result: success | dni: 30904465",

@@ -305,4 +305,62 @@ class PipeliningTest {
                 "action: apuestas_enviadas | result: success | cantidad: 12 | ack_p50_ms: none | ack_p99_ms: none"),
                 capture.toString());
     }
+
+    @Test
+    void aLoopPeriodPausesAfterEachBatchAndTheLastOne() throws Exception {
+        Duration period = Duration.ofMillis(150);
+        List<Long> arrivals = java.util.Collections.synchronizedList(new ArrayList<>());
+        FakeLotteryServer server = serve(n -> n == 1 ? peer -> {
+            FakeLotteryServer.expectHello(peer);
+            peer.send(new Message.Welcome(Protocol.VERSION, 0));
+            long stored = 0;
+            for (int i = 0; i < 4; i++) {
+                Message.BetBatch b = batch(peer.receiveWithin(WAIT));
+                arrivals.add(System.nanoTime());
+                stored += b.bets().size();
+                peer.send(new Message.BatchAck(b.bets().size(), stored));
+            }
+            finish(peer);
+        } : null);
+
+        // Window 4 and 4 batches: unpaced, all four would be on the wire at once.
+        long start = System.nanoTime();
+        int status = run(config(server, csv(bets(40)), 10, 4).withLoopPeriod(period));
+        long elapsed = System.nanoTime() - start;
+        server.awaitDone(WAIT);
+
+        assertEquals(ExitCodes.SUCCESS, status, capture.toString());
+        assertEquals(bets(40), server.bets());
+        for (int i = 1; i < arrivals.size(); i++) {
+            long gap = arrivals.get(i) - arrivals.get(i - 1);
+            // Half the period: a late read of one batch may shorten the gap the server sees.
+            assertTrue(gap >= period.toNanos() / 2, "batch " + (i + 1) + " came " + gap / 1_000_000 + " ms after the last");
+        }
+        assertTrue(elapsed >= 4 * period.toNanos(), "a pause after each of the 4 batches: " + elapsed / 1_000_000 + " ms");
+        assertFalse(capture.contains("result: fail"), capture.toString());
+    }
+
+    @Test
+    void aStopDuringTheLoopPeriodEndsItAtOnce() throws Exception {
+        java.util.concurrent.CountDownLatch firstBatch = new java.util.concurrent.CountDownLatch(1);
+        FakeLotteryServer server = serve(n -> n == 1 ? peer -> {
+            FakeLotteryServer.expectHello(peer);
+            peer.send(new Message.Welcome(Protocol.VERSION, 0));
+            Message.BetBatch b = batch(peer.receiveWithin(WAIT));
+            peer.send(new Message.BatchAck(b.bets().size(), b.bets().size()));
+            firstBatch.countDown();
+            peer.receive(); // until the agency hangs up
+        } : null);
+
+        AgencyConfig paced = config(server, csv(bets(30)), 10, 4).withLoopPeriod(Duration.ofHours(1));
+        java.util.concurrent.CompletableFuture<Integer> client =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> run(paced));
+        assertTrue(firstBatch.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+        stop.request();
+
+        assertEquals(ExitCodes.SUCCESS, client.get(WAIT.toSeconds(), TimeUnit.SECONDS), capture.toString());
+        server.awaitDone(WAIT);
+        assertEquals(bets(10), server.bets(), "nothing more is sent after the stop");
+        assertFalse(capture.contains("result: fail"), capture.toString());
+    }
 }

@@ -18,6 +18,8 @@ import tp0.protocol.Bet;
  * @param readTimeout the longest the server may stay silent while the agency waits for it
  *                    (it pings meanwhile); then the connection counts as lost
  * @param tls         {@code server.tls.*}: plaintext (default), TLS, or TLS with a client certificate
+ * @param loopPeriod  {@code loop.period}: the pause after each batch sent, as the course's client
+ *                    waits {@code loop.period} after each message; zero (default) sends at once
  */
 public record AgencyConfig(
         int clientId,
@@ -30,7 +32,8 @@ public record AgencyConfig(
         Optional<Bet> singleBet,
         String secret,
         Duration readTimeout,
-        TlsSettings tls) {
+        TlsSettings tls,
+        Duration loopPeriod) {
 
     /** {@code server.readTimeout} when it is not set. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(15);
@@ -44,6 +47,17 @@ public record AgencyConfig(
         if (readTimeout.isNegative() || readTimeout.isZero()) {
             throw new IllegalArgumentException("readTimeout must be positive: " + readTimeout);
         }
+        if (loopPeriod.isNegative()) {
+            throw new IllegalArgumentException("loopPeriod must not be negative: " + loopPeriod);
+        }
+    }
+
+    /** No pause between batches. */
+    public AgencyConfig(int clientId, ServerAddresses servers, LogLevel logLevel, int batchMaxAmount,
+                        int batchWindow, Duration connectTimeout, Path dataFile, Optional<Bet> singleBet, String secret,
+                        Duration readTimeout, TlsSettings tls) {
+        this(clientId, servers, logLevel, batchMaxAmount, batchWindow, connectTimeout, dataFile, singleBet, secret,
+                readTimeout, tls, Duration.ZERO);
     }
 
     /** Plaintext. */
@@ -64,14 +78,20 @@ public record AgencyConfig(
     /** The same, with another read timeout. */
     public AgencyConfig withReadTimeout(Duration timeout) {
         return new AgencyConfig(clientId, servers, logLevel, batchMaxAmount, batchWindow, connectTimeout,
-                dataFile, singleBet, secret, timeout, tls);
+                dataFile, singleBet, secret, timeout, tls, loopPeriod);
+    }
+
+    /** The same, pausing {@code period} after each batch. */
+    public AgencyConfig withLoopPeriod(Duration period) {
+        return new AgencyConfig(clientId, servers, logLevel, batchMaxAmount, batchWindow, connectTimeout,
+                dataFile, singleBet, secret, readTimeout, tls, period);
     }
 
     /**
      * The contract's config line: exactly these keys, in this order. The exercise's keys
      * come first and {@code secret} (which says only whether one is set) right after them,
      * so lines matched by their prefix still match; later settings are appended after it ({@code tls}
-     * only when TLS is on).
+     * only when TLS is on, {@code loop_period} only when there is a pause).
      */
     public String summaryLogLine() {
         String line = LogLine.success("config",
@@ -84,7 +104,10 @@ public record AgencyConfig(
                 "batch_window", batchWindow,
                 "read_timeout", DurationText.format(readTimeout));
         // Only when on: the default line stays the one the exercise's graders know.
-        return tls instanceof TlsSettings.Off ? line : line + " | tls: " + tls.describe();
+        if (!(tls instanceof TlsSettings.Off)) {
+            line += " | tls: " + tls.describe();
+        }
+        return loopPeriod.isZero() ? line : line + " | loop_period: " + DurationText.format(loopPeriod);
     }
 
     /** Hides the secret: a record's own toString would print it wherever the config is printed. */
@@ -93,6 +116,7 @@ public record AgencyConfig(
         return "AgencyConfig[clientId=" + clientId + ", servers=" + servers + ", logLevel=" + logLevel
                 + ", batchMaxAmount=" + batchMaxAmount + ", batchWindow=" + batchWindow
                 + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", dataFile=" + dataFile
-                + ", singleBet=" + singleBet + ", secret=" + (secret.isEmpty() ? "none" : "***") + ", tls=" + tls.describe() + "]";
+                + ", singleBet=" + singleBet + ", secret=" + (secret.isEmpty() ? "none" : "***") + ", tls=" + tls.describe()
+                + ", loopPeriod=" + loopPeriod + "]";
     }
 }

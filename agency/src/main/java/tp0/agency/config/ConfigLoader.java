@@ -21,7 +21,7 @@ import tp0.protocol.Frame;
  * beats the file, the file beats the default. Takes the env as a map and the file as a
  * path so tests need neither a real environment nor a working directory.
  *
- * <p>Unknown YAML keys (e.g. the course's {@code loop:} section) are ignored. Errors name
+ * <p>Unknown YAML keys (e.g. the course's {@code loop.amount}) are ignored. Errors name
  * the key the bad value came from: the env var if set there, else the YAML key.
  */
 public final class ConfigLoader {
@@ -39,6 +39,7 @@ public final class ConfigLoader {
     public static final String ENV_TLS_CA = "CLI_SERVER_TLS_CA";
     public static final String ENV_TLS_KEYSTORE = "CLI_SERVER_TLS_KEYSTORE";
     public static final String ENV_TLS_KEYSTORE_PASSWORD_FILE = "CLI_SERVER_TLS_KEYSTOREPASSWORDFILE";
+    public static final String ENV_LOOP_PERIOD = "CLI_LOOP_PERIOD";
 
     public static final String KEY_SERVER_ADDRESS = "server.address";
     public static final String KEY_CONNECT_TIMEOUT = "server.connectTimeout";
@@ -50,6 +51,7 @@ public final class ConfigLoader {
     public static final String KEY_TLS_CA = "server.tls.ca";
     public static final String KEY_TLS_KEYSTORE = "server.tls.keystore";
     public static final String KEY_TLS_KEYSTORE_PASSWORD_FILE = "server.tls.keystorePasswordFile";
+    public static final String KEY_LOOP_PERIOD = "loop.period";
 
     static final LogLevel DEFAULT_LOG_LEVEL = LogLevel.INFO;
     static final int DEFAULT_BATCH_MAX_AMOUNT = 500;
@@ -155,6 +157,20 @@ public final class ConfigLoader {
             }
         }
 
+        Duration loopPeriod = Duration.ZERO;
+        Optional<Raw> period = loader.lookup(ENV_LOOP_PERIOD, KEY_LOOP_PERIOD);
+        if (period.isPresent()) {
+            try {
+                loopPeriod = DurationText.parse(period.get().text());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(period.get().key(), e.getMessage());
+            }
+            if (loopPeriod.compareTo(MAX_CONNECT_TIMEOUT) > 0) {
+                throw new ConfigException(period.get().key(), "'" + period.get().text() + "' is longer than "
+                        + DurationText.format(MAX_CONNECT_TIMEOUT));
+            }
+        }
+
         String dataFile = env.get(ENV_DATA_FILE);
         Path dataPath;
         try {
@@ -178,7 +194,7 @@ public final class ConfigLoader {
 
         Optional<Bet> singleBet = SingleBetEnv.read(env);
         return new AgencyConfig(clientId, servers, logLevel, batchMaxAmount, batchWindow, connectTimeout, dataPath,
-                singleBet, secret, readTimeout, tls);
+                singleBet, secret, readTimeout, tls, loopPeriod);
     }
 
     /** The error never quotes the value: it is a secret. */

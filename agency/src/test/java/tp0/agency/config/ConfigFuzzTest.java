@@ -28,12 +28,12 @@ class ConfigFuzzTest {
 
     private static final List<String> ENV_KEYS = List.of(ConfigLoader.ENV_ID, ConfigLoader.ENV_SERVER_ADDRESS,
             ConfigLoader.ENV_LOG_LEVEL, ConfigLoader.ENV_BATCH_MAX_AMOUNT, ConfigLoader.ENV_BATCH_WINDOW,
-            ConfigLoader.ENV_CONNECT_TIMEOUT, ConfigLoader.ENV_READ_TIMEOUT, ConfigLoader.ENV_DATA_FILE, ConfigLoader.ENV_SECRET,
+            ConfigLoader.ENV_CONNECT_TIMEOUT, ConfigLoader.ENV_READ_TIMEOUT, ConfigLoader.ENV_LOOP_PERIOD, ConfigLoader.ENV_DATA_FILE, ConfigLoader.ENV_SECRET,
             SingleBetEnv.FIRST_NAME, SingleBetEnv.LAST_NAME, SingleBetEnv.DOCUMENT, SingleBetEnv.BIRTHDATE,
             SingleBetEnv.NUMBER);
     private static final List<String> YAML_KEYS = List.of(ConfigLoader.KEY_SERVER_ADDRESS,
             ConfigLoader.KEY_CONNECT_TIMEOUT, ConfigLoader.KEY_READ_TIMEOUT, ConfigLoader.KEY_LOG_LEVEL, ConfigLoader.KEY_BATCH_MAX_AMOUNT,
-            ConfigLoader.KEY_BATCH_WINDOW, ConfigLoader.KEY_SECRET);
+            ConfigLoader.KEY_BATCH_WINDOW, ConfigLoader.KEY_SECRET, ConfigLoader.KEY_LOOP_PERIOD);
 
     private static final String[] EXTREMES = {
             "", " ", "0", "1", "-1", "+5", "007", "65535", "65536", "2147483647", "2147483648", "-2147483649",
@@ -53,6 +53,7 @@ class ConfigFuzzTest {
             Map.entry(ConfigLoader.ENV_BATCH_WINDOW, "4"), Map.entry(ConfigLoader.KEY_BATCH_WINDOW, "1"),
             Map.entry(ConfigLoader.ENV_CONNECT_TIMEOUT, "1m30s"), Map.entry(ConfigLoader.KEY_CONNECT_TIMEOUT, "500ms"),
             Map.entry(ConfigLoader.ENV_READ_TIMEOUT, "2s"), Map.entry(ConfigLoader.KEY_READ_TIMEOUT, "1m"),
+            Map.entry(ConfigLoader.ENV_LOOP_PERIOD, "150ms"), Map.entry(ConfigLoader.KEY_LOOP_PERIOD, "0s"),
             Map.entry(ConfigLoader.ENV_DATA_FILE, "bets.csv"), Map.entry(ConfigLoader.ENV_SECRET, "s3cr3t"),
             Map.entry(ConfigLoader.KEY_SECRET, "x"), Map.entry(SingleBetEnv.FIRST_NAME, "Ana"),
             Map.entry(SingleBetEnv.LAST_NAME, "Paz"), Map.entry(SingleBetEnv.DOCUMENT, "00123"),

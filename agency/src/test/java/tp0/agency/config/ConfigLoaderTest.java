@@ -32,7 +32,7 @@ class ConfigLoaderTest {
               window: 32
             loop:
               amount: 5
-              period: 5s
+              period: 0s
             """;
 
     @TempDir
@@ -108,6 +108,27 @@ class ConfigLoaderTest {
         assertEquals("batch.window", failure(env("CLI_ID", "1"), yaml(SHIPPED.replace("window: 32", "window: 2000"))).key());
         assertEquals("batch.window",
                 failure(env("CLI_ID", "1"), yaml(SHIPPED.replace("window: 32", "window: [1, 2]"))).key());
+    }
+
+    @Test
+    void theLoopPeriodPacesTheBatchesOnlyWhenSetAndIsNamedWhenWrong() throws Exception {
+        assertEquals(Duration.ZERO, ConfigLoader.load(env("CLI_ID", "1"), yaml(SHIPPED)).loopPeriod(), "shipped: 0s");
+        assertEquals(Duration.ZERO, ConfigLoader.load(env("CLI_ID", "1"),
+                yaml(SHIPPED.replace("  period: 0s\n", ""))).loopPeriod(), "default: no pause");
+        // As the course's suite writes it: quoted.
+        AgencyConfig paced = ConfigLoader.load(env("CLI_ID", "1"),
+                yaml(SHIPPED.replace("period: 0s", "period: \"150ms\"")));
+        assertEquals(Duration.ofMillis(150), paced.loopPeriod());
+        assertTrue(paced.summaryLogLine().endsWith(" | read_timeout: 15s | loop_period: 150ms"), paced.summaryLogLine());
+        assertFalse(ConfigLoader.load(env("CLI_ID", "1"), yaml(SHIPPED)).summaryLogLine().contains("loop_period"),
+                "without a pause the config line is the exercise's");
+        assertEquals(Duration.ofSeconds(2), ConfigLoader.load(env("CLI_ID", "1", "CLI_LOOP_PERIOD", "2s"),
+                yaml(SHIPPED.replace("period: 0s", "period: 150ms"))).loopPeriod(), "the env beats the file");
+
+        assertEquals("action: config | result: fail | key: loop.period | error: '5' is not a duration like 500ms, 30s or 2m",
+                failure(env("CLI_ID", "1"), yaml(SHIPPED.replace("period: 0s", "period: 5"))).logLine());
+        assertEquals("CLI_LOOP_PERIOD", failure(env("CLI_ID", "1", "CLI_LOOP_PERIOD", "-1s"), yaml(SHIPPED)).key());
+        assertEquals("CLI_LOOP_PERIOD", failure(env("CLI_ID", "1", "CLI_LOOP_PERIOD", "200h"), yaml(SHIPPED)).key());
     }
 
     @Test
