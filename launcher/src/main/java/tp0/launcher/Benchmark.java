@@ -282,14 +282,17 @@ public final class Benchmark {
             sampler.scheduleAtFixedRate(() -> pgPeak.accumulateAndGet(pg.rssKb(), Math::max), 0, 200,
                     java.util.concurrent.TimeUnit.MILLISECONDS);
             Result postgres;
+            double pgCpuBefore = pg.cpuSeconds();
             try {
                 postgres = run(root, runDir.resolve("postgres"), files, pg.serverEnv(), Map.of());
             } finally {
                 sampler.shutdownNow();
             }
+            double pgCpu = pg.cpuSeconds() - pgCpuBefore;
             System.out.println(postgres.describe(totalBets));
             System.out.printf(Locale.ROOT, "postgres: peak RSS %d MiB (postmaster + backends, sampled every 200 ms;"
-                    + " shared buffers count in each process that touched them)%n", pgPeak.get() / 1024);
+                    + " shared buffers count in each process that touched them); cpu %.2f s (the run, the server's"
+                    + " start and stop included)%n", pgPeak.get() / 1024, pgCpu);
             System.out.printf(Locale.ROOT, "== postgres / file: %.0f%% ingest-only, %.0f%% total%n",
                     100 * file.ingestSeconds() / postgres.ingestSeconds(),
                     100 * file.totalSeconds() / postgres.totalSeconds());
