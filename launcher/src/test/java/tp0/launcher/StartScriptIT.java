@@ -163,6 +163,39 @@ class StartScriptIT {
         }
     }
 
+    @Test
+    void theArchiveIsNamedAfterTheReleaseFilesVersionWithAnyOtherCharacterAsAnUnderscore() throws IOException {
+        // A JVM home as a jlink'd runtime has it: a release file with JAVA_VERSION only (here with a
+        // blank, a slash and no final line break), its bin/ this JVM's. The script reads the version
+        // with shell built-ins alone; the archive it offers must carry the same name as before.
+        Path javaHome = Files.createDirectories(runDir.resolve("jre"));
+        Files.createSymbolicLink(javaHome.resolve("bin"), Path.of(System.getProperty("java.home"), "bin"));
+        int feature = Runtime.version().feature();
+        Files.writeString(javaHome.resolve("release"), "IMPLEMENTOR=\"someone\"\nMODULES=\"java.base\"\nJAVA_VERSION=\""
+                + feature + ".0.99 local/build\"", StandardCharsets.UTF_8);
+        Path home = runDir.resolve("app");
+        Path target = ROOT.resolve("lottery/target");
+        Files.createDirectories(home.resolve("bin"));
+        Files.createDirectories(home.resolve("archives"));
+        Files.copy(target.resolve("bin/lottery"), home.resolve("bin/lottery"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(target.resolve("lottery.jar"), home.resolve("lottery.jar"));
+        Files.copy(target.resolve("jvm.options"), home.resolve("jvm.options"));
+        boolean aot = feature >= 25;
+        Path archive = home.resolve("archives").resolve("lottery-" + feature + ".0.99_local_build" + (aot ? ".aot" : ".jsa"));
+        Files.writeString(archive, "not an archive"); // refused in silence by the JVM: only its name matters here
+        Path work = Files.createDirectories(runDir.resolve("work"));
+        try (ChildProcess server = ChildProcess.startScript("server", home.resolve("bin/lottery"), work,
+                Map.of("JAVA_HOME", javaHome.toString(), "SERVER_PORT", "0", "SERVER_IP", "127.0.0.1", "HTTP_PORT", "0"),
+                line -> { })) {
+            server.awaitLine("action: listen \\| result: success", LONG);
+            List<String> args = List.of(Files.readString(Path.of("/proc", Long.toString(server.pid()), "cmdline"))
+                    .split("\0"));
+            assertTrue(args.contains((aot ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + archive), args.toString());
+            server.terminate();
+            assertEquals(0, server.awaitExit(LONG).orElseThrow());
+        }
+    }
+
     private static void assertContractLine(String line) {
         assertTrue(CONTRACT.matcher(line).matches(), "line breaks the log contract: " + line);
     }
