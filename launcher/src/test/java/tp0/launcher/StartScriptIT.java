@@ -132,13 +132,7 @@ class StartScriptIT {
     void aBrokenArchiveIsIgnoredInSilenceAndOneOlderThanTheJarIsNotUsed(String javaHome) throws IOException {
         // A copy of the server's install whose archive, named as the script looks for this
         // JVM's (its runtime version from its release file), is garbage.
-        Path home = runDir.resolve("app");
-        Path target = ROOT.resolve("lottery/target");
-        Files.createDirectories(home.resolve("bin"));
-        Files.createDirectories(home.resolve("archives"));
-        Files.copy(target.resolve("bin/lottery"), home.resolve("bin/lottery"), StandardCopyOption.COPY_ATTRIBUTES);
-        Files.copy(target.resolve("lottery.jar"), home.resolve("lottery.jar"));
-        Files.copy(target.resolve("jvm.options"), home.resolve("jvm.options"));
+        Path home = serverInstallCopy();
         String runtime = Files.readAllLines(Path.of(javaHome, "release")).stream()
                 .filter(line -> line.startsWith("JAVA_RUNTIME_VERSION=")).findFirst().orElseThrow()
                 .replaceAll("^JAVA_RUNTIME_VERSION=\"(.*)\"$", "$1").replaceAll("[^A-Za-z0-9._+-]", "_");
@@ -173,13 +167,7 @@ class StartScriptIT {
         int feature = Runtime.version().feature();
         Files.writeString(javaHome.resolve("release"), "IMPLEMENTOR=\"someone\"\nMODULES=\"java.base\"\nJAVA_VERSION=\""
                 + feature + ".0.99 local/build\"", StandardCharsets.UTF_8);
-        Path home = runDir.resolve("app");
-        Path target = ROOT.resolve("lottery/target");
-        Files.createDirectories(home.resolve("bin"));
-        Files.createDirectories(home.resolve("archives"));
-        Files.copy(target.resolve("bin/lottery"), home.resolve("bin/lottery"), StandardCopyOption.COPY_ATTRIBUTES);
-        Files.copy(target.resolve("lottery.jar"), home.resolve("lottery.jar"));
-        Files.copy(target.resolve("jvm.options"), home.resolve("jvm.options"));
+        Path home = serverInstallCopy();
         boolean aot = feature >= 25;
         Path archive = home.resolve("archives").resolve("lottery-" + feature + ".0.99_local_build" + (aot ? ".aot" : ".jsa"));
         Files.writeString(archive, "not an archive"); // refused in silence by the JVM: only its name matters here
@@ -194,6 +182,18 @@ class StartScriptIT {
             server.terminate();
             assertEquals(0, server.awaitExit(LONG).orElseThrow());
         }
+    }
+
+    /** A copy of the server's install (script, jar, options) in this test's folder, with an empty archives/. */
+    private Path serverInstallCopy() throws IOException {
+        Path home = runDir.resolve("app");
+        Path target = ROOT.resolve("lottery/target");
+        Files.createDirectories(home.resolve("bin"));
+        Files.createDirectories(home.resolve("archives"));
+        Files.copy(target.resolve("bin/lottery"), home.resolve("bin/lottery"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(target.resolve("lottery.jar"), home.resolve("lottery.jar"));
+        Files.copy(target.resolve("jvm.options"), home.resolve("jvm.options"));
+        return home;
     }
 
     private static void assertContractLine(String line) {

@@ -129,46 +129,22 @@ public final class ConfigLoader {
         Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         Optional<Raw> timeout = loader.lookup(ENV_CONNECT_TIMEOUT, KEY_CONNECT_TIMEOUT);
         if (timeout.isPresent()) {
-            try {
-                connectTimeout = DurationText.parse(timeout.get().text());
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(timeout.get().key(), e.getMessage());
-            }
-            if (connectTimeout.compareTo(MAX_CONNECT_TIMEOUT) > 0) {
-                throw new ConfigException(timeout.get().key(), "'" + timeout.get().text() + "' is longer than "
-                        + DurationText.format(MAX_CONNECT_TIMEOUT));
-            }
+            connectTimeout = parseDuration(timeout.get());
         }
 
         Duration readTimeout = AgencyConfig.DEFAULT_READ_TIMEOUT;
         Optional<Raw> read = loader.lookup(ENV_READ_TIMEOUT, KEY_READ_TIMEOUT);
         if (read.isPresent()) {
-            try {
-                readTimeout = DurationText.parse(read.get().text());
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(read.get().key(), e.getMessage());
-            }
+            readTimeout = parseDuration(read.get());
             if (readTimeout.isZero()) {
                 throw new ConfigException(read.get().key(), "must be longer than 0");
-            }
-            if (readTimeout.compareTo(MAX_CONNECT_TIMEOUT) > 0) {
-                throw new ConfigException(read.get().key(), "'" + read.get().text() + "' is longer than "
-                        + DurationText.format(MAX_CONNECT_TIMEOUT));
             }
         }
 
         Duration loopPeriod = Duration.ZERO;
         Optional<Raw> period = loader.lookup(ENV_LOOP_PERIOD, KEY_LOOP_PERIOD);
         if (period.isPresent()) {
-            try {
-                loopPeriod = DurationText.parse(period.get().text());
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(period.get().key(), e.getMessage());
-            }
-            if (loopPeriod.compareTo(MAX_CONNECT_TIMEOUT) > 0) {
-                throw new ConfigException(period.get().key(), "'" + period.get().text() + "' is longer than "
-                        + DurationText.format(MAX_CONNECT_TIMEOUT));
-            }
+            loopPeriod = parseDuration(period.get());
         }
 
         String dataFile = env.get(ENV_DATA_FILE);
@@ -223,6 +199,21 @@ public final class ConfigLoader {
     }
 
     /** A whole number in {@code min..max} (min is positive). */
+    /** A duration with its unit, of at most {@link #MAX_CONNECT_TIMEOUT}. */
+    private static Duration parseDuration(Raw raw) throws ConfigException {
+        Duration duration;
+        try {
+            duration = DurationText.parse(raw.text());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(raw.key(), e.getMessage());
+        }
+        if (duration.compareTo(MAX_CONNECT_TIMEOUT) > 0) {
+            throw new ConfigException(raw.key(), "'" + raw.text() + "' is longer than "
+                    + DurationText.format(MAX_CONNECT_TIMEOUT));
+        }
+        return duration;
+    }
+
     private static int parseInt(Raw raw, int min, int max) throws ConfigException {
         int value;
         try {
