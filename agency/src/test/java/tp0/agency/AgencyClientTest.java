@@ -16,10 +16,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import tp0.agency.config.AgencyConfig;
 import tp0.agency.config.ServerAddresses;
 import tp0.agency.config.ServerAddress;
@@ -32,28 +30,9 @@ import tp0.protocol.Protocol;
 
 /** The whole client flow, in-process, against a scripted fake server. */
 @Timeout(30)
-class AgencyClientTest {
+class AgencyClientTest extends AgainstFakeServers {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    @TempDir
-    Path dir;
-
-    private final LogCapture capture = new LogCapture();
-    private final StopSignal stop = new StopSignal();
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeServers() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-    }
-
-    private FakeLotteryServer server(FakeLotteryServer.Script script) throws IOException {
-        FakeLotteryServer server = FakeLotteryServer.start(script);
-        toClose.add(server);
-        return server;
-    }
 
     private static List<Bet> bets(int count) {
         List<Bet> bets = new ArrayList<>();
@@ -260,8 +239,7 @@ class AgencyClientTest {
                 + " | attempt: 1 | error: "), first);
         capture.awaitLine("attempt: 2", WAIT); // backing off, not giving up
 
-        FakeLotteryServer server = FakeLotteryServer.start(port, FakeLotteryServer.lottery("00000003"));
-        toClose.add(server);
+        FakeLotteryServer server = closedAfterTheTest(FakeLotteryServer.start(port, FakeLotteryServer.lottery("00000003")));
         assertEquals(ExitCodes.SUCCESS, client.get(WAIT.toSeconds(), TimeUnit.SECONDS));
         server.awaitDone(WAIT);
         assertEquals(bets(5), server.bets());

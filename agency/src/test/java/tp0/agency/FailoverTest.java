@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import tp0.agency.StoringLottery.Fault;
 import tp0.agency.config.AgencyConfig;
 import tp0.agency.config.ServerAddress;
@@ -31,28 +27,9 @@ import tp0.protocol.ErrorCode;
  * their connects are refused at once.
  */
 @Timeout(30)
-class FailoverTest {
+class FailoverTest extends AgainstFakeServers {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    @TempDir
-    Path dir;
-
-    private final LogCapture capture = new LogCapture();
-    private final StopSignal stop = new StopSignal();
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeServers() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-    }
-
-    private FakeLotteryServer serve(StoringLottery node) throws IOException {
-        FakeLotteryServer server = FakeLotteryServer.serve(node);
-        toClose.add(server);
-        return server;
-    }
 
     private static ServerAddress deadNode() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {

@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tp0.agency.StoringLottery.Fault;
 import tp0.agency.config.AgencyConfig;
 import tp0.agency.config.ServerAddresses;
@@ -25,28 +21,10 @@ import tp0.protocol.Message;
  * silent for the read timeout counts as a lost connection (and the agency resumes on a new
  * one), a server that answers the Pings is waited for however long the draw takes.
  */
-class HeartbeatTest {
+class HeartbeatTest extends AgainstFakeServers {
 
     private static final Duration READ_TIMEOUT = Duration.ofMillis(600);
 
-    @TempDir
-    Path dir;
-
-    private final LogCapture capture = new LogCapture();
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeServers() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-    }
-
-    private FakeLotteryServer serve(FakeLotteryServer.Sessions sessions) throws IOException {
-        FakeLotteryServer server = FakeLotteryServer.serve(sessions);
-        toClose.add(server);
-        return server;
-    }
 
     private AgencyConfig config(FakeLotteryServer server, List<Bet> bets, int maxAmount, int window) throws IOException {
         return config(server, bets, maxAmount, window, Duration.ofSeconds(10));

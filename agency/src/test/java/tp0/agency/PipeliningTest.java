@@ -14,10 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,30 +33,11 @@ import tp0.protocol.Protocol;
  * acks, acks matched in order, a loss with a window in flight, and the ack latency figures.
  */
 @Timeout(30)
-class PipeliningTest {
+class PipeliningTest extends AgainstFakeServers {
     private static final Duration WAIT = Duration.ofSeconds(10);
     /** How long the agency must stay silent to count as waiting for an ack. */
     private static final Duration QUIET = Duration.ofMillis(300);
 
-    @TempDir
-    Path dir;
-
-    private final LogCapture capture = new LogCapture();
-    private final StopSignal stop = new StopSignal();
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeServers() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-    }
-
-    private FakeLotteryServer serve(FakeLotteryServer.Sessions sessions) throws IOException {
-        FakeLotteryServer server = FakeLotteryServer.serve(sessions);
-        toClose.add(server);
-        return server;
-    }
 
     private static List<Bet> bets(int count) {
         return BetFiles.numbered(count);

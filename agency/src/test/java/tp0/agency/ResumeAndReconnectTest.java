@@ -8,16 +8,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tp0.agency.StoringLottery.Fault;
@@ -37,31 +34,12 @@ import tp0.protocol.Protocol;
  * connections.
  */
 @Timeout(30)
-class ResumeAndReconnectTest {
+class ResumeAndReconnectTest extends AgainstFakeServers {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Message HELLO = new Message.Hello(Protocol.VERSION, 1, "");
 
-    @TempDir
-    Path dir;
-
-    private final LogCapture capture = new LogCapture();
-    private final StopSignal stop = new StopSignal();
     /** Added to the agency's clock: lets a test make time "pass" without waiting for it. */
     private final AtomicLong skewNanos = new AtomicLong();
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeServers() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-    }
-
-    private FakeLotteryServer serve(FakeLotteryServer.Sessions sessions) throws IOException {
-        FakeLotteryServer server = FakeLotteryServer.serve(sessions);
-        toClose.add(server);
-        return server;
-    }
 
     private static List<Bet> bets(int count) {
         return BetFiles.numbered(count);
