@@ -43,7 +43,8 @@ public final class ClassDataTraining {
             responder.setDaemon(true);
             responder.start();
             Path config = dir.resolve("config.yaml");
-            Files.writeString(config, "server:\n  address: \"127.0.0.1:1\"\n  connectTimeout: 10s\n"
+            // With comments, as the shipped file has them (the YAML parser has classes for them).
+            Files.writeString(config, "# the agency's settings\nserver:\n  # host:port\n  address: \"127.0.0.1:1\"\n  connectTimeout: 10s\n"
                     + "log:\n  level: INFO\nbatch:\n  maxAmount: 500\n  window: 32\n", StandardCharsets.UTF_8);
             Path bets = dir.resolve("agency-1.csv");
             Files.write(bets, sampleBets());

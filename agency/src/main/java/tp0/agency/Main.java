@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import tp0.agency.cli.CommandLine;
-import tp0.agency.cli.Version;
 import tp0.agency.config.AgencyConfig;
 import tp0.agency.config.ConfigException;
 import tp0.agency.config.ConfigLoader;
@@ -38,10 +37,13 @@ public final class Main {
         StopSignal stop = new StopSignal();
         // Before anything slow, so a stop during startup still exits 0.
         SignalHandlers.install(stop, log);
-        OptionalInt answered = CommandLine.answer(args, Version.describe(), stdout, System.err);
-        if (answered.isPresent()) {
-            System.exit(answered.getAsInt());
-            return;
+        // Only with arguments: a run of the agency loads and links none of it (its version either).
+        if (args.length > 0) {
+            OptionalInt answered = CommandLine.answer(args, stdout, System.err);
+            if (answered.isPresent()) {
+                System.exit(answered.getAsInt());
+                return;
+            }
         }
         int status = run(System.getenv(), Path.of(ConfigLoader.FILE_NAME), log, stop, launchedAtEpochMillis());
         stdout.flush();

@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tp0.logline.LogLine;
 import tp0.lottery.cli.CommandLine;
-import tp0.lottery.cli.Version;
 import tp0.lottery.cluster.ClusterTopology;
 import tp0.lottery.config.ClusterSettings;
 import tp0.lottery.config.ConfigException;
@@ -46,10 +45,13 @@ public final class Main {
         }
         ShutdownSignals signals = ShutdownSignals.install();
         exitOnUncaughtFailure();
-        OptionalInt answered = CommandLine.answer(args, Version.describe(), System.out, System.err);
-        if (answered.isPresent()) {
-            System.exit(answered.getAsInt());
-            return;
+        // Only with arguments: a run of the server loads and links none of it (its version either).
+        if (args.length > 0) {
+            OptionalInt answered = CommandLine.answer(args, System.out, System.err);
+            if (answered.isPresent()) {
+                System.exit(answered.getAsInt());
+                return;
+            }
         }
         Logger log = LoggerFactory.getLogger(Main.class);
         ServerSettings settings = loadSettings(log);

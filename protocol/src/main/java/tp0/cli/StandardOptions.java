@@ -17,9 +17,11 @@ public final class StandardOptions {
 
     /**
      * @param program the program's name, for the error line
+     * @param usage   what {@code --help} prints, and {@code version} what {@code --version} prints: each
+     *                made only when asked for
      * @return the exit status when the arguments were answered here; empty: run the program
      */
-    public static OptionalInt answer(String program, String[] args, Supplier<String> usage, String version,
+    public static OptionalInt answer(String program, String[] args, Supplier<String> usage, Supplier<String> version,
                                      PrintStream out, PrintStream err) {
         if (args.length == 0) {
             return OptionalInt.empty();
@@ -32,7 +34,7 @@ public final class StandardOptions {
                     return OptionalInt.of(0);
                 }
                 case "--version", "-V" -> {
-                    out.println(version);
+                    out.println(version.get());
                     out.flush();
                     return OptionalInt.of(0);
                 }

@@ -14,7 +14,7 @@ class StandardOptionsTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private OptionalInt answer(String... args) {
-        return StandardOptions.answer("prog", args, () -> "Usage: prog\n", "prog 1.2.3",
+        return StandardOptions.answer("prog", args, () -> "Usage: prog\n", () -> "prog 1.2.3",
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 

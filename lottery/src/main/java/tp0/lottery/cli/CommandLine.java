@@ -14,11 +14,10 @@ public final class CommandLine {
     private CommandLine() {}
 
     /**
-     * @param version what {@code --version} prints
      * @return the exit status when the arguments were answered here; empty: run the lottery
      */
-    public static OptionalInt answer(String[] args, String version, PrintStream out, PrintStream err) {
-        return StandardOptions.answer("lottery", args, CommandLine::usage, version, out, err);
+    public static OptionalInt answer(String[] args, PrintStream out, PrintStream err) {
+        return StandardOptions.answer("lottery", args, CommandLine::usage, Version::describe, out, err);
     }
 
     /** The text of {@code --help}: what the server does, every setting, the exit codes. */
