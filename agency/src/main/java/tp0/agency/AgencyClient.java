@@ -284,10 +284,8 @@ public final class AgencyClient {
                 firstBatchEpochMillis = System.currentTimeMillis(); // the first batch is flushed at once
             }
             if (!config.loopPeriod().isZero()) {
-                // Paced, as the course's client loop: each batch goes out now, then the pause
-                // (after the last one too); a stop ends the pause at once.
-                connection.flush(BatchSender.ACTION);
-                stop.sleepUnlessStopped(config.loopPeriod().toMillis());
+                connection.flush(BatchSender.ACTION); // paced: this batch goes out now, then the pause
+                pace();
             }
         }
         sender.awaitAllAcks();
@@ -325,6 +323,18 @@ public final class AgencyClient {
         }
         log.log(allSentAnnounced ? LogLevel.DEBUG : LogLevel.INFO, LogLine.success(ALL_SENT, keyValues.toArray()));
         allSentAnnounced = true;
+        pace();
+    }
+
+    /**
+     * {@code loop.period}: the pause after each message the agency sends — each batch (the last
+     * one too) and the all-sent notice — as the course's client waits {@code loop.period} after
+     * each message. A stop ends it at once (and is seen right after it).
+     */
+    private void pace() {
+        if (!config.loopPeriod().isZero()) {
+            stop.sleepUnlessStopped(config.loopPeriod().toMillis());
+        }
     }
 
     /**

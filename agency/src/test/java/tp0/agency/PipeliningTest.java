@@ -286,8 +286,9 @@ class PipeliningTest extends AgainstFakeServers {
     }
 
     @Test
-    void aLoopPeriodPausesAfterEachBatchAndTheLastOne() throws Exception {
+    void aLoopPeriodPausesAfterEachBatchTheLastOneIncludedAndAfterTheAllSentNotice() throws Exception {
         Duration period = Duration.ofMillis(150);
+        // When each message came: the 4 batches, AllBetsSent, the winners query.
         List<Long> arrivals = java.util.Collections.synchronizedList(new ArrayList<>());
         FakeLotteryServer server = serve(n -> n == 1 ? peer -> {
             FakeLotteryServer.expectHello(peer);
@@ -299,7 +300,16 @@ class PipeliningTest extends AgainstFakeServers {
                 stored += b.bets().size();
                 peer.send(new Message.BatchAck(b.bets().size(), stored));
             }
-            finish(peer);
+            if (peer.receiveWithin(WAIT) != Message.AllBetsSent.INSTANCE) {
+                throw new AssertionError("expected AllBetsSent");
+            }
+            arrivals.add(System.nanoTime());
+            peer.send(Message.AllBetsSentAck.INSTANCE);
+            if (peer.receiveWithin(WAIT) != Message.WinnersQuery.INSTANCE) {
+                throw new AssertionError("expected WinnersQuery");
+            }
+            arrivals.add(System.nanoTime());
+            FakeLotteryServer.sendWinners(peer, List.of(List.of()));
         } : null);
 
         // Window 4 and 4 batches: unpaced, all four would be on the wire at once.
@@ -310,12 +320,14 @@ class PipeliningTest extends AgainstFakeServers {
 
         assertEquals(ExitCodes.SUCCESS, status, capture.toString());
         assertEquals(bets(40), server.bets());
+        assertEquals(6, arrivals.size());
         for (int i = 1; i < arrivals.size(); i++) {
             long gap = arrivals.get(i) - arrivals.get(i - 1);
-            // Half the period: a late read of one batch may shorten the gap the server sees.
-            assertTrue(gap >= period.toNanos() / 2, "batch " + (i + 1) + " came " + gap / 1_000_000 + " ms after the last");
+            // Half the period: a late read of one message may shorten the gap the server sees.
+            assertTrue(gap >= period.toNanos() / 2, "message " + (i + 1) + " came " + gap / 1_000_000 + " ms after the last");
         }
-        assertTrue(elapsed >= 4 * period.toNanos(), "a pause after each of the 4 batches: " + elapsed / 1_000_000 + " ms");
+        assertTrue(elapsed >= 5 * period.toNanos(),
+                "a pause after each of the 4 batches and after AllBetsSent: " + elapsed / 1_000_000 + " ms");
         assertFalse(capture.contains("result: fail"), capture.toString());
     }
 

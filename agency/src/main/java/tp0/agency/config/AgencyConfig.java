@@ -18,8 +18,9 @@ import tp0.protocol.Bet;
  * @param readTimeout the longest the server may stay silent while the agency waits for it
  *                    (it pings meanwhile); then the connection counts as lost
  * @param tls         {@code server.tls.*}: plaintext (default), TLS, or TLS with a client certificate
- * @param loopPeriod  {@code loop.period}: the pause after each batch sent, as the course's client
- *                    waits {@code loop.period} after each message; zero (default) sends at once
+ * @param loopPeriod  {@code loop.period}: the pause after each batch and after the all-sent notice,
+ *                    as the course's client waits {@code loop.period} after each message; zero
+ *                    (default) sends at once
  */
 public record AgencyConfig(
         int clientId,

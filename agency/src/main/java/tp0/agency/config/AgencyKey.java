@@ -32,7 +32,7 @@ public enum AgencyKey {
             Integer.toString(ConfigLoader.DEFAULT_BATCH_WINDOW),
             "most batches sent and not yet acknowledged (1.." + ConfigLoader.MAX_BATCH_WINDOW + "; 1 = stop-and-wait)"),
     LOOP_PERIOD(ConfigLoader.KEY_LOOP_PERIOD, ConfigLoader.ENV_LOOP_PERIOD, "0s",
-            "pause after each batch sent, as the course's client loop (150ms, 1s); 0s sends at once"),
+            "pause after each batch and after the all-sent notice, as the course's client loop (150ms, 1s); 0s: none"),
     DATA_FILE(null, ConfigLoader.ENV_DATA_FILE, ".data/agency-<CLI_ID>.csv", "the bets to send");
 
     private final String yamlKey;
