@@ -283,10 +283,7 @@ public final class AgencyClient {
             if (firstBatchEpochMillis == 0) {
                 firstBatchEpochMillis = System.currentTimeMillis(); // the first batch is flushed at once
             }
-            if (!config.loopPeriod().isZero()) {
-                connection.flush(BatchSender.ACTION); // paced: this batch goes out now, then the pause
-                pace();
-            }
+            pace(BatchSender.ACTION);
         }
         sender.awaitAllAcks();
     }
@@ -323,18 +320,21 @@ public final class AgencyClient {
         }
         log.log(allSentAnnounced ? LogLevel.DEBUG : LogLevel.INFO, LogLine.success(ALL_SENT, keyValues.toArray()));
         allSentAnnounced = true;
-        pace();
+        pace(ALL_SENT);
     }
 
     /**
      * {@code loop.period}: the pause after each message the agency sends — each batch (the last
      * one too) and the all-sent notice — as the course's client waits {@code loop.period} after
-     * each message. A stop ends it at once (and is seen right after it).
+     * each message. What was sent goes out first, not with the next message. A stop ends the
+     * pause at once (and is seen right after it).
      */
-    private void pace() {
-        if (!config.loopPeriod().isZero()) {
-            stop.sleepUnlessStopped(config.loopPeriod().toMillis());
+    private void pace(String action) throws ConnectionLost {
+        if (config.loopPeriod().isZero()) {
+            return;
         }
+        connection.flush(action);
+        stop.sleepUnlessStopped(config.loopPeriod().toMillis());
     }
 
     /**

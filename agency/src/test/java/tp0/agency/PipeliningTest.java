@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.Collections;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -50,6 +53,12 @@ class PipeliningTest extends AgainstFakeServers {
     private AgencyConfig config(FakeLotteryServer server, Path file, int maxAmount, int window) {
         return new AgencyConfig(1, ServerAddresses.of(server.address()), LogLevel.DEBUG, maxAmount, window, Duration.ofSeconds(5), file,
                 Optional.empty(), "");
+    }
+
+    /** {@code config} with {@code loop.period} set to {@code period}. */
+    private static AgencyConfig paced(AgencyConfig c, Duration period) {
+        return new AgencyConfig(c.clientId(), c.servers(), c.logLevel(), c.batchMaxAmount(), c.batchWindow(),
+                c.connectTimeout(), c.dataFile(), c.singleBet(), c.secret(), c.readTimeout(), c.tls(), period);
     }
 
     private int run(AgencyConfig config) {
@@ -289,7 +298,7 @@ class PipeliningTest extends AgainstFakeServers {
     void aLoopPeriodPausesAfterEachBatchTheLastOneIncludedAndAfterTheAllSentNotice() throws Exception {
         Duration period = Duration.ofMillis(150);
         // When each message came: the 4 batches, AllBetsSent, the winners query.
-        List<Long> arrivals = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
         FakeLotteryServer server = serve(n -> n == 1 ? peer -> {
             FakeLotteryServer.expectHello(peer);
             peer.send(new Message.Welcome(Protocol.VERSION, 0));
@@ -314,7 +323,7 @@ class PipeliningTest extends AgainstFakeServers {
 
         // Window 4 and 4 batches: unpaced, all four would be on the wire at once.
         long start = System.nanoTime();
-        int status = run(config(server, csv(bets(40)), 10, 4).withLoopPeriod(period));
+        int status = run(paced(config(server, csv(bets(40)), 10, 4), period));
         long elapsed = System.nanoTime() - start;
         server.awaitDone(WAIT);
 
@@ -333,7 +342,7 @@ class PipeliningTest extends AgainstFakeServers {
 
     @Test
     void aStopDuringTheLoopPeriodEndsItAtOnce() throws Exception {
-        java.util.concurrent.CountDownLatch firstBatch = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch firstBatch = new CountDownLatch(1);
         FakeLotteryServer server = serve(n -> n == 1 ? peer -> {
             FakeLotteryServer.expectHello(peer);
             peer.send(new Message.Welcome(Protocol.VERSION, 0));
@@ -343,9 +352,8 @@ class PipeliningTest extends AgainstFakeServers {
             peer.receive(); // until the agency hangs up
         } : null);
 
-        AgencyConfig paced = config(server, csv(bets(30)), 10, 4).withLoopPeriod(Duration.ofHours(1));
-        java.util.concurrent.CompletableFuture<Integer> client =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> run(paced));
+        AgencyConfig paced = paced(config(server, csv(bets(30)), 10, 4), Duration.ofHours(1));
+        CompletableFuture<Integer> client = CompletableFuture.supplyAsync(() -> run(paced));
         assertTrue(firstBatch.await(WAIT.toSeconds(), TimeUnit.SECONDS));
         stop.request();
 

@@ -76,18 +76,6 @@ public record AgencyConfig(
                 DEFAULT_READ_TIMEOUT);
     }
 
-    /** The same, with another read timeout. */
-    public AgencyConfig withReadTimeout(Duration timeout) {
-        return new AgencyConfig(clientId, servers, logLevel, batchMaxAmount, batchWindow, connectTimeout,
-                dataFile, singleBet, secret, timeout, tls, loopPeriod);
-    }
-
-    /** The same, pausing {@code period} after each batch. */
-    public AgencyConfig withLoopPeriod(Duration period) {
-        return new AgencyConfig(clientId, servers, logLevel, batchMaxAmount, batchWindow, connectTimeout,
-                dataFile, singleBet, secret, readTimeout, tls, period);
-    }
-
     /**
      * The contract's config line: exactly these keys, in this order. The exercise's keys
      * come first and {@code secret} (which says only whether one is set) right after them,
