@@ -1,5 +1,8 @@
 package tp0.launcher;
 
+import tp0.testkit.ProcCpu;
+import tp0.testkit.TestCertificates;
+import tp0.testkit.ThrowawayPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -426,8 +429,8 @@ public final class Benchmark {
         try (LotteryRun run = LotteryRun.start(root, runDir, files.size(), serverEnv, line -> { })) {
             Runnable stopWatching = watcher == null ? () -> { } : watcher.apply(run);
             long start = System.nanoTime();
-            double childrenCpuBefore = cpuSeconds("self", 16);
-            double serverCpuBefore = cpuSeconds(Long.toString(run.server().pid()), 14);
+            double childrenCpuBefore = ProcCpu.cpuSeconds("self", 16);
+            double serverCpuBefore = ProcCpu.cpuSeconds(Long.toString(run.server().pid()), 14);
             for (Map.Entry<Integer, Path> file : files.entrySet()) {
                 int id = file.getKey();
                 run.startAgency(id, file.getValue(), agencyEnv.apply(id), line -> {
@@ -445,8 +448,8 @@ public final class Benchmark {
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(Duration.ofHours(1));
             long end = System.nanoTime();
             stopWatching.run();
-            double agenciesCpu = cpuSeconds("self", 16) - childrenCpuBefore;
-            double serverCpu = cpuSeconds(Long.toString(run.server().pid()), 14) - serverCpuBefore;
+            double agenciesCpu = ProcCpu.cpuSeconds("self", 16) - childrenCpuBefore;
+            double serverCpu = ProcCpu.cpuSeconds(Long.toString(run.server().pid()), 14) - serverCpuBefore;
             for (LotteryRun.AgencyOutcome o : outcomes) {
                 if (o.exitCode() != 0) {
                     throw new IllegalStateException("agency " + o.agency() + " failed: exit " + o.exitCode());
@@ -459,23 +462,6 @@ public final class Benchmark {
             return new Result((end - start) / 1e9, (lastAck - firstConfig.get("first")) / 1e9,
                     ackLatency(ackedLines), firstBatch(ackedLines), firstBatchMedianMs(ackedLines), peak, heap,
                     agenciesCpu, serverCpu);
-        }
-    }
-
-    /**
-     * CPU seconds (user + system) from {@code /proc/<pid>/stat}, fields {@code field} and the
-     * next as proc(5) numbers them: 14 (utime + stime) for a process's own; 16 for {@code self}
-     * (cutime + cstime: every child it has reaped, so the agencies once awaited). A figure the
-     * machine's other load hardly changes, unlike the wall-clock ones.
-     */
-    static double cpuSeconds(String pid, int field) {
-        try {
-            String stat = Files.readString(Path.of("/proc", pid, "stat"));
-            // Fields after the command name, which may hold blanks, start at field 3.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[field - 3]) + Long.parseLong(fields[field - 2])) / 100.0;
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
         }
     }
 

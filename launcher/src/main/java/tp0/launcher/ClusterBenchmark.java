@@ -1,5 +1,8 @@
 package tp0.launcher;
 
+import tp0.testkit.ProcCpu;
+import tp0.testkit.SlowLink;
+import tp0.testkit.ThrowawayPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +69,7 @@ final class ClusterBenchmark {
         Map<Integer, Long> allAcked = new ConcurrentHashMap<>();
         try (ClusterRun run = ClusterRun.start(root, runDir, nodes, files.size(), pg.serverEnv(), line -> { })) {
             long start = System.nanoTime();
-            double agenciesBefore = Benchmark.cpuSeconds("self", 16);
+            double agenciesBefore = ProcCpu.cpuSeconds("self", 16);
             double[] nodesBefore = nodesCpu(run);
             double pgBefore = pg.cpuSeconds();
             for (Map.Entry<Integer, Path> file : files.entrySet()) {
@@ -87,7 +90,7 @@ final class ClusterBenchmark {
                 }
             }
             long end = System.nanoTime();
-            double agencies = Benchmark.cpuSeconds("self", 16) - agenciesBefore;
+            double agencies = ProcCpu.cpuSeconds("self", 16) - agenciesBefore;
             double[] nodesAfter = nodesCpu(run);
             if (Boolean.getBoolean("tp0.bench.threads")) {
                 for (ClusterRun.Node node : run.nodes()) {
@@ -123,7 +126,7 @@ final class ClusterBenchmark {
 
     /** Each node's CPU seconds so far, in node order. */
     private static double[] nodesCpu(ClusterRun run) {
-        return run.nodes().stream().mapToDouble(n -> Benchmark.cpuSeconds(Long.toString(n.process().pid()), 14))
+        return run.nodes().stream().mapToDouble(n -> ProcCpu.cpuSeconds(Long.toString(n.process().pid()), 14))
                 .toArray();
     }
 

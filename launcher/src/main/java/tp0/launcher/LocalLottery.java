@@ -1,5 +1,6 @@
 package tp0.launcher;
 
+import tp0.testkit.ThrowawayPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package tp0.launcher;
 
+import tp0.testkit.PostgresForTests;
+import tp0.testkit.ThrowawayPostgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package tp0.launcher;
 
+import tp0.testkit.SlowLink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package tp0.launcher;
 
+import tp0.testkit.ChaosProxy;
+import tp0.testkit.TestCertificates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package tp0.launcher;
+package tp0.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -159,11 +159,11 @@ public final class ThrowawayPostgres implements AutoCloseable {
         try {
             String pidLine = Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip();
             long postmaster = Long.parseLong(pidLine);
-            double total = Benchmark.cpuSeconds(Long.toString(postmaster), 14)
-                    + Benchmark.cpuSeconds(Long.toString(postmaster), 16);
+            double total = ProcCpu.cpuSeconds(Long.toString(postmaster), 14)
+                    + ProcCpu.cpuSeconds(Long.toString(postmaster), 16);
             for (ProcessHandle child : ProcessHandle.of(postmaster).map(p -> p.children().toList())
                     .orElse(List.of())) {
-                double own = Benchmark.cpuSeconds(Long.toString(child.pid()), 14);
+                double own = ProcCpu.cpuSeconds(Long.toString(child.pid()), 14);
                 total += Double.isNaN(own) ? 0 : own; // gone meanwhile: counted by the postmaster next time
             }
             return total;

@@ -1,4 +1,4 @@
-package tp0.launcher;
+package tp0.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;

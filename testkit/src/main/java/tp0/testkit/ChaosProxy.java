@@ -1,4 +1,4 @@
-package tp0.launcher;
+package tp0.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * darkens every connection open now, {@link #darkenFirstAfter} the first connection once that
  * many bytes went towards the server. New connections are forwarded normally.
  */
-final class ChaosProxy implements AutoCloseable {
+public final class ChaosProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final int targetPort;
     private final Random random;
@@ -36,7 +36,7 @@ final class ChaosProxy implements AutoCloseable {
     private volatile long darkenedAtNanos;
     private volatile long acceptedAfterDarkNanos;
 
-    ChaosProxy(int targetPort, long seed, int cuts) throws IOException {
+    public ChaosProxy(int targetPort, long seed, int cuts) throws IOException {
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.targetPort = targetPort;
         this.random = new Random(seed);
@@ -46,34 +46,34 @@ final class ChaosProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
-    int cutsDone() {
+    public int cutsDone() {
         return cutsDone.get();
     }
 
     /** Makes the first connection go dark once {@code bytes} have gone through it towards the server. */
-    ChaosProxy darkenFirstAfter(long bytes) {
+    public ChaosProxy darkenFirstAfter(long bytes) {
         darkenFirstAfter = bytes;
         return this;
     }
 
     /** Every connection open now stops forwarding and reading, without closing. */
-    void darkenOpen() {
+    public void darkenOpen() {
         for (Connection c : open) {
             c.darken();
         }
     }
 
     /** Connections accepted so far. */
-    int accepted() {
+    public int accepted() {
         return accepted.get();
     }
 
     /** From the first darkening to the next connection accepted, or null if either has not happened. */
-    Duration darkToReconnect() {
+    public Duration darkToReconnect() {
         long dark = darkenedAtNanos;
         long next = acceptedAfterDarkNanos;
         return dark == 0 || next == 0 ? null : Duration.ofNanos(next - dark);

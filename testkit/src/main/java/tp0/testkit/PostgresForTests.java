@@ -1,4 +1,4 @@
-package tp0.launcher;
+package tp0.testkit;
 
 import java.io.IOException;
 import org.junit.jupiter.api.Assumptions;
@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Assumptions;
  * (no PostgreSQL binaries), a loud SKIPPED line and every test of the class skipped. CI installs
  * postgresql-15, so there these tests always run.
  */
-final class PostgresForTests implements AutoCloseable {
+public final class PostgresForTests implements AutoCloseable {
     private final ThrowawayPostgres server;
     private final String unavailable;
 
@@ -17,7 +17,7 @@ final class PostgresForTests implements AutoCloseable {
         this.unavailable = unavailable;
     }
 
-    static PostgresForTests startFor(Class<?> testClass) {
+    public static PostgresForTests startFor(Class<?> testClass) {
         try {
             return new PostgresForTests(ThrowawayPostgres.start(), null);
         } catch (ThrowawayPostgres.Unavailable e) {
@@ -28,7 +28,7 @@ final class PostgresForTests implements AutoCloseable {
     }
 
     /** The server with an empty {@code public} schema, for one test; skips the test where there is none. */
-    ThrowawayPostgres fresh() throws IOException {
+    public ThrowawayPostgres fresh() throws IOException {
         Assumptions.assumeTrue(server != null, () -> "SKIPPED: " + unavailable);
         server.sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
         return server;

@@ -1,0 +1,28 @@
+package tp0.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** CPU seconds of a process as Linux's {@code /proc} counts them. */
+public final class ProcCpu {
+    private ProcCpu() {
+    }
+
+    /**
+     * CPU seconds (user + system) from {@code /proc/<pid>/stat}, fields {@code field} and the
+     * next as proc(5) numbers them: 14 (utime + stime) for a process's own; 16 for {@code self}
+     * (cutime + cstime: every child it has reaped, so the agencies once awaited). A figure the
+     * machine's other load hardly changes, unlike the wall-clock ones. NaN where it cannot be read.
+     */
+    public static double cpuSeconds(String pid, int field) {
+        try {
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            // Fields after the command name, which may hold blanks, start at field 3.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[field - 3]) + Long.parseLong(fields[field - 2])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+}
