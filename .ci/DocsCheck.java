@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * <pre>java .ci/DocsCheck.java ROOT LOTTERY_HELP_FILE AGENCY_HELP_FILE</pre>
  *
  * <ol>
- *   <li>README.md has at most 300 lines.</li>
+ *   <li>README.md has at most 300 lines, and no time of day in UTC or load average (no run log).</li>
  *   <li>Every relative link in README.md, CONTRIBUTING.md and docs/**.md resolves: the file
  *       exists and, for a {@code #anchor}, a heading of that Markdown file has that GitHub slug.</li>
  *   <li>Every setting printed by {@code lottery --help} and {@code agency --help} is documented in
@@ -43,6 +43,9 @@ public final class DocsCheck {
     private static final Pattern REF_DEF = Pattern.compile("^\\s{0,3}\\[[^\\]]+\\]:\\s*(\\S+)");
     private static final Pattern HEADING = Pattern.compile("^(#{1,6})\\s+(.*?)\\s*#*\\s*$");
     private static final Pattern INLINE_CODE = Pattern.compile("`+[^`]*`+");
+    /** What a run log looks like: "19:55 UTC", "load average 3", "(load 2–7)". */
+    private static final Pattern RUN_LOG = Pattern.compile(
+            "\\b\\d{1,2}:\\d{2}(:\\d{2})?\\s*UTC\\b|load average|\\(load \\d", Pattern.CASE_INSENSITIVE);
     private static final Pattern BACKTICKED = Pattern.compile("^`([^`]+)`$");
 
     private final Path root;
@@ -104,6 +107,13 @@ public final class DocsCheck {
             if (lines > README_MAX_LINES) {
                 problems.add("README.md has " + lines + " lines, more than " + README_MAX_LINES
                         + ": move the detail into docs/ and link to it");
+            }
+            List<String> text = Files.readAllLines(readme, StandardCharsets.UTF_8);
+            for (int i = 0; i < text.size(); i++) {
+                if (RUN_LOG.matcher(text.get(i)).find()) {
+                    problems.add("README.md:" + (i + 1) + ": a time of day or load average ('" + text.get(i).strip()
+                            + "'): figures go to docs/benchmarks.md with their commit, evidence to docs/decisions/");
+                }
             }
         }
     }

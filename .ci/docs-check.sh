@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The docs cannot rot: README.md stays within 300 lines, every relative link in README.md,
+# The docs cannot rot: README.md stays within 300 lines and holds no run log (a time of day in
+# UTC, a load average), every relative link in README.md,
 # CONTRIBUTING.md and docs/**.md resolves (file and #anchor), and docs/configuration.md documents
 # exactly the settings both programs print with --help. Needs the built jars (run after
 # ./mvnw -B verify or package); the checks themselves are .ci/DocsCheck.java, run by the JDK.
