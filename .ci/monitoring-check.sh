@@ -254,7 +254,7 @@ missing=$(sort -u "$tmp/exported" "$tmp/made" | comm -23 "$tmp/used" -)
 if [ -n "$missing" ]; then
   for name in $missing; do
     echo "!! monitoring-check: '$name' is not in the server's /metrics, used by:"
-    grep -n -w "$name" "$rules"/*.yml "$dashboard" | cut -c1-200 | sed "s/^/   /"
+    grep -n -E "(^|[^A-Za-z0-9_:])$name([^A-Za-z0-9_:]|\$)" "$rules"/*.yml "$dashboard" | cut -c1-200 | sed "s/^/   /"
   done
   fail "queries name metrics the server does not export: $(echo $missing)"
 fi
