@@ -10,9 +10,9 @@
 #     recording rules must produce series.
 # Needs the built jars (./mvnw -B -DskipTests package -pl lottery,agency -am), promtool and
 # prometheus (Debian's `prometheus` package), curl and jq. Everything runs on 127.0.0.1, stops by
-# itself within ~2 minutes, and is killed on exit.
+# itself within ~2 minutes, and is killed on exit: every process it starts runs under `timeout`
+# (MONITORING_CHECK_TIMEOUT, default 150 s), so the run is bounded even if a wait below hangs.
 # MONITORING_DASHBOARD=<file> / MONITORING_RULES=<folder> check another dashboard or rules.
-# Every process it starts runs under `timeout` (the run is bounded even if a wait below hangs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -171,14 +171,26 @@ alerts="$tmp/prometheus/rules/lottery-alerts.yml"
 sed -i -E -e 's/\[2m\]/[8s]/g' -e 's/for: (30s|1m|2m)$/for: 3s/' "$alerts"
 [ "$(grep -o '\[8s\]' "$alerts" | wc -l)" -ge 2 ] && ! grep -q -E 'for: (30s|1m|2m)$' "$alerts" \
   || fail "the alerts' windows or 'for:' changed: update their shortening in $0"
-prom_port=$(free_port)
-prom="http://127.0.0.1:$prom_port"
 SCRAPE_INTERVAL=1s RULES="rules/*.yml" sh "$kit/prometheus/scrape-nodes.sh" "127.0.0.1:$http_port" \
   > "$tmp/prometheus/prometheus.yml"
-timeout "$limit" prometheus --config.file="$tmp/prometheus/prometheus.yml" --storage.tsdb.path="$tmp/prometheus/data" \
-  --web.listen-address="127.0.0.1:$prom_port" --log.level=warn > "$tmp/prometheus/prometheus.log" 2>&1 &
-pids+=($!)
-wait_for 30 "Prometheus not ready on $prom" curl -sf -o /dev/null "$prom/-/ready"
+prom_ready() { # pid, url: ready, or fails once the process is gone (or after 30 s)
+  local deadline=$((SECONDS + 30))
+  until curl -sf -o /dev/null "$2/-/ready"; do
+    kill -0 "$1" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.5
+  done
+}
+# The free port may be taken between the probe and the bind: then another one.
+for attempt in 1 2 3; do
+  prom_port=$(free_port)
+  prom="http://127.0.0.1:$prom_port"
+  timeout "$limit" prometheus --config.file="$tmp/prometheus/prometheus.yml" --storage.tsdb.path="$tmp/prometheus/data" \
+    --web.listen-address="127.0.0.1:$prom_port" --log.level=warn > "$tmp/prometheus/prometheus.log" 2>&1 &
+  pids+=($!)
+  prom_ready "$!" "$prom" && break
+  grep -q 'address already in use' "$tmp/prometheus/prometheus.log" && [ "$attempt" -lt 3 ] \
+    || fail "Prometheus did not start on $prom"
+done
 say "prometheus: $prom, scraping every 1 s"
 
 # The value of an instant query, or nothing; the labels of alerts firing by name.
