@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tp0.lottery.config.StoreSettings;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.BetsCsv;
-import tp0.lottery.store.StoreRecovery;
+import tp0.lottery.store.file.StoreRecovery;
 import tp0.lottery.store.pg.PgDatabase;
 import tp0.lottery.store.pg.PgExport;
 import tp0.lottery.store.pg.PgStore;

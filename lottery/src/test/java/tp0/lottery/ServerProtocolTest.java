@@ -53,9 +53,10 @@ import tp0.lottery.session.SessionRegistry;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.BetsCsv;
 import tp0.lottery.store.ReferenceBetsCsv;
-import tp0.lottery.store.BetsFile;
-import tp0.lottery.store.FinishMarks;
-import tp0.lottery.store.StoreRecovery;
+import tp0.lottery.store.file.BetsFile;
+import tp0.lottery.store.file.FileBackend;
+import tp0.lottery.store.file.FinishMarks;
+import tp0.lottery.store.file.StoreRecovery;
 import tp0.lottery.store.StoredBet;
 import tp0.protocol.Batches;
 import tp0.protocol.Bet;
@@ -177,7 +178,7 @@ class ServerProtocolTest {
         betsPath = dir.resolve("bets.csv");
         marksPath = dir.resolve("all-bets-sent.txt");
         StoreRecovery.Recovered files = StoreRecovery.recover(betsPath, marksPath, numAgencies);
-        store = testKit.spawn(BetStore.create(options.betsFile().apply(files.bets()), files.finishMarks(),
+        store = testKit.spawn(BetStore.create(new FileBackend(options.betsFile().apply(files.bets()), files.finishMarks()),
                         files.storedByAgency()),
                 "bet-store-" + System.nanoTime(), DispatcherSelector.fromConfig("lottery.store-dispatcher"));
         ActorRef<DrawCoordinator.Command> coordinator =
