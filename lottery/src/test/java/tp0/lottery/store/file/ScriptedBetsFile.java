@@ -49,7 +49,12 @@ public final class ScriptedBetsFile implements BetsFile {
 
     /** The same, with every fsync held until {@link #openGate()}. */
     public static ScriptedBetsFile gated(Path path) throws IOException {
-        return new ScriptedBetsFile(BetsFile.open(path), true);
+        return gated(BetsFile.open(path));
+    }
+
+    /** {@code real} with every fsync held until {@link #openGate()}. */
+    public static ScriptedBetsFile gated(BetsFile real) {
+        return new ScriptedBetsFile(real, true);
     }
 
     public void openGate() {
