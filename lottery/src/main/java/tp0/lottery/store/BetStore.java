@@ -42,11 +42,9 @@ import tp0.protocol.Message;
  * state (a count, a mark, the draw, close) first commits the pending group.
  *
  * No batch is stored behind a gap: once a batch of an agency is refused for a storage failure,
- * its later (pipelined) batches are refused too, until its next count — the agency resumes from
- * the count its next Welcome gives.
- *
- * States: accepting → sealed (the draw was held, here or by another server sharing the
- * database) → closed (shutdown).
+ * its later (pipelined) batches are refused too, until its next count (where its next Welcome
+ * resumes). States: accepting → sealed (the draw was held, here or by another server sharing
+ * the database) → closed (shutdown).
  */
 public final class BetStore {
 
@@ -125,7 +123,7 @@ public final class BetStore {
         INSTANCE
     }
 
-    /** A timer's: try the draw again (the backend failed, and it may come back before the deadline). */
+    /** A timer's: try the draw again (the backend failed; it may come back before the deadline). */
     private record RetryDraw(ActorRef<DrawOutcome> replyTo, long deadlineNanos) implements Command {}
 
     /** A batch of the group: appended, or already refused (it still waits its turn to be answered). */
@@ -142,7 +140,6 @@ public final class BetStore {
     /**
      * @param storedByAgency what the backend already holds per agency
      * @param groupCommit    false: one commit per batch (the baseline {@code STORE_GROUP_COMMIT=off} measures)
-     * @param metrics        told of every batch stored or refused and of every commit
      */
     public static Behavior<Command> create(StoreBackend backend, Map<Integer, Long> storedByAgency,
                                            boolean groupCommit, LotteryMetrics metrics) {
@@ -196,23 +193,12 @@ public final class BetStore {
     private Behavior<Command> closed() {
         return Behaviors.receive(Command.class)
                 .onMessage(StoreBatch.class, msg -> refuse(msg, ErrorCode.SHUTTING_DOWN, "store is closed"))
-                .onMessage(MarkFinished.class, msg -> {
-                    msg.replyTo().tell(new MarkFailed(msg.agency(), "store is closed"));
-                    return Behaviors.same();
-                })
+                .onMessage(MarkFinished.class, msg ->
+                        reply(msg.replyTo(), new MarkFailed(msg.agency(), "store is closed")))
                 .onMessage(GetStoredCount.class, this::onGetStoredCount)
-                .onMessage(Draw.class, msg -> {
-                    attemptDraw(msg.replyTo(), deadline());
-                    return Behaviors.same();
-                })
-                .onMessage(RetryDraw.class, msg -> {
-                    msg.replyTo().tell(new DrawFailed("store is closed"));
-                    return Behaviors.same();
-                })
-                .onMessage(Close.class, msg -> {
-                    msg.replyTo().tell(Done.getInstance());
-                    return Behaviors.same();
-                })
+                .onMessage(Draw.class, msg -> attemptDraw(msg.replyTo(), deadline()))
+                .onMessage(RetryDraw.class, msg -> reply(msg.replyTo(), new DrawFailed("store is closed")))
+                .onMessage(Close.class, msg -> reply(msg.replyTo(), Done.getInstance()))
                 .build(); // a CommitPending finds nothing: closing committed the group
     }
 
@@ -222,14 +208,16 @@ public final class BetStore {
                 .onMessage(GetStoredCount.class, this::onGetStoredCount)
                 .onMessage(MarkFinished.class, this::onMarkFinished)
                 .onMessage(Draw.class, this::onDraw)
-                .onMessage(RetryDraw.class, msg -> {
-                    attemptDraw(msg.replyTo(), msg.deadlineNanos());
-                    return Behaviors.same();
-                })
+                .onMessage(RetryDraw.class, msg -> attemptDraw(msg.replyTo(), msg.deadlineNanos()))
                 .onMessage(Close.class, this::onClose)
                 .onMessageEquals(CommitPending.INSTANCE, this::onCommitPending)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
+    }
+
+    private static <T> Behavior<Command> reply(ActorRef<T> replyTo, T reply) {
+        replyTo.tell(reply);
+        return Behaviors.same();
     }
 
     private Behavior<Command> refuse(StoreBatch msg, ErrorCode code, String reason) {
@@ -268,11 +256,11 @@ public final class BetStore {
     }
 
     private Behavior<Command> onCommitPending() {
-        commitScheduled = false;
-        return afterCommit(commitPending()); // may find nothing: a count, mark, draw or close committed first
+        commitScheduled = false; // the group may be gone: a count, mark, draw or close committed it first
+        return afterCommit(commitPending());
     }
 
-    /** Sealed when a commit found the draw held (by another server sharing the database). */
+    /** Sealed when a commit found the draw held by another server sharing the database. */
     private Behavior<Command> afterCommit(boolean drawHeld) {
         return drawHeld ? sealed() : Behaviors.same();
     }
@@ -381,21 +369,18 @@ public final class BetStore {
      * is tried again on a timer until {@code deadlineNanos} rather than losing the draw, and the
      * store answers other requests in between.
      */
-    private void attemptDraw(ActorRef<DrawOutcome> replyTo, long deadlineNanos) {
+    private Behavior<Command> attemptDraw(ActorRef<DrawOutcome> replyTo, long deadlineNanos) {
         try {
             replyTo.tell(backend.draw());
         } catch (StoreBackend.StoreFailure e) {
             if (System.nanoTime() - deadlineNanos >= 0) {
                 replyTo.tell(new DrawFailed(e.reason()));
-                return;
+            } else {
+                log.warn(LogLine.inProgress("sorteo", backend.location(e.detail())));
+                timers.startSingleTimer(new RetryDraw(replyTo, deadlineNanos), DRAW_RETRY_PAUSE);
             }
-            Object[] where = backend.location();
-            Object[] line = java.util.Arrays.copyOf(where, where.length + 2);
-            line[where.length] = "error";
-            line[where.length + 1] = e.detail();
-            log.warn(LogLine.inProgress("sorteo", line));
-            timers.startSingleTimer(new RetryDraw(replyTo, deadlineNanos), DRAW_RETRY_PAUSE);
         }
+        return Behaviors.same();
     }
 
     private Behavior<Command> onClose(Close msg) {

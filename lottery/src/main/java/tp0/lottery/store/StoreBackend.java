@@ -49,8 +49,11 @@ public interface StoreBackend {
     /** How long a failed draw is retried (a database that went away may come back); zero: never. */
     Duration drawRetry();
 
-    /** Where this backend keeps the bets, as log keys and values (e.g. {@code "db", address}). */
-    Object[] location();
+    /**
+     * Log keys and values: where this backend keeps the bets (e.g. {@code "db", address}), then
+     * {@code "error", error}.
+     */
+    Object[] location(String error);
 
     /**
      * What an agency is told when its batch is refused because an earlier one of it was not

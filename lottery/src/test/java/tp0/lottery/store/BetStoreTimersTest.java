@@ -76,8 +76,8 @@ class BetStoreTimersTest {
         }
 
         @Override
-        public Object[] location() {
-            return new Object[] {"db", "scripted"};
+        public Object[] location(String error) {
+            return new Object[] {"db", "scripted", "error", error};
         }
 
         @Override

@@ -96,8 +96,8 @@ public final class FileBackend implements StoreBackend {
     }
 
     @Override
-    public Object[] location() {
-        return new Object[] {"path", bets.path()};
+    public Object[] location(String error) {
+        return new Object[] {"path", bets.path(), "error", error};
     }
 
     @Override

@@ -27,7 +27,8 @@ public final class PgStore {
         /** Group commit is how this store writes; STORE_GROUP_COMMIT only switches the file store's. */
         @Override
         public Behavior<BetStore.Command> behavior(boolean groupCommit, LotteryMetrics metrics) {
-            return BetStore.create(new PostgresBackend(db, settings.connectTimeout()), contents.storedByAgency(), true, metrics);
+            return BetStore.create(new PostgresBackend(db, settings.connectTimeout()), contents.storedByAgency(),
+                    true, metrics);
         }
 
         @Override

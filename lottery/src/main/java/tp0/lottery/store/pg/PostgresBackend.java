@@ -304,8 +304,8 @@ public final class PostgresBackend implements StoreBackend {
     }
 
     @Override
-    public Object[] location() {
-        return new Object[] {"db", db.address()};
+    public Object[] location(String error) {
+        return new Object[] {"db", db.address(), "error", error};
     }
 
     @Override
