@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +34,6 @@ import tp0.lottery.store.file.FinishMarks;
 import tp0.lottery.store.file.ScriptedBetsFile;
 import tp0.protocol.Batches;
 import tp0.protocol.Bet;
-import tp0.protocol.Codec;
-import tp0.protocol.DecodeException;
 import tp0.protocol.ErrorCode;
 import tp0.protocol.Message;
 
@@ -69,13 +66,8 @@ class BetStoreTest {
         return list;
     }
 
-    /** A batch as the store gets it from a session: decoded from its frame, so validated on the bytes. */
-    static Message.BetBatch decoded(List<Bet> bets) {
-        try {
-            return (Message.BetBatch) Codec.decodeFrame(ByteBuffer.wrap(Codec.encode(Batches.of(bets))));
-        } catch (DecodeException e) {
-            throw new AssertionError(e);
-        }
+    private static Message.BetBatch decoded(List<Bet> bets) {
+        return StoreClient.decoded(bets);
     }
 
     /** The store runs on its own blocking dispatcher, as LotteryGuardian spawns it. */
@@ -93,24 +85,20 @@ class BetStoreTest {
                 "bet-store-" + stores.incrementAndGet(), DispatcherSelector.fromConfig("lottery.store-dispatcher"));
     }
 
+    private static StoreClient client(ActorRef<BetStore.Command> store) {
+        return new StoreClient(testKit, store, Duration.ofSeconds(3));
+    }
+
     private static BetStore.MarkReply mark(ActorRef<BetStore.Command> store, int agency) {
-        TestProbe<BetStore.MarkReply> probe = testKit.createTestProbe();
-        store.tell(new BetStore.MarkFinished(agency, probe.getRef()));
-        return probe.receiveMessage();
+        return client(store).mark(agency);
     }
 
     private static BetStore.StoreReply store(ActorRef<BetStore.Command> store, int agency, List<Bet> bets) {
-        TestProbe<BetStore.StoreReply> probe = testKit.createTestProbe();
-        store.tell(new BetStore.StoreBatch(agency, decoded(bets), probe.getRef()));
-        return probe.receiveMessage();
+        return client(store).store(agency, bets);
     }
 
     private static long storedCount(ActorRef<BetStore.Command> store, int agency) {
-        TestProbe<BetStore.StoredCount> probe = testKit.createTestProbe();
-        store.tell(new BetStore.GetStoredCount(agency, probe.getRef()));
-        BetStore.StoredCount count = probe.receiveMessage();
-        assertEquals(agency, count.agency());
-        return count.count();
+        return client(store).count(agency);
     }
 
     private static void assertRefused(ErrorCode code, BetStore.StoreReply reply) {
@@ -119,9 +107,7 @@ class BetStoreTest {
     }
 
     private static void close(ActorRef<BetStore.Command> store) {
-        TestProbe<Done> probe = testKit.createTestProbe();
-        store.tell(new BetStore.Close(probe.getRef()));
-        probe.expectMessage(Done.getInstance());
+        client(store).close();
     }
 
     /** Sends {@code first} and returns once the store is inside its fsync. */

@@ -46,7 +46,11 @@ public record StoreClient(ActorTestKit kit, ActorRef<BetStore.Command> store, Du
     public long count(int agency) {
         TestProbe<BetStore.StoredCount> probe = kit.createTestProbe();
         store.tell(new BetStore.GetStoredCount(agency, probe.getRef()));
-        return probe.expectMessageClass(BetStore.StoredCount.class, timeout).count();
+        BetStore.StoredCount answer = probe.expectMessageClass(BetStore.StoredCount.class, timeout);
+        if (answer.agency() != agency) {
+            throw new AssertionError("the count of agency " + answer.agency() + ", asked for " + agency);
+        }
+        return answer.count();
     }
 
     public BetStore.MarkReply mark(int agency) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 import tp0.lottery.config.StoreSettings;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.BetsCsv;
+import tp0.lottery.store.StoreClient;
 import tp0.lottery.store.file.StoreRecovery;
 import tp0.protocol.Bet;
-import tp0.protocol.Codec;
 import tp0.protocol.ErrorCode;
 import tp0.protocol.Message;
 import tp0.testkit.BetsCsvRows;
@@ -95,41 +94,29 @@ class PostgresStoreTest {
         return bets;
     }
 
-    /** A batch as the server gets it: decoded from the wire. */
-    private static Message.BetBatch decoded(List<Bet> bets) throws Exception {
-        return (Message.BetBatch) Codec.decodeFrame(ByteBuffer.wrap(Codec.encode(tp0.protocol.Batches.of(bets))));
+    private static Message.BetBatch decoded(List<Bet> bets) {
+        return StoreClient.decoded(bets);
     }
 
-    private static BetStore.StoreReply store(ActorRef<BetStore.Command> store, int agency, List<Bet> bets)
-            throws Exception {
-        TestProbe<BetStore.StoreReply> probe = testKit.createTestProbe();
-        store.tell(new BetStore.StoreBatch(agency, decoded(bets), probe.getRef()));
-        return probe.expectMessageClass(BetStore.StoreReply.class, WAIT);
+    private static StoreClient client(ActorRef<BetStore.Command> store) {
+        return new StoreClient(testKit, store, WAIT);
+    }
+
+    private static BetStore.StoreReply store(ActorRef<BetStore.Command> store, int agency, List<Bet> bets) {
+        return client(store).store(agency, bets);
     }
 
     /** {@code bets} in frames of at most 50 (a frame holds 8 KiB); the last reply. */
-    private static BetStore.StoreReply storeAll(ActorRef<BetStore.Command> store, int agency, List<Bet> bets)
-            throws Exception {
-        BetStore.StoreReply last = null;
-        for (int from = 0; from < bets.size(); from += 50) {
-            last = store(store, agency, bets.subList(from, Math.min(bets.size(), from + 50)));
-            if (!(last instanceof BetStore.Stored)) {
-                return last;
-            }
-        }
-        return last;
+    private static BetStore.StoreReply storeAll(ActorRef<BetStore.Command> store, int agency, List<Bet> bets) {
+        return client(store).storeAll(agency, bets, 50);
     }
 
     private static long count(ActorRef<BetStore.Command> store, int agency) {
-        TestProbe<BetStore.StoredCount> probe = testKit.createTestProbe();
-        store.tell(new BetStore.GetStoredCount(agency, probe.getRef()));
-        return probe.expectMessageClass(BetStore.StoredCount.class, WAIT).count();
+        return client(store).count(agency);
     }
 
     private static void close(ActorRef<BetStore.Command> store) {
-        TestProbe<org.apache.pekko.Done> probe = testKit.createTestProbe();
-        store.tell(new BetStore.Close(probe.getRef()));
-        probe.expectMessageClass(org.apache.pekko.Done.class, WAIT);
+        client(store).close();
         testKit.stop(store);
     }
 
