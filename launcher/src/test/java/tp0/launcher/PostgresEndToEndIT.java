@@ -1,5 +1,6 @@
 package tp0.launcher;
 
+import tp0.testkit.BetsCsvRows;
 import tp0.testkit.PostgresForTests;
 import tp0.testkit.ThrowawayPostgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -112,7 +113,7 @@ class PostgresEndToEndIT {
             assertEquals(expectedWinners, onPostgres.stream().map(List::size).toList(), "winners per agency");
         }
         Path exported = exportBets(runDir.resolve("postgres/server"));
-        byte[] fileStore = PgStoreIT.perAgency(Files.readAllBytes(runDir.resolve("file/server/bets.csv")));
+        byte[] fileStore = BetsCsvRows.perAgency(Files.readAllBytes(runDir.resolve("file/server/bets.csv")));
         byte[] export = Files.readAllBytes(exported);
         assertEquals(fileStore.length, export.length, "export-bets size vs bets.csv");
         assertTrue(java.util.Arrays.equals(fileStore, export), "export-bets is bets.csv byte for byte, per agency");

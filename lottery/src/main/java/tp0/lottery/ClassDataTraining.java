@@ -22,7 +22,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import tp0.logline.LogLine;
 import tp0.lottery.config.IniFile;
 import tp0.lottery.config.ServerSettings;
-import tp0.lottery.store.StoreRecovery;
+import tp0.lottery.store.file.StoreRecovery;
 import tp0.protocol.BetBatchWriter;
 import tp0.protocol.Codec;
 import tp0.protocol.FrameReader;

@@ -19,8 +19,8 @@ import tp0.lottery.config.ServerSettings;
 import tp0.lottery.config.StoreSettings;
 import tp0.lottery.ops.HealthProbe;
 import tp0.lottery.store.OpenedStore;
-import tp0.lottery.store.BetsFile;
-import tp0.lottery.store.StoreRecovery;
+import tp0.lottery.store.file.BetsFile;
+import tp0.lottery.store.file.StoreRecovery;
 import tp0.lottery.store.pg.PgDatabase;
 import tp0.lottery.store.pg.PgStore;
 
@@ -77,13 +77,21 @@ public final class Main {
             stoppedDuringStartUp(log);
         }
 
-        OpenedStore files = openStore(log, settings);
+        // One of the two, typed: the cluster needs the database itself, the files are closed if stopped now.
+        PgStore.Opened database = null;
+        StoreRecovery.Recovered recovered = null;
+        if (settings.store() instanceof StoreSettings.Postgres pg) {
+            database = openDatabase(log, pg, settings.numAgencies());
+        } else {
+            recovered = openFiles(log, settings);
+        }
+        OpenedStore files = database != null ? database : recovered;
         if (files == null) {
             System.exit(1);
             return;
         }
         if (signals.received()) {
-            if (files instanceof StoreRecovery.Recovered recovered) {
+            if (recovered != null) {
                 closeQuietly(log, recovered); // the database store holds nothing open yet
             }
             stoppedDuringStartUp(log);
@@ -100,7 +108,7 @@ public final class Main {
         };
         if (settings.cluster() instanceof ClusterSettings.Member member) {
             // Cluster mode needs STORE=postgres (checked with the settings): the store is the database.
-            Topology topology = new ClusterTopology(member, ((PgStore.Opened) files).db());
+            Topology topology = new ClusterTopology(member, database.db());
             holder[0] = ActorSystem.create(LotteryGuardian.create(settings, files, topology, fatal),
                     ClusterTopology.SYSTEM_NAME, ClusterTopology.config(member));
         } else {
@@ -149,18 +157,20 @@ public final class Main {
         }
     }
 
-    /** The configured store, repaired or migrated; null (logged, naming the key to fix) when unusable. */
-    private static OpenedStore openStore(Logger log, ServerSettings settings) {
-        if (settings.store() instanceof StoreSettings.Postgres pg) {
-            try {
-                PgStore.Opened opened = PgStore.open(pg, settings.numAgencies());
-                log.info(LogLine.success("bets_db", "db", pg.address(), "apuestas", opened.storedBets()));
-                return opened;
-            } catch (PgDatabase.Unusable e) {
-                log.error(LogLine.fail("bets_db", "key", e.key(), "db", pg.address(), "error", e.getMessage()));
-                return null;
-            }
+    /** The database, migrated; null (logged, naming the key to fix) when unusable. */
+    private static PgStore.Opened openDatabase(Logger log, StoreSettings.Postgres pg, int numAgencies) {
+        try {
+            PgStore.Opened opened = PgStore.open(pg, numAgencies);
+            log.info(LogLine.success("bets_db", "db", pg.address(), "apuestas", opened.storedBets()));
+            return opened;
+        } catch (PgDatabase.Unusable e) {
+            log.error(LogLine.fail("bets_db", "key", e.key(), "db", pg.address(), "error", e.getMessage()));
+            return null;
         }
+    }
+
+    /** The files, repaired; null (logged) when unusable. */
+    private static StoreRecovery.Recovered openFiles(Logger log, ServerSettings settings) {
         try {
             StoreRecovery.Recovered files = StoreRecovery.recover(settings.betsFile(), settings.finishMarksFile(),
                     settings.numAgencies());

@@ -29,10 +29,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -53,9 +51,11 @@ import tp0.lottery.session.SessionRegistry;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.BetsCsv;
 import tp0.lottery.store.ReferenceBetsCsv;
-import tp0.lottery.store.BetsFile;
-import tp0.lottery.store.FinishMarks;
-import tp0.lottery.store.StoreRecovery;
+import tp0.lottery.store.file.BetsFile;
+import tp0.lottery.store.file.FileBackend;
+import tp0.lottery.store.file.FinishMarks;
+import tp0.lottery.store.file.ScriptedBetsFile;
+import tp0.lottery.store.file.StoreRecovery;
 import tp0.lottery.store.StoredBet;
 import tp0.protocol.Batches;
 import tp0.protocol.Bet;
@@ -177,7 +177,7 @@ class ServerProtocolTest {
         betsPath = dir.resolve("bets.csv");
         marksPath = dir.resolve("all-bets-sent.txt");
         StoreRecovery.Recovered files = StoreRecovery.recover(betsPath, marksPath, numAgencies);
-        store = testKit.spawn(BetStore.create(options.betsFile().apply(files.bets()), files.finishMarks(),
+        store = testKit.spawn(BetStore.create(new FileBackend(options.betsFile().apply(files.bets()), files.finishMarks()),
                         files.storedByAgency()),
                 "bet-store-" + System.nanoTime(), DispatcherSelector.fromConfig("lottery.store-dispatcher"));
         ActorRef<DrawCoordinator.Command> coordinator =
@@ -987,60 +987,11 @@ class ServerProtocolTest {
 
     // ================================================================== pipelining
 
-    /**
-     * bets.csv whose first fsync waits until the test opens {@link #gate}: whatever a session
-     * passes on meanwhile piles up in the store's mailbox. Counts fsyncs.
-     */
-    private static final class GatedBetsFile implements BetsFile {
-        final BetsFile real;
-        final CountDownLatch syncEntered = new CountDownLatch(1);
-        final CountDownLatch gate = new CountDownLatch(1);
-        final AtomicInteger syncs = new AtomicInteger();
-
-        GatedBetsFile(BetsFile real) {
-            this.real = real;
-        }
-
-        public Path path() {
-            return real.path();
-        }
-
-        public long size() throws IOException {
-            return real.size();
-        }
-
-        public void append(byte[] bytes) throws IOException {
-            real.append(bytes);
-        }
-
-        public void sync() throws IOException {
-            syncs.incrementAndGet();
-            syncEntered.countDown();
-            try {
-                if (!gate.await(10, TimeUnit.SECONDS)) {
-                    throw new IOException("test never opened the gate");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-            real.sync();
-        }
-
-        public void truncate(long size) throws IOException {
-            real.truncate(size);
-        }
-
-        public void close() throws IOException {
-            real.close();
-        }
-    }
-
     /** A server whose store hangs in its first fsync until the test opens the gate. */
-    private GatedBetsFile startGatedServer(int numAgencies, int sessionPipeline) throws Exception {
-        GatedBetsFile[] gated = new GatedBetsFile[1];
+    private ScriptedBetsFile startGatedServer(int numAgencies, int sessionPipeline) throws Exception {
+        ScriptedBetsFile[] gated = new ScriptedBetsFile[1];
         startServer(numAgencies, Options.DEFAULTS.withSessionPipeline(sessionPipeline)
-                .withBetsFile(real -> gated[0] = new GatedBetsFile(real)));
+                .withBetsFile(real -> gated[0] = ScriptedBetsFile.gated(real)));
         return gated[0];
     }
 
@@ -1049,7 +1000,7 @@ class ServerProtocolTest {
      * first batch's fsync hangs (the session meanwhile passes on what its pipeline allows), then
      * lets the store go on.
      */
-    private static void burstWhileTheFirstFsyncHangs(Client agency, GatedBetsFile file, List<byte[]> frames)
+    private static void burstWhileTheFirstFsyncHangs(Client agency, ScriptedBetsFile file, List<byte[]> frames)
             throws Exception {
         ByteArrayOutputStream burst = new ByteArrayOutputStream();
         frames.forEach(burst::writeBytes);
@@ -1058,7 +1009,7 @@ class ServerProtocolTest {
             assertTrue(file.syncEntered.await(5, TimeUnit.SECONDS), "the first batch reaches fsync");
             agency.expectNothing(QUIET);
         } finally {
-            file.gate.countDown();
+            file.openGate();
         }
     }
 
@@ -1090,7 +1041,7 @@ class ServerProtocolTest {
 
     @Test
     void batchesSentBackToBackAreAckedInOrderAndShareFsyncs() throws Exception {
-        GatedBetsFile file = startGatedServer(1, 16);
+        ScriptedBetsFile file = startGatedServer(1, 16);
         Client agency = connect().hello(1, 0);
         List<List<Bet>> batches = twentyBatches();
         List<byte[]> frames = framesOf(batches);
@@ -1109,7 +1060,7 @@ class ServerProtocolTest {
 
     @Test
     void refusalsOfFramesAmongPipelinedBatchesKeepTheirPlaceInTheOrder() throws Exception {
-        GatedBetsFile file = startGatedServer(1, 16);
+        ScriptedBetsFile file = startGatedServer(1, 16);
         Client agency = connect().hello(1, 0);
         Bet good = bet("555", 7574);
         List<byte[]> frames = new ArrayList<>();
@@ -1154,7 +1105,7 @@ class ServerProtocolTest {
 
     @Test
     void aPipelineOfOneIsStopAndWait() throws Exception {
-        GatedBetsFile file = startGatedServer(1, 1);
+        ScriptedBetsFile file = startGatedServer(1, 1);
         Client agency = connect().hello(1, 0);
         List<List<Bet>> batches = twentyBatches();
         List<byte[]> frames = framesOf(batches);
@@ -1169,7 +1120,7 @@ class ServerProtocolTest {
 
     @Test
     void aPeerThatHalfClosesWithBatchesInFlightGetsEveryAnswerThenTheClose() throws Exception {
-        GatedBetsFile file = startGatedServer(1, 16);
+        ScriptedBetsFile file = startGatedServer(1, 16);
         Client agency = connect().hello(1, 0);
         List<List<Bet>> batches = twentyBatches();
         batches.set(19, List.of(bet("7574", BetsCsv.WINNING_NUMBER)));
@@ -1185,7 +1136,7 @@ class ServerProtocolTest {
             assertTrue(file.syncEntered.await(5, TimeUnit.SECONDS), "the first batch reaches fsync");
             agency.expectNothing(QUIET);
         } finally {
-            file.gate.countDown();
+            file.openGate();
         }
 
         assertEquals(readAcksInOrder(agency, 1, batches), storedBets());

@@ -8,8 +8,8 @@ import tp0.lottery.ops.LotteryMetrics;
 
 /**
  * A store opened at start, before the actor system exists: the file store's repaired files
- * ({@link StoreRecovery.Recovered}) or the PostgreSQL store's migrated database. Both speak
- * {@link BetStore.Command}; sessions and the draw never know which one they talk to.
+ * (store.file.StoreRecovery) or the PostgreSQL store's migrated database. Both sit below the one
+ * {@link BetStore} actor; sessions and the draw never know which one they talk to.
  */
 public interface OpenedStore {
 

@@ -11,7 +11,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import tp0.lottery.store.BetStore;
+import tp0.lottery.store.file.FileBackend;
 import tp0.lottery.store.BetsCsv;
 import tp0.lottery.store.ReferenceBetsCsv;
 import tp0.lottery.store.BetsCsvScanner;
@@ -21,7 +21,7 @@ import tp0.protocol.Bet;
  * Hand-run measurement (not a test: its timing depends on the machine) of the draw over a
  * large bets.csv: writes {@code rows} rows shaped like the store's (5 agencies, accented names,
  * documents with leading zeros, about one winner in 10,000) unless the file already holds them,
- * then times {@link BetStore#draw} — the pass the server runs — and the start-up count, and
+ * then times {@link FileBackend#draw} — the pass the server runs — and the start-up count, and
  * prints rows/s and the peak heap used during each pass. Run it with a small heap to see that
  * memory stays flat whatever the file's size:
  *
@@ -50,7 +50,7 @@ public final class DrawBench {
         for (int round = 1; round <= 3; round++) {
             resetPeaks();
             long start = System.nanoTime();
-            BetStore.Drawn drawn = BetStore.draw(file);
+            var drawn = FileBackend.draw(file);
             double s = (System.nanoTime() - start) / 1e9;
             int winners = drawn.winnersByAgency().values().stream().mapToInt(List::size).sum();
             System.out.printf(Locale.ROOT, "draw  %d: %,d rows in %.2f s = %,.0f rows/s, %d winners, peak heap used %.1f MiB%n",
@@ -58,8 +58,8 @@ public final class DrawBench {
         }
         resetPeaks();
         long start = System.nanoTime();
-        try (var bets = tp0.lottery.store.BetsFile.open(file)) {
-            var counts = BetStore.countByAgency(bets);
+        try (var bets = tp0.lottery.store.file.BetsFile.open(file)) {
+            var counts = FileBackend.countByAgency(bets);
             double s = (System.nanoTime() - start) / 1e9;
             System.out.printf(Locale.ROOT, "count: %s in %.2f s = %,.0f rows/s, peak heap used %.1f MiB%n",
                     counts, s, rows / s, peakHeapMiB());

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
@@ -29,13 +27,17 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tp0.lottery.ops.LotteryMetrics;
+import tp0.lottery.store.file.BetsFile;
+import tp0.lottery.store.file.FileBackend;
+import tp0.lottery.store.file.FinishMarks;
+import tp0.lottery.store.file.ScriptedBetsFile;
 import tp0.protocol.Batches;
 import tp0.protocol.Bet;
-import tp0.protocol.Codec;
-import tp0.protocol.DecodeException;
 import tp0.protocol.ErrorCode;
 import tp0.protocol.Message;
 
+/** The store actor over the file backend: order, group commit, refusals, and what reaches the disk. */
 class BetStoreTest {
 
     static final ActorTestKit testKit = ActorTestKit.create();
@@ -64,13 +66,8 @@ class BetStoreTest {
         return list;
     }
 
-    /** A batch as the store gets it from a session: decoded from its frame, so validated on the bytes. */
-    static Message.BetBatch decoded(List<Bet> bets) {
-        try {
-            return (Message.BetBatch) Codec.decodeFrame(ByteBuffer.wrap(Codec.encode(Batches.of(bets))));
-        } catch (DecodeException e) {
-            throw new AssertionError(e);
-        }
+    private static Message.BetBatch decoded(List<Bet> bets) {
+        return StoreClient.decoded(bets);
     }
 
     /** The store runs on its own blocking dispatcher, as LotteryGuardian spawns it. */
@@ -79,28 +76,29 @@ class BetStoreTest {
     }
 
     private static ActorRef<BetStore.Command> spawnStore(BetsFile file, BetsFile marks, Map<Integer, Long> stored) {
-        return testKit.spawn(BetStore.create(file, marks, stored), "bet-store-" + stores.incrementAndGet(),
-                DispatcherSelector.fromConfig("lottery.store-dispatcher"));
+        return spawnStore(file, marks, stored, true);
+    }
+
+    private static ActorRef<BetStore.Command> spawnStore(BetsFile file, BetsFile marks, Map<Integer, Long> stored,
+                                                         boolean groupCommit) {
+        return testKit.spawn(BetStore.create(new FileBackend(file, marks), stored, groupCommit, LotteryMetrics.NONE),
+                "bet-store-" + stores.incrementAndGet(), DispatcherSelector.fromConfig("lottery.store-dispatcher"));
+    }
+
+    private static StoreClient client(ActorRef<BetStore.Command> store) {
+        return new StoreClient(testKit, store, Duration.ofSeconds(3));
     }
 
     private static BetStore.MarkReply mark(ActorRef<BetStore.Command> store, int agency) {
-        TestProbe<BetStore.MarkReply> probe = testKit.createTestProbe();
-        store.tell(new BetStore.MarkFinished(agency, probe.getRef()));
-        return probe.receiveMessage();
+        return client(store).mark(agency);
     }
 
     private static BetStore.StoreReply store(ActorRef<BetStore.Command> store, int agency, List<Bet> bets) {
-        TestProbe<BetStore.StoreReply> probe = testKit.createTestProbe();
-        store.tell(new BetStore.StoreBatch(agency, decoded(bets), probe.getRef()));
-        return probe.receiveMessage();
+        return client(store).store(agency, bets);
     }
 
     private static long storedCount(ActorRef<BetStore.Command> store, int agency) {
-        TestProbe<BetStore.StoredCount> probe = testKit.createTestProbe();
-        store.tell(new BetStore.GetStoredCount(agency, probe.getRef()));
-        BetStore.StoredCount count = probe.receiveMessage();
-        assertEquals(agency, count.agency());
-        return count.count();
+        return client(store).count(agency);
     }
 
     private static void assertRefused(ErrorCode code, BetStore.StoreReply reply) {
@@ -109,94 +107,38 @@ class BetStoreTest {
     }
 
     private static void close(ActorRef<BetStore.Command> store) {
-        TestProbe<Done> probe = testKit.createTestProbe();
-        store.tell(new BetStore.Close(probe.getRef()));
-        probe.expectMessage(Done.getInstance());
+        client(store).close();
     }
 
-    /**
-     * The real file with a hook around every call: records the call order and lets a test
-     * block or break append and sync.
-     */
-    private static class WatchedFile implements BetsFile {
-        final BetsFile real;
-        final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
-        volatile String appendThread;
-
-        WatchedFile(BetsFile real) {
-            this.real = real;
-        }
-
-        public Path path() {
-            return real.path();
-        }
-
-        public long size() throws IOException {
-            return real.size();
-        }
-
-        public void append(byte[] bytes) throws IOException {
-            calls.add("append");
-            appendThread = Thread.currentThread().getName();
-            real.append(bytes);
-        }
-
-        public void sync() throws IOException {
-            calls.add("sync");
-            real.sync();
-        }
-
-        public void truncate(long size) throws IOException {
-            calls.add("truncate");
-            real.truncate(size);
-        }
-
-        public void close() throws IOException {
-            calls.add("close");
-            real.close();
-        }
+    /** Sends {@code first} and returns once the store is inside its fsync. */
+    private static void blockInFirstSync(ActorRef<BetStore.Command> store, ScriptedBetsFile file,
+                                         BetStore.StoreBatch first) throws InterruptedException {
+        store.tell(first);
+        assertTrue(file.syncEntered.await(5, TimeUnit.SECONDS), "the store reaches fsync");
     }
 
     // ------------------------------------------------------------------ (a) fsync before ack
 
     @Test
     void batchIsAcknowledgedOnlyAfterItsRowsAreWrittenAndSynced() throws Exception {
-        CountDownLatch syncEntered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        WatchedFile file = new WatchedFile(BetsFile.open(dir.resolve("bets.csv"))) {
-            @Override
-            public void sync() throws IOException {
-                calls.add("sync");
-                syncEntered.countDown();
-                try {
-                    if (!release.await(10, TimeUnit.SECONDS)) {
-                        throw new IOException("test never released sync");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException(e);
-                }
-                real.sync();
-                calls.add("synced");
-            }
-        };
+        ScriptedBetsFile file = ScriptedBetsFile.gated(dir.resolve("bets.csv"));
         ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
         TestProbe<BetStore.StoreReply> probe = testKit.createTestProbe();
         List<Bet> batch = bets("1", 3);
         try {
-            store.tell(new BetStore.StoreBatch(4, decoded(batch), probe.getRef()));
-            assertTrue(syncEntered.await(5, TimeUnit.SECONDS), "the store reaches fsync");
+            blockInFirstSync(store, file, new BetStore.StoreBatch(4, decoded(batch), probe.getRef()));
 
             probe.expectNoMessage(QUIET);
             assertEquals(List.of("append", "sync"), List.copyOf(file.calls), "written, then fsync under way");
+            assertEquals(0, file.completedSyncs.get());
         } finally {
-            release.countDown();
+            file.openGate();
         }
         probe.expectMessage(new BetStore.Stored(3, 3));
-        assertEquals(List.of("append", "sync", "synced"), List.copyOf(file.calls), "fsync finished before the ack");
+        assertEquals(1, file.completedSyncs.get(), "fsync finished before the ack");
         assertArrayEquals(ReferenceBetsCsv.rows(4, batch), Files.readAllBytes(file.path()));
-        assertTrue(file.appendThread.contains("store-dispatcher"),
-                "the store blocks on its own dispatcher, not the default one: " + file.appendThread);
+        assertTrue(file.appendThread().contains("store-dispatcher"),
+                "the store blocks on its own dispatcher, not the default one: " + file.appendThread());
         close(store);
     }
 
@@ -254,23 +196,12 @@ class BetStoreTest {
 
     @Test
     void appendFailingHalfwayLeavesTheFileAsItWasAndLaterBatchesWork() throws Exception {
-        AtomicInteger failNextAppends = new AtomicInteger();
-        WatchedFile file = new WatchedFile(BetsFile.open(dir.resolve("bets.csv"))) {
-            @Override
-            public void append(byte[] bytes) throws IOException {
-                if (failNextAppends.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                    calls.add("append-partial");
-                    real.append(Arrays.copyOf(bytes, bytes.length / 2));
-                    throw new IOException("disk full (simulated)");
-                }
-                super.append(bytes);
-            }
-        };
+        ScriptedBetsFile file = ScriptedBetsFile.open(dir.resolve("bets.csv"));
         ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
         assertEquals(new BetStore.Stored(2, 2), store(store, 1, bets("10", 2)));
         byte[] before = Files.readAllBytes(file.path());
 
-        failNextAppends.set(1);
+        file.failNextAppends.set(1);
         assertRefused(ErrorCode.STORAGE_FAILURE, store(store, 1, bets("20", 5)));
 
         assertArrayEquals(before, Files.readAllBytes(file.path()), "no partial row remains");
@@ -287,20 +218,11 @@ class BetStoreTest {
 
     @Test
     void afterARefusedBatchTheAgencysNextBatchesWaitForItsCountSoNoneIsStoredBehindAGap() throws Exception {
-        AtomicInteger failNextAppends = new AtomicInteger();
-        WatchedFile file = new WatchedFile(BetsFile.open(dir.resolve("bets.csv"))) {
-            @Override
-            public void append(byte[] bytes) throws IOException {
-                if (failNextAppends.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                    throw new IOException("disk full (simulated)");
-                }
-                super.append(bytes);
-            }
-        };
+        ScriptedBetsFile file = ScriptedBetsFile.open(dir.resolve("bets.csv"));
         ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
         assertEquals(new BetStore.Stored(2, 2), store(store, 1, bets("10", 2)));
 
-        failNextAppends.set(1);
+        file.failNextAppends.set(1);
         assertRefused(ErrorCode.STORAGE_FAILURE, store(store, 1, bets("20", 3)));
         // The disk is back, but the agency's pipelined next batch would land after a hole.
         assertRefused(ErrorCode.STORAGE_FAILURE, store(store, 1, bets("30", 4)));
@@ -317,22 +239,12 @@ class BetStoreTest {
 
     @Test
     void syncFailingCutsTheBatchBackOut() throws Exception {
-        AtomicInteger failNextSyncs = new AtomicInteger();
-        WatchedFile file = new WatchedFile(BetsFile.open(dir.resolve("bets.csv"))) {
-            @Override
-            public void sync() throws IOException {
-                if (failNextSyncs.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                    calls.add("sync-failed");
-                    throw new IOException("fsync failed (simulated)");
-                }
-                super.sync();
-            }
-        };
+        ScriptedBetsFile file = ScriptedBetsFile.open(dir.resolve("bets.csv"));
         ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
         assertEquals(new BetStore.Stored(1, 1), store(store, 2, bets("5", 1)));
         byte[] before = Files.readAllBytes(file.path());
 
-        failNextSyncs.set(1);
+        file.failNextSyncs.set(1);
         assertRefused(ErrorCode.STORAGE_FAILURE, store(store, 2, bets("6", 3)));
 
         assertArrayEquals(before, Files.readAllBytes(file.path()), "file cut back to before the batch");
@@ -360,14 +272,14 @@ class BetStoreTest {
         close(store);
 
         BetsFile reopened = BetsFile.open(path);
-        Map<Integer, Long> counts = BetStore.countByAgency(reopened);
+        Map<Integer, Long> counts = FileBackend.countByAgency(reopened);
         assertEquals(Map.of(1, 8L, 2, 3L), counts);
 
         ActorRef<BetStore.Command> restarted = spawnStore(reopened, counts);
         assertEquals(8, storedCount(restarted, 1));
         assertEquals(new BetStore.Stored(1, 4), store(restarted, 2, bets("5", 1)));
         close(restarted);
-        assertEquals(Map.of(1, 8L, 2, 4L), BetStore.countByAgency(BetsFile.open(path)));
+        assertEquals(Map.of(1, 8L, 2, 4L), FileBackend.countByAgency(BetsFile.open(path)));
     }
 
     @Test
@@ -381,7 +293,7 @@ class BetStoreTest {
     @Test
     void countByAgencyOfAMissingOrEmptyFileIsEmpty() throws Exception {
         BetsFile file = BetsFile.open(dir.resolve("new.csv"));
-        assertEquals(Map.of(), BetStore.countByAgency(file));
+        assertEquals(Map.of(), FileBackend.countByAgency(file));
         file.close();
     }
 
@@ -389,7 +301,7 @@ class BetStoreTest {
 
     @Test
     void drawFindsEachAgencysWinnersAndClosesBets() throws Exception {
-        WatchedFile file = new WatchedFile(BetsFile.open(dir.resolve("bets.csv")));
+        ScriptedBetsFile file = ScriptedBetsFile.open(dir.resolve("bets.csv"));
         ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
         store(store, 1, List.of(bet("111", 7574), bet("112", 1), bet("00113", 7574)));
         store(store, 2, List.of(bet("221", 7573), bet("222", 0)));
@@ -407,7 +319,7 @@ class BetStoreTest {
         byte[] before = Files.readAllBytes(file.path());
         assertRefused(ErrorCode.BETS_CLOSED, store(store, 2, List.of(bet("223", 7574))));
         assertArrayEquals(before, Files.readAllBytes(file.path()), "nothing is written after the draw");
-        assertEquals(5, file.calls.stream().filter("append"::equals).count(), "five batches before the draw, none after");
+        assertEquals(5, file.count("append"), "five batches before the draw, none after");
         assertEquals(2, storedCount(store, 2), "counts still answer after the draw");
         close(store);
     }
@@ -438,7 +350,7 @@ class BetStoreTest {
 
     @Test
     void closeAnswersDoneAndLaterBatchesAreRefused() throws Exception {
-        WatchedFile file = new WatchedFile(BetsFile.open(dir.resolve("bets.csv")));
+        ScriptedBetsFile file = ScriptedBetsFile.open(dir.resolve("bets.csv"));
         ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
         List<Bet> batch = bets("1", 2);
         assertEquals(new BetStore.Stored(2, 2), store(store, 1, batch));
@@ -449,7 +361,7 @@ class BetStoreTest {
         assertRefused(ErrorCode.SHUTTING_DOWN, store(store, 1, bets("2", 1)));
         assertArrayEquals(ReferenceBetsCsv.rows(1, batch), Files.readAllBytes(file.path()), "what was acked is on disk");
         close(store); // a second Close is answered too
-        assertEquals(1, file.calls.stream().filter("close"::equals).count(), "closed once");
+        assertEquals(1, file.count("close"), "closed once");
     }
 
     // ------------------------------------------------------------------ (g) "all bets sent" marks
@@ -457,32 +369,15 @@ class BetStoreTest {
     @Test
     void aMarkIsAppendedAndSyncedBeforeItIsAnswered() throws Exception {
         Path marksPath = dir.resolve("all-bets-sent.txt");
-        CountDownLatch syncEntered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        WatchedFile marks = new WatchedFile(BetsFile.open(marksPath)) {
-            @Override
-            public void sync() throws IOException {
-                calls.add("sync");
-                syncEntered.countDown();
-                try {
-                    if (!release.await(10, TimeUnit.SECONDS)) {
-                        throw new IOException("test never released sync");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException(e);
-                }
-                real.sync();
-            }
-        };
+        ScriptedBetsFile marks = ScriptedBetsFile.gated(marksPath);
         ActorRef<BetStore.Command> store = spawnStore(BetsFile.open(dir.resolve("bets.csv")), marks, Map.of());
         TestProbe<BetStore.MarkReply> probe = testKit.createTestProbe();
         try {
             store.tell(new BetStore.MarkFinished(2, probe.getRef()));
-            assertTrue(syncEntered.await(5, TimeUnit.SECONDS), "the store reaches fsync");
+            assertTrue(marks.syncEntered.await(5, TimeUnit.SECONDS), "the store reaches fsync");
             probe.expectNoMessage(QUIET);
         } finally {
-            release.countDown();
+            marks.openGate();
         }
         probe.expectMessage(new BetStore.Marked(2));
         assertEquals(List.of("append", "sync"), List.copyOf(marks.calls));
@@ -509,20 +404,11 @@ class BetStoreTest {
     @Test
     void aMarkThatCannotBeWrittenIsAFailureAndLeavesNoPartialLine() throws Exception {
         Path marksPath = dir.resolve("all-bets-sent.txt");
-        AtomicInteger failNextSyncs = new AtomicInteger();
-        WatchedFile marks = new WatchedFile(BetsFile.open(marksPath)) {
-            @Override
-            public void sync() throws IOException {
-                if (failNextSyncs.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                    throw new IOException("fsync failed (simulated)");
-                }
-                super.sync();
-            }
-        };
+        ScriptedBetsFile marks = ScriptedBetsFile.open(marksPath);
         ActorRef<BetStore.Command> store = spawnStore(BetsFile.open(dir.resolve("bets.csv")), marks, Map.of());
         assertEquals(new BetStore.Marked(1), mark(store, 1));
 
-        failNextSyncs.set(1);
+        marks.failNextSyncs.set(1);
         BetStore.MarkFailed failed = assertInstanceOf(BetStore.MarkFailed.class, mark(store, 2));
         assertEquals(2, failed.agency());
         assertEquals("1 0\n", Files.readString(marksPath), "cut back to before the failed mark");
@@ -556,50 +442,9 @@ class BetStoreTest {
 
     // ------------------------------------------------------------------ (h) group commit
 
-    /**
-     * The real file, whose first fsync waits until the test opens {@link #gate}, so batches sent
-     * meanwhile queue up in the store's mailbox; {@code failingSync} (1-based, 0: none) breaks one.
-     */
-    private static class GatedFile extends WatchedFile {
-        final CountDownLatch syncEntered = new CountDownLatch(1);
-        final CountDownLatch gate = new CountDownLatch(1);
-        final AtomicInteger syncs = new AtomicInteger();
-        volatile int failingSync;
-
-        GatedFile(BetsFile real) {
-            super(real);
-        }
-
-        @Override
-        public void sync() throws IOException {
-            calls.add("sync");
-            int n = syncs.incrementAndGet();
-            syncEntered.countDown();
-            try {
-                if (!gate.await(10, TimeUnit.SECONDS)) {
-                    throw new IOException("test never opened the gate");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-            if (n == failingSync) {
-                throw new IOException("fsync failed (simulated)");
-            }
-            real.sync();
-        }
-    }
-
-    /** Sends {@code first} and returns once the store is inside its fsync. */
-    private static void blockInFirstSync(ActorRef<BetStore.Command> store, GatedFile file, BetStore.StoreBatch first)
-            throws InterruptedException {
-        store.tell(first);
-        assertTrue(file.syncEntered.await(5, TimeUnit.SECONDS), "the store reaches fsync");
-    }
-
     @Test
     void batchesArrivingDuringAnFsyncAreMadeDurableTogetherByOneMore() throws Exception {
-        GatedFile file = new GatedFile(BetsFile.open(dir.resolve("bets.csv")));
+        ScriptedBetsFile file = ScriptedBetsFile.gated(dir.resolve("bets.csv"));
         ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
         // One probe for every reply: a probe keeps the order the store sent them in.
         TestProbe<Object> replies = testKit.createTestProbe();
@@ -612,7 +457,7 @@ class BetStoreTest {
             store.tell(new BetStore.StoreBatch(1, decoded(third), replies.getRef().narrow()));
             replies.expectNoMessage(QUIET);
         } finally {
-            file.gate.countDown();
+            file.openGate();
         }
         replies.expectMessage(new BetStore.Stored(2, 2));
         replies.expectMessage(new BetStore.Stored(3, 3));
@@ -629,17 +474,15 @@ class BetStoreTest {
 
     @Test
     void withoutGroupCommitEveryBatchHasItsOwnFsync() throws Exception {
-        GatedFile file = new GatedFile(BetsFile.open(dir.resolve("bets.csv")));
-        ActorRef<BetStore.Command> store = testKit.spawn(
-                BetStore.create(file, BetsFile.open(dir.resolve("all-bets-sent.txt")), Map.of(), false),
-                "bet-store-" + stores.incrementAndGet(), DispatcherSelector.fromConfig("lottery.store-dispatcher"));
+        ScriptedBetsFile file = ScriptedBetsFile.gated(dir.resolve("bets.csv"));
+        ActorRef<BetStore.Command> store = spawnStore(file, BetsFile.open(dir.resolve("all-bets-sent.txt")), Map.of(), false);
         TestProbe<Object> replies = testKit.createTestProbe();
         try {
             blockInFirstSync(store, file, new BetStore.StoreBatch(1, decoded(bets("1", 2)), replies.getRef().narrow()));
             store.tell(new BetStore.StoreBatch(1, decoded(bets("2", 3)), replies.getRef().narrow()));
             store.tell(new BetStore.StoreBatch(1, decoded(bets("3", 1)), replies.getRef().narrow()));
         } finally {
-            file.gate.countDown();
+            file.openGate();
         }
         replies.expectMessage(new BetStore.Stored(2, 2));
         replies.expectMessage(new BetStore.Stored(3, 5));
@@ -650,7 +493,7 @@ class BetStoreTest {
 
     @Test
     void aFailedGroupFsyncRefusesTheWholeGroupAndLeavesTheFileAsBeforeIt() throws Exception {
-        GatedFile file = new GatedFile(BetsFile.open(dir.resolve("bets.csv")));
+        ScriptedBetsFile file = ScriptedBetsFile.gated(dir.resolve("bets.csv"));
         file.failingSync = 2; // the group's fsync
         ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
         TestProbe<Object> replies = testKit.createTestProbe();
@@ -660,13 +503,14 @@ class BetStoreTest {
             store.tell(new BetStore.StoreBatch(1, decoded(bets("2", 3)), replies.getRef().narrow()));
             store.tell(new BetStore.StoreBatch(2, decoded(bets("3", 4)), replies.getRef().narrow()));
         } finally {
-            file.gate.countDown();
+            file.openGate();
         }
         replies.expectMessage(new BetStore.Stored(2, 2));
         assertRefused(ErrorCode.STORAGE_FAILURE, (BetStore.StoreReply) replies.receiveMessage());
         assertRefused(ErrorCode.STORAGE_FAILURE, (BetStore.StoreReply) replies.receiveMessage());
         assertArrayEquals(ReferenceBetsCsv.rows(1, first), Files.readAllBytes(file.path()), "cut back to before the group");
-        assertEquals(List.of("append", "sync", "append", "append", "sync", "truncate", "sync"), List.copyOf(file.calls),
+        assertEquals(List.of("append", "sync", "append", "append", "sync", "sync-failed", "truncate", "sync"),
+                List.copyOf(file.calls),
                 "one fsync for the group, then the cut made durable");
         assertEquals(2, storedCount(store, 1), "nothing of the group counts");
         assertEquals(0, storedCount(store, 2));
@@ -679,18 +523,8 @@ class BetStoreTest {
 
     @Test
     void aBatchThatCannotBeWrittenIsRefusedInItsPlaceWithItsAgencysLaterOnesAndTheRestOfItsGroupIsStored() throws Exception {
-        AtomicInteger appends = new AtomicInteger();
-        GatedFile file = new GatedFile(BetsFile.open(dir.resolve("bets.csv"))) {
-            @Override
-            public void append(byte[] bytes) throws IOException {
-                if (appends.incrementAndGet() == 3) {
-                    calls.add("append-partial");
-                    real.append(Arrays.copyOf(bytes, bytes.length / 2));
-                    throw new IOException("disk full (simulated)");
-                }
-                super.append(bytes);
-            }
-        };
+        ScriptedBetsFile file = ScriptedBetsFile.gated(dir.resolve("bets.csv"));
+        file.failingAppend = 3;
         ActorRef<BetStore.Command> store = spawnStore(file, Map.of());
         TestProbe<Object> replies = testKit.createTestProbe();
         List<Bet> b1 = bets("1", 1);
@@ -703,7 +537,7 @@ class BetStoreTest {
             store.tell(new BetStore.StoreBatch(1, decoded(bets("5", 5)), replies.getRef().narrow()));
             store.tell(new BetStore.StoreBatch(2, decoded(b4), replies.getRef().narrow()));
         } finally {
-            file.gate.countDown();
+            file.openGate();
         }
         // One sender's replies stay in the order of its batches, the refusals included.
         replies.expectMessage(new BetStore.Stored(1, 1));
@@ -738,7 +572,7 @@ class BetStoreTest {
                         answer -> assertEquals(Done.getInstance(), answer)));
         for (Flushing flushing : requests) {
             Path sub = Files.createDirectory(dir.resolve(flushing.name()));
-            GatedFile file = new GatedFile(BetsFile.open(sub.resolve("bets.csv")));
+            ScriptedBetsFile file = ScriptedBetsFile.gated(sub.resolve("bets.csv"));
             ActorRef<BetStore.Command> store = spawnStore(file, BetsFile.open(sub.resolve("all-bets-sent.txt")), Map.of());
             TestProbe<Object> replies = testKit.createTestProbe();
             try {
@@ -746,14 +580,14 @@ class BetStoreTest {
                 store.tell(new BetStore.StoreBatch(1, decoded(second), replies.getRef().narrow()));
                 store.tell(flushing.request().apply(replies.getRef()));
             } finally {
-                file.gate.countDown();
+                file.openGate();
             }
             replies.expectMessage(new BetStore.Stored(1, 1));
             assertEquals(new BetStore.Stored(2, 3), replies.receiveMessage(), flushing.name());
             flushing.check().accept(replies.receiveMessage());
             assertArrayEquals(concat(ReferenceBetsCsv.rows(1, first), ReferenceBetsCsv.rows(1, second)), Files.readAllBytes(file.path()),
                     flushing.name());
-            close(store); // after the SyncPending still queued, which finds nothing to do
+            close(store); // after the CommitPending still queued, which finds nothing to do
             assertEquals(2, file.syncs.get(), flushing.name() + ": the group had one fsync, its own");
         }
     }

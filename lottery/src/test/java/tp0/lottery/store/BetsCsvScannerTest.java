@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tp0.lottery.store.file.BetsFile;
+import tp0.lottery.store.file.FileBackend;
 import tp0.protocol.Bet;
 
 /**
@@ -283,7 +285,7 @@ class BetsCsvScannerTest {
             }
         });
         try (BetsFile file = BetsFile.open(path)) {
-            assertEquals(counts, BetStore.countByAgency(file));
+            assertEquals(counts, FileBackend.countByAgency(file));
         }
         Map<Integer, List<String>> scanned = new HashMap<>();
         BetsCsvScanner.scan(path, (agency, buf, off, len, number) -> {

@@ -27,7 +27,8 @@ public final class PgStore {
         /** Group commit is how this store writes; STORE_GROUP_COMMIT only switches the file store's. */
         @Override
         public Behavior<BetStore.Command> behavior(boolean groupCommit, LotteryMetrics metrics) {
-            return PgBetStore.create(db, contents.storedByAgency(), settings.connectTimeout(), metrics);
+            return BetStore.create(new PostgresBackend(db, settings.connectTimeout()), contents.storedByAgency(),
+                    true, metrics);
         }
 
         @Override
@@ -41,7 +42,7 @@ public final class PgStore {
             try (java.sql.Connection c = db.connect()) {
                 return c.isValid(2) ? Optional.empty() : Optional.of("the database did not answer within 2 s");
             } catch (SQLException e) {
-                return Optional.of("database: " + PgBetStore.oneLine(e));
+                return Optional.of("database: " + PostgresBackend.oneLine(e));
             }
         }
 
@@ -68,7 +69,7 @@ public final class PgStore {
             return new Opened(db, contents, settings);
         } catch (SQLException e) {
             throw new PgDatabase.Unusable(ServerKey.DB_URL.name(), "cannot read " + db.address() + ": "
-                    + PgBetStore.oneLine(e), e);
+                    + PostgresBackend.oneLine(e), e);
         }
     }
 }

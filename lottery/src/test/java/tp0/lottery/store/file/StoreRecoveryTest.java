@@ -1,4 +1,4 @@
-package tp0.lottery.store;
+package tp0.lottery.store.file;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tp0.lottery.store.ReferenceBetsCsv;
 import tp0.protocol.Bet;
 
 /** Start-up repair of files a crash may have left with a half-written last line. */

@@ -1,4 +1,4 @@
-package tp0.lottery.store;
+package tp0.lottery.store.file;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -20,6 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tp0.logline.LogLine;
 import tp0.lottery.ops.LotteryMetrics;
+import tp0.lottery.store.BetStore;
+import tp0.lottery.store.OpenedStore;
 
 /**
  * What the server does with its files at start, before the actor system exists: cut off a
@@ -39,7 +41,7 @@ public final class StoreRecovery {
                             Set<Integer> finished) implements OpenedStore {
         @Override
         public Behavior<BetStore.Command> behavior(boolean groupCommit, LotteryMetrics metrics) {
-            return BetStore.create(bets, finishMarks, storedByAgency, groupCommit, metrics);
+            return BetStore.create(new FileBackend(bets, finishMarks), storedByAgency, groupCommit, metrics);
         }
 
         /** The files stay open for appending; a read-only or removed file is what can go wrong. */
@@ -80,7 +82,7 @@ public final class StoreRecovery {
 
         BetsFile bets = BetsFile.open(betsPath);
         try {
-            Map<Integer, Long> counts = BetStore.countByAgency(bets);
+            Map<Integer, Long> counts = FileBackend.countByAgency(bets);
             warnOfUnknownAgencies(counts, numAgencies, betsPath);
             Set<Integer> finished = checkMarks(marks, counts, marksPath);
             if (!finished.isEmpty()) {

@@ -1,13 +1,10 @@
-package tp0.launcher;
+package tp0.lottery.store.pg;
 
-import tp0.testkit.PostgresForTests;
-import tp0.testkit.ThrowawayPostgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,21 +28,21 @@ import org.junit.jupiter.api.io.TempDir;
 import tp0.lottery.config.StoreSettings;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.BetsCsv;
-import tp0.lottery.store.StoreRecovery;
-import tp0.lottery.store.pg.PgDatabase;
-import tp0.lottery.store.pg.PgExport;
-import tp0.lottery.store.pg.PgStore;
+import tp0.lottery.store.StoreClient;
+import tp0.lottery.store.file.StoreRecovery;
 import tp0.protocol.Bet;
-import tp0.protocol.Codec;
 import tp0.protocol.ErrorCode;
 import tp0.protocol.Message;
+import tp0.testkit.BetsCsvRows;
+import tp0.testkit.PostgresForTests;
+import tp0.testkit.ThrowawayPostgres;
 
 /**
  * The PostgreSQL store on a real, throwaway PostgreSQL (no mock, no H2): exactly once under a
  * duplicate delivery and two writers racing for one agency, ordinals and counts across a
  * restart, a database lost and back, the draw and the export against the file store's.
  */
-class PgStoreIT {
+class PostgresStoreTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static PostgresForTests postgres;
     /** This test's database (emptied before each test). */
@@ -54,8 +51,8 @@ class PgStoreIT {
 
     @BeforeAll
     static void startPostgres() {
-        postgres = PostgresForTests.startFor(PgStoreIT.class);
-        testKit = ActorTestKit.create("pg-store-it", com.typesafe.config.ConfigFactory.parseString(
+        postgres = PostgresForTests.startFor(PostgresStoreTest.class);
+        testKit = ActorTestKit.create("pg-store-test", com.typesafe.config.ConfigFactory.parseString(
                 "lottery.store-dispatcher { type = Dispatcher, executor = thread-pool-executor,"
                         + " thread-pool-executor.fixed-pool-size = 4, throughput = 1 }"));
     }
@@ -97,41 +94,29 @@ class PgStoreIT {
         return bets;
     }
 
-    /** A batch as the server gets it: decoded from the wire. */
-    private static Message.BetBatch decoded(List<Bet> bets) throws Exception {
-        return (Message.BetBatch) Codec.decodeFrame(ByteBuffer.wrap(Codec.encode(tp0.protocol.Batches.of(bets))));
+    private static Message.BetBatch decoded(List<Bet> bets) {
+        return StoreClient.decoded(bets);
     }
 
-    private static BetStore.StoreReply store(ActorRef<BetStore.Command> store, int agency, List<Bet> bets)
-            throws Exception {
-        TestProbe<BetStore.StoreReply> probe = testKit.createTestProbe();
-        store.tell(new BetStore.StoreBatch(agency, decoded(bets), probe.getRef()));
-        return probe.expectMessageClass(BetStore.StoreReply.class, WAIT);
+    private static StoreClient client(ActorRef<BetStore.Command> store) {
+        return new StoreClient(testKit, store, WAIT);
+    }
+
+    private static BetStore.StoreReply store(ActorRef<BetStore.Command> store, int agency, List<Bet> bets) {
+        return client(store).store(agency, bets);
     }
 
     /** {@code bets} in frames of at most 50 (a frame holds 8 KiB); the last reply. */
-    private static BetStore.StoreReply storeAll(ActorRef<BetStore.Command> store, int agency, List<Bet> bets)
-            throws Exception {
-        BetStore.StoreReply last = null;
-        for (int from = 0; from < bets.size(); from += 50) {
-            last = store(store, agency, bets.subList(from, Math.min(bets.size(), from + 50)));
-            if (!(last instanceof BetStore.Stored)) {
-                return last;
-            }
-        }
-        return last;
+    private static BetStore.StoreReply storeAll(ActorRef<BetStore.Command> store, int agency, List<Bet> bets) {
+        return client(store).storeAll(agency, bets, 50);
     }
 
     private static long count(ActorRef<BetStore.Command> store, int agency) {
-        TestProbe<BetStore.StoredCount> probe = testKit.createTestProbe();
-        store.tell(new BetStore.GetStoredCount(agency, probe.getRef()));
-        return probe.expectMessageClass(BetStore.StoredCount.class, WAIT).count();
+        return client(store).count(agency);
     }
 
     private static void close(ActorRef<BetStore.Command> store) {
-        TestProbe<org.apache.pekko.Done> probe = testKit.createTestProbe();
-        store.tell(new BetStore.Close(probe.getRef()));
-        probe.expectMessageClass(org.apache.pekko.Done.class, WAIT);
+        client(store).close();
         testKit.stop(store);
     }
 
@@ -174,7 +159,7 @@ class PgStoreIT {
     @Test
     void manyAgenciesPipeliningWhileCommitsOverlapStoreEachBatchOnceInOrder() throws Exception {
         long seed = System.nanoTime();
-        System.out.println("PgStoreIT.pipelining seed=" + seed);
+        System.out.println("PostgresStoreTest.pipelining seed=" + seed);
         Random random = new Random(seed);
         ActorRef<BetStore.Command> store = openStore();
         Map<Integer, List<Bet>> all = new java.util.TreeMap<>();
@@ -230,7 +215,7 @@ class PgStoreIT {
     @Test
     void twoWritersRacingForOneAgencyStoreEachBetOnce() throws Exception {
         long seed = System.nanoTime();
-        System.out.println("PgStoreIT.twoWritersRacing seed=" + seed);
+        System.out.println("PostgresStoreTest.twoWritersRacing seed=" + seed);
         List<Bet> all = bets(3, 3_000, seed);
         ActorRef<BetStore.Command> a = openStore();
         ActorRef<BetStore.Command> b = openStore();
@@ -268,7 +253,7 @@ class PgStoreIT {
         }
         assertTrue(done.await(120, java.util.concurrent.TimeUnit.SECONDS), "writers did not finish");
         assertTrue(failures.isEmpty(), () -> "writer failed: " + failures);
-        System.out.println("PgStoreIT.twoWritersRacing acked a=" + acked[0] + " b=" + acked[1]
+        System.out.println("PostgresStoreTest.twoWritersRacing acked a=" + acked[0] + " b=" + acked[1]
                 + " refusals a=" + refusals[0] + " b=" + refusals[1]);
         assertEquals(all.size(), acked[0] + acked[1], "every bet acknowledged exactly once");
         assertEquals(String.valueOf(all.size()), pg.sql("SELECT stored FROM agency_counts WHERE agency = 3"));
@@ -324,7 +309,7 @@ class PgStoreIT {
         close(fileStore);
 
         // export-bets: per agency, the file store's rows byte for byte.
-        byte[] expected = perAgency(Files.readAllBytes(dir.resolve("bets.csv")));
+        byte[] expected = BetsCsvRows.perAgency(Files.readAllBytes(dir.resolve("bets.csv")));
         assertEquals(new String(expected, StandardCharsets.UTF_8), new String(export(), StandardCharsets.UTF_8));
     }
 
@@ -333,21 +318,6 @@ class PgStoreIT {
         BetsCsv.RowBuffer rows = new BetsCsv.RowBuffer(1024);
         rows.append(agency, tp0.protocol.Batches.of(bets));
         return rows.toByteArray();
-    }
-
-    /** bets.csv's rows regrouped by agency (stable), as export-bets orders them. */
-    static byte[] perAgency(byte[] csv) {
-        String text = new String(csv, StandardCharsets.UTF_8);
-        java.util.TreeMap<Integer, StringBuilder> groups = new java.util.TreeMap<>();
-        for (String row : text.split("(?<=\r\n)")) {
-            if (!row.isEmpty()) {
-                groups.computeIfAbsent(Integer.parseInt(row.substring(0, row.indexOf(','))), a -> new StringBuilder())
-                        .append(row);
-            }
-        }
-        StringBuilder all = new StringBuilder();
-        groups.values().forEach(all::append);
-        return all.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -412,7 +382,7 @@ class PgStoreIT {
         long asked = System.nanoTime();
         BetStore.Refused refused = assertInstanceOf(BetStore.Refused.class, store(store, 4, all.subList(100, 150)));
         double waited = (System.nanoTime() - asked) / 1e9;
-        System.out.printf("PgStoreIT.frozenWriter: refused after %.1f s: %s%n", waited, refused.reason());
+        System.out.printf("PostgresStoreTest.frozenWriter: refused after %.1f s: %s%n", waited, refused.reason());
         assertEquals(ErrorCode.STORAGE_FAILURE, refused.code());
         assertTrue(refused.reason().contains("lock"), refused.reason());
 
@@ -424,7 +394,7 @@ class PgStoreIT {
             copy.endCopy();
             frozen.commit();
         });
-        System.out.println("PgStoreIT.frozenWriter: the fenced writer's commit failed: " + late.getMessage());
+        System.out.println("PostgresStoreTest.frozenWriter: the fenced writer's commit failed: " + late.getMessage());
         try {
             frozen.close();
         } catch (java.sql.SQLException alreadyBroken) {

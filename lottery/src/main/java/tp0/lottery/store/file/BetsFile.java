@@ -1,4 +1,4 @@
-package tp0.lottery.store;
+package tp0.lottery.store.file;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
