@@ -17,9 +17,6 @@ import org.slf4j.Logger;
 import tp0.logline.LogLine;
 import tp0.lottery.config.AgencySecrets;
 import tp0.lottery.draw.DrawCoordinator;
-import tp0.lottery.net.Inbound;
-import tp0.lottery.net.Outbound;
-import tp0.lottery.net.PeerCertificate;
 import tp0.lottery.ops.LotteryMetrics;
 import tp0.lottery.store.BetStore;
 import tp0.protocol.Codec;
@@ -49,7 +46,7 @@ import tp0.protocol.Protocol;
  * the echo health check: its line is echoed back and the connection closed.
  *
  * A Hello is accepted only with the agency's secret (when secrets are configured), and over
- * mutual TLS only for the agency its client certificate names ({@link PeerCertificate}); a live
+ * mutual TLS only for the agency its client certificate names ({@link Inbound.Secured}); a live
  * session of the same agency is then taken over ({@link SessionRegistry}): it is closed with
  * TAKEN_OVER and stores nothing more, and the new one is welcomed with a count that includes
  * everything the old one stored.
@@ -343,9 +340,9 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
         }
         int id = hello.agencyId();
         if (secured != null && secured.clientCertificate()
-                && !secured.certificateNames().contains(PeerCertificate.nameOf(id))) {
+                && !secured.certificateNames().contains(Inbound.Secured.certificateNameOf(id))) {
             return refuseAgency(id, ErrorCode.AUTH_FAILED, "the client certificate names "
-                    + String.join(" ", secured.certificateNames()) + ", not " + PeerCertificate.nameOf(id));
+                    + String.join(" ", secured.certificateNames()) + ", not " + Inbound.Secured.certificateNameOf(id));
         }
         if (!deps.secrets().accepts(id, hello.secret())) {
             return refuseAgency(id, ErrorCode.AUTH_FAILED, "wrong or missing secret for agency " + id);
