@@ -9,6 +9,7 @@ import tp0.protocol.Codec;
 import tp0.protocol.DecodeException;
 import tp0.protocol.ErrorCode;
 import tp0.protocol.Message;
+import tp0.protocol.MessageType;
 
 /**
  * What a session tells its peer, each with the log line that goes with it (the log lines are
@@ -65,7 +66,7 @@ final class Answers {
 
     /** A frame whose content breaks the protocol: a batch is rejected whole, anything else refused. */
     void malformed(Outlet to, DecodeException error) {
-        if (error.type() == tp0.protocol.MessageType.BET_BATCH) {
+        if (error.type() == MessageType.BET_BATCH) {
             int count = Math.max(0, error.declaredCount());
             log.warn(LogLine.fail("apuesta_recibida", "cantidad", count, "code", error.code(),
                     "ip", peer, "error", error.getMessage()));
