@@ -1,5 +1,6 @@
 package tp0.lottery;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -31,8 +32,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -208,22 +209,20 @@ class ServerProtocolTest {
         }
     }
 
-    private static boolean awaitAccepting(int port, CompletableFuture<String> bindFailed) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-                return true;
-            } catch (ConnectException notYet) {
-                try {
-                    bindFailed.get(20, TimeUnit.MILLISECONDS); // doubles as the pause between attempts
-                    return false;
-                } catch (TimeoutException stillBinding) {
-                    // try again
-                }
-            }
+    /** True once the server accepts on {@code port}, false if its bind failed (another process took the port). */
+    private static boolean awaitAccepting(int port, CompletableFuture<String> bindFailed) {
+        await("server on port " + port + " accepts").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> bindFailed.isDone() || accepts(port));
+        return !bindFailed.isDone();
+    }
+
+    private static boolean accepts(int port) throws IOException {
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            return true;
+        } catch (ConnectException notYet) {
+            return false;
         }
-        throw new AssertionError("server on port " + port + " did not accept within 10 s");
     }
 
     private List<StoredBet> storedBets() throws IOException {
@@ -330,20 +329,22 @@ class ServerProtocolTest {
      * Connects and says Hello, retrying (as an agency does) while the server answers a retryable
      * refusal: a connection just closed by the test takes a moment to end on the server.
      */
-    private Client helloWhenAllowed(int agency, String secret, long expectedStored) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            Client client = connect();
-            Message reply = client.exchange(new Message.Hello(Protocol.VERSION, agency, secret));
-            if (reply instanceof Message.Error error && RETRYABLE.contains(error.code())
-                    && System.nanoTime() < deadline) {
-                client.expectClosed();
-                client.close();
-                continue;
-            }
-            assertEquals(new Message.Welcome(Protocol.VERSION, expectedStored), reply);
-            return client;
-        }
+    private Client helloWhenAllowed(int agency, String secret, long expectedStored) {
+        AtomicReference<Client> welcomed = new AtomicReference<>();
+        await("agency " + agency + " welcomed").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    Client client = connect();
+                    Message reply = client.exchange(new Message.Hello(Protocol.VERSION, agency, secret));
+                    if (reply instanceof Message.Error error && RETRYABLE.contains(error.code())) {
+                        client.expectClosed();
+                        client.close();
+                        return false;
+                    }
+                    assertEquals(new Message.Welcome(Protocol.VERSION, expectedStored), reply);
+                    welcomed.set(client);
+                    return true;
+                });
+        return welcomed.get();
     }
 
     // ================================================================== bets and hand-made frames
@@ -832,12 +833,31 @@ class ServerProtocolTest {
         halfFrame.expectRefusal(ErrorCode.FRAME_TIMEOUT);
         idle.expectRefusal(ErrorCode.FRAME_TIMEOUT);
 
-        // A connection that keeps sending is not closed, however long it lasts in all.
+        // A connection that keeps sending is not closed, however long it lasts in all: it outlives
+        // one that connected with it and fell silent.
         Client busy = connect().hello(1, 0);
-        for (int i = 1; i <= 4; i++) {
-            busy.expectNothing(Duration.ofMillis(600)); // a pause shorter than the timeout
-            assertEquals(new Message.BatchAck(1, i), busy.exchange(Batches.of(bets("7" + i, 1))));
-        }
+        Client quiet = connect();
+        int[] sent = {0};
+        whileWaitingFor(quiet, () -> assertEquals(new Message.BatchAck(1, ++sent[0]),
+                busy.exchange(Batches.of(bets("7" + sent[0], 1)))));
+        quiet.expectRefusal(ErrorCode.FRAME_TIMEOUT);
+        assertEquals(new Message.BatchAck(1, sent[0] + 1), busy.exchange(Batches.of(bets("8", 1))));
+    }
+
+    /** What a client does meanwhile. */
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code step} every 200 ms (well within the timeouts the tests set) until the server
+     * sends {@code waited} something — in these tests, its FRAME_TIMEOUT.
+     */
+    private static void whileWaitingFor(Client waited, Step step) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            step.run();
+            return waited.socket.getInputStream().available() > 0;
+        });
     }
 
     @Test
@@ -847,8 +867,9 @@ class ServerProtocolTest {
         assertEquals(new Message.BatchAck(1, 1), one.exchange(Batches.of(List.of(bet("1001", 7574)))));
         assertEquals(Message.AllBetsSentAck.INSTANCE, one.exchange(Message.AllBetsSent.INSTANCE));
         one.send(Message.WinnersQuery.INSTANCE);
-
-        one.expectNothing(Duration.ofMillis(2_500)); // well past the timeout, waiting for the draw
+        Client idle = connect(); // connected after the query: timed out after it
+        idle.expectRefusal(ErrorCode.FRAME_TIMEOUT);
+        one.expectNothing(QUIET); // past the timeout, still waiting for the draw
 
         Client two = connect().hello(2, 0);
         assertEquals(Message.AllBetsSentAck.INSTANCE, two.exchange(Message.AllBetsSent.INSTANCE));
@@ -896,10 +917,7 @@ class ServerProtocolTest {
         Client silent = connect().hello(2, 0);
         silent.send(Message.WinnersQuery.INSTANCE); // parked, then never another frame
 
-        for (int i = 0; i < 8; i++) { // 2.4 s in all, four heartbeat timeouts
-            assertEquals(Message.Pong.INSTANCE, pinging.exchange(Message.Ping.INSTANCE));
-            pinging.expectNothing(Duration.ofMillis(300));
-        }
+        whileWaitingFor(silent, () -> assertEquals(Message.Pong.INSTANCE, pinging.exchange(Message.Ping.INSTANCE)));
         silent.expectRefusal(ErrorCode.FRAME_TIMEOUT); // its agency is freed too:
 
         Client back = connect().hello(2, 0);
@@ -1051,10 +1069,19 @@ class ServerProtocolTest {
      */
     private static void burstWhileTheFirstFsyncHangs(Client agency, GatedBetsFile file, List<byte[]> frames)
             throws Exception {
+        burstWhileTheFirstFsyncHangs(agency, file, frames, false);
+    }
+
+    /** @param thenHalfClose the agency then closes its sending side, as after its last message */
+    private static void burstWhileTheFirstFsyncHangs(Client agency, GatedBetsFile file, List<byte[]> frames,
+                                                     boolean thenHalfClose) throws Exception {
         ByteArrayOutputStream burst = new ByteArrayOutputStream();
         frames.forEach(burst::writeBytes);
         try {
             agency.sendRaw(burst.toByteArray());
+            if (thenHalfClose) {
+                agency.socket.shutdownOutput();
+            }
             assertTrue(file.syncEntered.await(5, TimeUnit.SECONDS), "the first batch reaches fsync");
             agency.expectNothing(QUIET);
         } finally {
@@ -1177,16 +1204,7 @@ class ServerProtocolTest {
         frames.add(Codec.encode(Message.AllBetsSent.INSTANCE));
         frames.add(Codec.encode(Message.WinnersQuery.INSTANCE));
 
-        ByteArrayOutputStream burst = new ByteArrayOutputStream();
-        frames.forEach(burst::writeBytes);
-        try {
-            agency.sendRaw(burst.toByteArray());
-            agency.socket.shutdownOutput();
-            assertTrue(file.syncEntered.await(5, TimeUnit.SECONDS), "the first batch reaches fsync");
-            agency.expectNothing(QUIET);
-        } finally {
-            file.gate.countDown();
-        }
+        burstWhileTheFirstFsyncHangs(agency, file, frames, true);
 
         assertEquals(readAcksInOrder(agency, 1, batches), storedBets());
         assertEquals(Message.AllBetsSentAck.INSTANCE, agency.read());
