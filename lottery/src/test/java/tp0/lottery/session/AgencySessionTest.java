@@ -1,7 +1,6 @@
 package tp0.lottery.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.time.Duration;
 import java.time.LocalDate;
@@ -96,6 +95,12 @@ class AgencySessionTest {
         assertEquals(Outbound.Close.INSTANCE, out.receiveMessage());
     }
 
+    /** An Error, then the connection closes. */
+    private void expectClosedWith(ErrorCode code, String text) {
+        expectSent(new Message.Error(code, text));
+        expectClose();
+    }
+
     /** Says Hello as {@code agency}; the registry grants it, the store counts {@code stored}. */
     private void identify(int agency, int version, long stored) {
         receive(new Message.Hello(version, agency, ""));
@@ -129,6 +134,11 @@ class AgencySessionTest {
         out.expectTerminated(session);
     }
 
+    /** The id goes back to the registry: the session will store nothing more. */
+    private void expectReleased(int agency) {
+        assertEquals(new SessionRegistry.Release(agency, session), registry.receiveMessage());
+    }
+
     private void endStream() {
         session.tell(AgencySession.StreamCompleted.INSTANCE);
     }
@@ -158,8 +168,7 @@ class AgencySessionTest {
     void aHelloThatFailsItsChecksIsRefusedAndTheConnectionClosed() {
         start();
         receive(new Message.Hello(2, 6, ""));
-        expectSent(new Message.Error(ErrorCode.UNKNOWN_AGENCY, "agency 6 is outside 1..5"));
-        expectClose();
+        expectClosedWith(ErrorCode.UNKNOWN_AGENCY, "agency 6 is outside 1..5");
         expectAck();
         registry.expectNoMessage(QUIET);
 
@@ -187,8 +196,7 @@ class AgencySessionTest {
         start();
         receive(new Message.Hello(2, 3, ""));
         registry.expectMessageClass(SessionRegistry.Claim.class).replyTo().tell(new SessionRegistry.Superseded(3));
-        expectSent(new Message.Error(ErrorCode.TAKEN_OVER, "a newer connection said Hello for agency 3"));
-        expectClose();
+        expectClosedWith(ErrorCode.TAKEN_OVER, "a newer connection said Hello for agency 3");
         expectAck();
         store.expectNoMessage(QUIET);
     }
@@ -199,10 +207,9 @@ class AgencySessionTest {
         receive(new Message.Hello(2, 3, ""));
         registry.expectMessageClass(SessionRegistry.Claim.class).replyTo().tell(new SessionRegistry.Granted(3));
         store.expectMessageClass(BetStore.GetStoredCount.class).replyTo().tell(new BetStore.StoredCount(3, -1));
-        expectSent(new Message.Error(ErrorCode.STORAGE_FAILURE, "store did not answer"));
-        expectClose();
+        expectClosedWith(ErrorCode.STORAGE_FAILURE, "store did not answer");
         expectAck();
-        assertEquals(new SessionRegistry.Release(3, session), registry.receiveMessage());
+        expectReleased(3);
     }
 
     // ------------------------------------------------------------------ ingesting
@@ -288,10 +295,9 @@ class AgencySessionTest {
         identify(4, 2, 0);
         receive(Message.AllBetsSent.INSTANCE);
         coordinator.expectMessageClass(DrawCoordinator.AgencyFinished.class).replyTo().tell(StatusReply.error("db down"));
-        expectSent(new Message.Error(ErrorCode.STORAGE_FAILURE, "all bets sent could not be recorded: db down"));
-        expectClose();
+        expectClosedWith(ErrorCode.STORAGE_FAILURE, "all bets sent could not be recorded: db down");
         expectAck();
-        assertEquals(new SessionRegistry.Release(4, session), registry.receiveMessage());
+        expectReleased(4);
     }
 
     @Test
@@ -303,7 +309,7 @@ class AgencySessionTest {
         expectAck();
         endStream();
         // It will store nothing more: the id goes back now, so a reconnecting agency is not kept out until the draw.
-        assertEquals(new SessionRegistry.Release(3, session), registry.receiveMessage());
+        expectReleased(3);
         out.expectNoMessage(QUIET);
 
         query.replyTo().tell(new DrawCoordinator.AgencyWinners(3, List.of("30000001")));
@@ -332,9 +338,8 @@ class AgencySessionTest {
         BetStore.StoreBatch inFlight = sendBatch(1);
         expectAck();
         session.tell(new AgencySession.TakenOver(2));
-        expectSent(new Message.Error(ErrorCode.TAKEN_OVER, "a newer connection said Hello for agency 2"));
-        expectClose();
-        assertEquals(new SessionRegistry.Release(2, session), registry.receiveMessage());
+        expectClosedWith(ErrorCode.TAKEN_OVER, "a newer connection said Hello for agency 2");
+        expectReleased(2);
 
         receive(batchOf(1));
         expectAck();
@@ -362,7 +367,7 @@ class AgencySessionTest {
         BetStore.StoreBatch batch = sendBatch(4);
         expectAck();
         endStream();
-        assertEquals(new SessionRegistry.Release(2, session), registry.receiveMessage());
+        expectReleased(2);
         batch.replyTo().tell(new BetStore.Stored(4, 4));
         expectSent(new Message.BatchAck(4, 4));
         expectClose();
@@ -382,8 +387,7 @@ class AgencySessionTest {
         out.expectNoMessage(QUIET);
 
         passes(Duration.ofSeconds(1));
-        expectSent(new Message.Error(ErrorCode.FRAME_TIMEOUT, "no complete frame in 30 s"));
-        expectClose();
+        expectClosedWith(ErrorCode.FRAME_TIMEOUT, "no complete frame in 30 s");
     }
 
     @Test
@@ -393,8 +397,7 @@ class AgencySessionTest {
         sendBatch(1);
         expectAck();
         passes(HEARTBEAT_TIMEOUT);
-        expectSent(new Message.Error(ErrorCode.FRAME_TIMEOUT, "no complete frame in 10 s"));
-        expectClose();
+        expectClosedWith(ErrorCode.FRAME_TIMEOUT, "no complete frame in 10 s");
     }
 
     @Test
@@ -420,6 +423,6 @@ class AgencySessionTest {
         passes(Duration.ofSeconds(2));
         expectSent(new Message.Error(ErrorCode.STORAGE_FAILURE, "the agency's writer did not answer; reconnect to resume"));
         expectClose();
-        assertInstanceOf(SessionRegistry.Release.class, registry.receiveMessage());
+        expectReleased(5);
     }
 }
