@@ -70,6 +70,7 @@ final class Connection {
         this.answers = new Answers(log, peer, deps.metrics());
         this.live = message -> out.tell(new Outbound.Send(message));
     }
+
     // ------------------------------------------------------------------ closing
 
     /**
