@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -225,6 +226,12 @@ class ServerProtocolTest {
         }
     }
 
+    /** bets.csv holds exactly these rows, in this order. */
+    @SafeVarargs
+    private void assertStored(List<StoredBet>... inFileOrder) throws IOException {
+        assertEquals(Stream.of(inFileOrder).flatMap(List::stream).toList(), storedBets());
+    }
+
     private List<StoredBet> storedBets() throws IOException {
         List<StoredBet> bets = new ArrayList<>();
         ReferenceBetsCsv.load(betsPath, bets::add);
@@ -299,6 +306,12 @@ class ServerProtocolTest {
             assertEquals(new Message.Welcome(version, expectedStored),
                     exchange(new Message.Hello(version, agency, "")));
             return this;
+        }
+
+        /** Sends {@code bets} in one batch, acked with {@code total} stored in all, then AllBetsSent, acked. */
+        void sendsAllOf(List<Bet> bets, long total) throws IOException {
+            assertEquals(new Message.BatchAck(bets.size(), total), exchange(Batches.of(bets)));
+            assertEquals(Message.AllBetsSentAck.INSTANCE, exchange(Message.AllBetsSent.INSTANCE));
         }
 
         /** Expects an Error with {@code code} (already sent or the answer to what was sent), then EOF. */
@@ -609,9 +622,7 @@ class ServerProtocolTest {
         a.sendRaw(Arrays.copyOfRange(frameA, half, frameA.length));
         assertEquals(new Message.BatchAck(20, 20), a.read());
 
-        List<StoredBet> expected = new ArrayList<>(stored(2, batchB));
-        expected.addAll(stored(1, batchA));
-        assertEquals(expected, storedBets());
+        assertStored(stored(2, batchB), stored(1, batchA));
     }
 
     @Test
@@ -625,9 +636,7 @@ class ServerProtocolTest {
         List<Bet> one2 = List.of(bet("1005", 7574), bet("1006", 9999));
         assertEquals(new Message.BatchAck(4, 4), one.exchange(Batches.of(one1)));
         assertEquals(new Message.BatchAck(3, 3), two.exchange(Batches.of(two1)));
-        assertEquals(new Message.BatchAck(2, 6), one.exchange(Batches.of(one2)));
-
-        assertEquals(Message.AllBetsSentAck.INSTANCE, one.exchange(Message.AllBetsSent.INSTANCE));
+        one.sendsAllOf(one2, 6);
         assertEquals(new Message.BatchRejected(ErrorCode.AGENCY_FINISHED, 1),
                 one.exchange(Batches.of(bets("1", 1))), "no bets after AllBetsSent");
 
@@ -645,18 +654,14 @@ class ServerProtocolTest {
         Client late = helloWhenAllowed(1, "", 6);
         assertEquals(new Message.BatchRejected(ErrorCode.BETS_CLOSED, 2), late.exchange(Batches.of(bets("3", 2))));
 
-        List<StoredBet> expected = new ArrayList<>(stored(1, one1));
-        expected.addAll(stored(2, two1));
-        expected.addAll(stored(1, one2));
-        assertEquals(expected, storedBets());
+        assertStored(stored(1, one1), stored(2, two1), stored(1, one2));
     }
 
     @Test
     void agencyWithoutWinnersGetsOneEmptyLastFrame() throws Exception {
         startServer(1);
         Client agency = connect().hello(1, 0);
-        assertEquals(new Message.BatchAck(2, 2), agency.exchange(Batches.of(bets("1", 2))));
-        assertEquals(Message.AllBetsSentAck.INSTANCE, agency.exchange(Message.AllBetsSent.INSTANCE));
+        agency.sendsAllOf(bets("1", 2), 2);
         assertEquals(new Message.Winners(List.of(), true), agency.exchange(Message.WinnersQuery.INSTANCE));
     }
 
@@ -749,8 +754,7 @@ class ServerProtocolTest {
     void anAgencyThatFinishedBeforeTheRestartIsNotWaitedForAgain() throws Exception {
         startServer(2);
         Client one = connect().hello(1, 0);
-        assertEquals(new Message.BatchAck(1, 1), one.exchange(Batches.of(List.of(bet("1001", 7574)))));
-        assertEquals(Message.AllBetsSentAck.INSTANCE, one.exchange(Message.AllBetsSent.INSTANCE));
+        one.sendsAllOf(List.of(bet("1001", 7574)), 1);
         one.close();
         closeStore();
 
@@ -808,8 +812,7 @@ class ServerProtocolTest {
     void anAgencyWhoseParkedQueryLostItsConnectionCanReconnectBeforeTheDraw() throws Exception {
         startServer(2);
         Client lost = connect().hello(1, 0);
-        assertEquals(new Message.BatchAck(1, 1), lost.exchange(Batches.of(List.of(bet("1001", 7574)))));
-        assertEquals(Message.AllBetsSentAck.INSTANCE, lost.exchange(Message.AllBetsSent.INSTANCE));
+        lost.sendsAllOf(List.of(bet("1001", 7574)), 1);
         lost.send(Message.WinnersQuery.INSTANCE);
         lost.close(); // to the server this is a FIN, like a half-close: its session still waits for the draw
 
@@ -864,8 +867,7 @@ class ServerProtocolTest {
     void aVersionOneParkedWinnersQueryIsNotClosedByTheFrameTimeout() throws Exception {
         startServer(2, Options.DEFAULTS.withFrameTimeout(Duration.ofSeconds(1)));
         Client one = connect().hello(1, 1, 0); // an agency of before the heartbeat never pings
-        assertEquals(new Message.BatchAck(1, 1), one.exchange(Batches.of(List.of(bet("1001", 7574)))));
-        assertEquals(Message.AllBetsSentAck.INSTANCE, one.exchange(Message.AllBetsSent.INSTANCE));
+        one.sendsAllOf(List.of(bet("1001", 7574)), 1);
         one.send(Message.WinnersQuery.INSTANCE);
         Client idle = connect(); // connected after the query: timed out after it
         idle.expectRefusal(ErrorCode.FRAME_TIMEOUT);
@@ -1066,13 +1068,9 @@ class ServerProtocolTest {
      * Sends {@code frames} in one write without reading, checks nothing is answered while the
      * first batch's fsync hangs (the session meanwhile passes on what its pipeline allows), then
      * lets the store go on.
+     *
+     * @param thenHalfClose the agency then closes its sending side, as after its last message
      */
-    private static void burstWhileTheFirstFsyncHangs(Client agency, GatedBetsFile file, List<byte[]> frames)
-            throws Exception {
-        burstWhileTheFirstFsyncHangs(agency, file, frames, false);
-    }
-
-    /** @param thenHalfClose the agency then closes its sending side, as after its last message */
     private static void burstWhileTheFirstFsyncHangs(Client agency, GatedBetsFile file, List<byte[]> frames,
                                                      boolean thenHalfClose) throws Exception {
         ByteArrayOutputStream burst = new ByteArrayOutputStream();
@@ -1097,10 +1095,20 @@ class ServerProtocolTest {
         return batches;
     }
 
-    private static List<byte[]> framesOf(List<List<Bet>> batches) {
+    /**
+     * Agency 1 sends {@code batches}, AllBetsSent and {@code after} in one burst while the first
+     * fsync hangs (then half-closes, if asked); every batch is acked in order and stored, and
+     * AllBetsSent is answered after them.
+     */
+    private void burstThenAcksInOrder(Client agency, GatedBetsFile file, List<List<Bet>> batches, boolean thenHalfClose,
+                                      Message... after) throws Exception {
         List<byte[]> frames = new ArrayList<>();
         batches.forEach(b -> frames.add(Codec.encode(Batches.of(b))));
-        return frames;
+        frames.add(Codec.encode(Message.AllBetsSent.INSTANCE));
+        Stream.of(after).forEach(m -> frames.add(Codec.encode(m)));
+        burstWhileTheFirstFsyncHangs(agency, file, frames, thenHalfClose);
+        assertEquals(readAcksInOrder(agency, 1, batches), storedBets());
+        assertEquals(Message.AllBetsSentAck.INSTANCE, agency.read(), "AllBetsSent is answered after its batches");
     }
 
     /** Reads one BatchAck per batch, in order, each with the running total; returns what they stored. */
@@ -1119,15 +1127,7 @@ class ServerProtocolTest {
     void batchesSentBackToBackAreAckedInOrderAndShareFsyncs() throws Exception {
         GatedBetsFile file = startGatedServer(1, 16);
         Client agency = connect().hello(1, 0);
-        List<List<Bet>> batches = twentyBatches();
-        List<byte[]> frames = framesOf(batches);
-        frames.add(Codec.encode(Message.AllBetsSent.INSTANCE));
-
-        burstWhileTheFirstFsyncHangs(agency, file, frames);
-
-        List<StoredBet> acked = readAcksInOrder(agency, 1, batches);
-        assertEquals(Message.AllBetsSentAck.INSTANCE, agency.read(), "AllBetsSent is answered after its batches");
-        assertEquals(acked, storedBets());
+        burstThenAcksInOrder(agency, file, twentyBatches(), false);
         assertEquals(Set.of(1), FinishMarks.read(marksPath, 1).agencies());
         // The first fsync, one for the 15 batches that piled up behind it, at most one each for the last 4.
         int syncs = file.syncs.get();
@@ -1166,7 +1166,7 @@ class ServerProtocolTest {
         frames.add(Codec.encode(Message.AllBetsSent.INSTANCE));
         expected.add(Message.AllBetsSentAck.INSTANCE);
 
-        burstWhileTheFirstFsyncHangs(agency, file, frames);
+        burstWhileTheFirstFsyncHangs(agency, file, frames, false);
 
         for (int i = 0; i < expected.size(); i++) {
             Message reply = agency.read();
@@ -1183,14 +1183,7 @@ class ServerProtocolTest {
     void aPipelineOfOneIsStopAndWait() throws Exception {
         GatedBetsFile file = startGatedServer(1, 1);
         Client agency = connect().hello(1, 0);
-        List<List<Bet>> batches = twentyBatches();
-        List<byte[]> frames = framesOf(batches);
-        frames.add(Codec.encode(Message.AllBetsSent.INSTANCE));
-
-        burstWhileTheFirstFsyncHangs(agency, file, frames);
-
-        assertEquals(readAcksInOrder(agency, 1, batches), storedBets());
-        assertEquals(Message.AllBetsSentAck.INSTANCE, agency.read());
+        burstThenAcksInOrder(agency, file, twentyBatches(), false);
         assertEquals(20, file.syncs.get(), "one batch at the store at a time: nothing to group");
     }
 
@@ -1200,14 +1193,7 @@ class ServerProtocolTest {
         Client agency = connect().hello(1, 0);
         List<List<Bet>> batches = twentyBatches();
         batches.set(19, List.of(bet("7574", BetsCsv.WINNING_NUMBER)));
-        List<byte[]> frames = framesOf(batches);
-        frames.add(Codec.encode(Message.AllBetsSent.INSTANCE));
-        frames.add(Codec.encode(Message.WinnersQuery.INSTANCE));
-
-        burstWhileTheFirstFsyncHangs(agency, file, frames, true);
-
-        assertEquals(readAcksInOrder(agency, 1, batches), storedBets());
-        assertEquals(Message.AllBetsSentAck.INSTANCE, agency.read());
+        burstThenAcksInOrder(agency, file, batches, true, Message.WinnersQuery.INSTANCE);
         assertEquals(new Message.Winners(List.of("7574"), true), agency.read());
         agency.expectClosed();
     }
