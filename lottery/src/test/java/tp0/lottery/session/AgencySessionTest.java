@@ -202,6 +202,40 @@ class AgencySessionTest {
     }
 
     @Test
+    void aRegistryThatNeverAnswersIsRetriedLater() {
+        start();
+        receive(new Message.Hello(2, 3, ""));
+        registry.expectMessageClass(SessionRegistry.Claim.class); // and never answered
+        passes(Duration.ofSeconds(30));
+        expectClosedWith(ErrorCode.SESSION_ACTIVE, "agency 3 could not be claimed in time; retry later");
+        expectAck();
+    }
+
+    @Test
+    void overMutualTlsOnlyTheAgencyTheCertificateNamesGetsIn() {
+        start();
+        receive(new Inbound.Secured(true, List.of("agency-2")));
+        expectAck();
+        receive(new Message.Hello(2, 3, ""));
+        expectClosedWith(ErrorCode.AUTH_FAILED, "the client certificate names agency-2, not agency-3");
+        expectAck();
+        registry.expectNoMessage(QUIET);
+    }
+
+    @Test
+    void aTakeOverBeforeTheGrantArrivesGivesTheIdStraightBackWhenItDoes() {
+        start();
+        receive(new Message.Hello(2, 3, ""));
+        SessionRegistry.Claim claim = registry.expectMessageClass(SessionRegistry.Claim.class);
+        session.tell(new AgencySession.TakenOver(3)); // the grant and the take-over travel separately
+        expectClosedWith(ErrorCode.TAKEN_OVER, "a newer connection said Hello for agency 3");
+        expectAck();
+        claim.replyTo().tell(new SessionRegistry.Granted(3));
+        expectReleased(3);
+        store.expectNoMessage(QUIET); // no Welcome count for a closing session
+    }
+
+    @Test
     void aStoreThatCannotCountRefusesTheWelcomeAndGivesTheIdBack() {
         start();
         receive(new Message.Hello(2, 3, ""));
