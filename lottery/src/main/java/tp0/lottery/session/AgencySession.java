@@ -29,7 +29,12 @@ import tp0.protocol.Message;
  * out strictly in the order the frames came ({@link ReplyOrder}). Any other message (Hello,
  * AllBetsSent, WinnersQuery, ...) waits until everything before it is answered — so an
  * AllBetsSent is only acted on, and its mark written, once all its batches are stored. A Ping is
- * answered at once, out of turn, whenever the session is reading.
+ * answered at once, out of turn, whenever the session is reading; while it holds its stream
+ * (claiming, welcoming, finishing, a full pipeline, a message waiting for the replies before it)
+ * a Ping is read, and answered, once that wait ends.
+ *
+ * <p>The session knows nothing of sockets: the {@code net} package feeds it {@link Inbound}
+ * elements and writes what it sends ({@link Outbound}) to the connection.
  *
  * <p>Bad input gets an explicit refusal and a {@code fail} log line; the connection goes on unless
  * the byte stream itself is broken or the Hello was refused. When the peer stops sending, the

@@ -61,7 +61,10 @@ final class IdentifiedSession {
         return identified(who, this::finished, true);
     }
 
-    /** @param state the state this is, to go on in with new data */
+    /**
+     * @param state   the state this is, to go on in with new data
+     * @param allSent the agency declared all bets sent: a batch now is refused
+     */
     private Behavior<Command> identified(Identified who, Function<Identified, Behavior<Command>> state, boolean allSent) {
         Function<Inbound, Behavior<Command>> onElement = element -> identifiedElement(who, state, element, allSent);
         return c.withCommon(Behaviors.receive(Command.class)
