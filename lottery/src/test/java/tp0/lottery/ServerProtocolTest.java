@@ -1,5 +1,6 @@
 package tp0.lottery;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -31,7 +32,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -208,22 +212,26 @@ class ServerProtocolTest {
         }
     }
 
-    private static boolean awaitAccepting(int port, CompletableFuture<String> bindFailed) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-                return true;
-            } catch (ConnectException notYet) {
-                try {
-                    bindFailed.get(20, TimeUnit.MILLISECONDS); // doubles as the pause between attempts
-                    return false;
-                } catch (TimeoutException stillBinding) {
-                    // try again
-                }
-            }
+    /** True once the server accepts on {@code port}, false if its bind failed (another process took the port). */
+    private static boolean awaitAccepting(int port, CompletableFuture<String> bindFailed) {
+        await("server on port " + port + " accepts").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> bindFailed.isDone() || accepts(port));
+        return !bindFailed.isDone();
+    }
+
+    private static boolean accepts(int port) throws IOException {
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            return true;
+        } catch (ConnectException notYet) {
+            return false;
         }
-        throw new AssertionError("server on port " + port + " did not accept within 10 s");
+    }
+
+    /** bets.csv holds exactly these rows, in this order. */
+    @SafeVarargs
+    private void assertStored(List<StoredBet>... inFileOrder) throws IOException {
+        assertEquals(Stream.of(inFileOrder).flatMap(List::stream).toList(), storedBets());
     }
 
     private List<StoredBet> storedBets() throws IOException {
@@ -302,6 +310,12 @@ class ServerProtocolTest {
             return this;
         }
 
+        /** Sends {@code bets} in one batch, acked with {@code total} stored in all, then AllBetsSent, acked. */
+        void sendsAllOf(List<Bet> bets, long total) throws IOException {
+            assertEquals(new Message.BatchAck(bets.size(), total), exchange(Batches.of(bets)));
+            assertEquals(Message.AllBetsSentAck.INSTANCE, exchange(Message.AllBetsSent.INSTANCE));
+        }
+
         /** Expects an Error with {@code code} (already sent or the answer to what was sent), then EOF. */
         void expectRefusal(ErrorCode code) throws IOException {
             Message.Error error = assertInstanceOf(Message.Error.class, read());
@@ -330,20 +344,22 @@ class ServerProtocolTest {
      * Connects and says Hello, retrying (as an agency does) while the server answers a retryable
      * refusal: a connection just closed by the test takes a moment to end on the server.
      */
-    private Client helloWhenAllowed(int agency, String secret, long expectedStored) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            Client client = connect();
-            Message reply = client.exchange(new Message.Hello(Protocol.VERSION, agency, secret));
-            if (reply instanceof Message.Error error && RETRYABLE.contains(error.code())
-                    && System.nanoTime() < deadline) {
-                client.expectClosed();
-                client.close();
-                continue;
-            }
-            assertEquals(new Message.Welcome(Protocol.VERSION, expectedStored), reply);
-            return client;
-        }
+    private Client helloWhenAllowed(int agency, String secret, long expectedStored) {
+        AtomicReference<Client> welcomed = new AtomicReference<>();
+        await("agency " + agency + " welcomed").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    Client client = connect();
+                    Message reply = client.exchange(new Message.Hello(Protocol.VERSION, agency, secret));
+                    if (reply instanceof Message.Error error && RETRYABLE.contains(error.code())) {
+                        client.expectClosed();
+                        client.close();
+                        return false;
+                    }
+                    assertEquals(new Message.Welcome(Protocol.VERSION, expectedStored), reply);
+                    welcomed.set(client);
+                    return true;
+                });
+        return welcomed.get();
     }
 
     // ================================================================== bets and hand-made frames
@@ -608,9 +624,7 @@ class ServerProtocolTest {
         a.sendRaw(Arrays.copyOfRange(frameA, half, frameA.length));
         assertEquals(new Message.BatchAck(20, 20), a.read());
 
-        List<StoredBet> expected = new ArrayList<>(stored(2, batchB));
-        expected.addAll(stored(1, batchA));
-        assertEquals(expected, storedBets());
+        assertStored(stored(2, batchB), stored(1, batchA));
     }
 
     @Test
@@ -624,9 +638,7 @@ class ServerProtocolTest {
         List<Bet> one2 = List.of(bet("1005", 7574), bet("1006", 9999));
         assertEquals(new Message.BatchAck(4, 4), one.exchange(Batches.of(one1)));
         assertEquals(new Message.BatchAck(3, 3), two.exchange(Batches.of(two1)));
-        assertEquals(new Message.BatchAck(2, 6), one.exchange(Batches.of(one2)));
-
-        assertEquals(Message.AllBetsSentAck.INSTANCE, one.exchange(Message.AllBetsSent.INSTANCE));
+        one.sendsAllOf(one2, 6);
         assertEquals(new Message.BatchRejected(ErrorCode.AGENCY_FINISHED, 1),
                 one.exchange(Batches.of(bets("1", 1))), "no bets after AllBetsSent");
 
@@ -644,18 +656,14 @@ class ServerProtocolTest {
         Client late = helloWhenAllowed(1, "", 6);
         assertEquals(new Message.BatchRejected(ErrorCode.BETS_CLOSED, 2), late.exchange(Batches.of(bets("3", 2))));
 
-        List<StoredBet> expected = new ArrayList<>(stored(1, one1));
-        expected.addAll(stored(2, two1));
-        expected.addAll(stored(1, one2));
-        assertEquals(expected, storedBets());
+        assertStored(stored(1, one1), stored(2, two1), stored(1, one2));
     }
 
     @Test
     void agencyWithoutWinnersGetsOneEmptyLastFrame() throws Exception {
         startServer(1);
         Client agency = connect().hello(1, 0);
-        assertEquals(new Message.BatchAck(2, 2), agency.exchange(Batches.of(bets("1", 2))));
-        assertEquals(Message.AllBetsSentAck.INSTANCE, agency.exchange(Message.AllBetsSent.INSTANCE));
+        agency.sendsAllOf(bets("1", 2), 2);
         assertEquals(new Message.Winners(List.of(), true), agency.exchange(Message.WinnersQuery.INSTANCE));
     }
 
@@ -748,8 +756,7 @@ class ServerProtocolTest {
     void anAgencyThatFinishedBeforeTheRestartIsNotWaitedForAgain() throws Exception {
         startServer(2);
         Client one = connect().hello(1, 0);
-        assertEquals(new Message.BatchAck(1, 1), one.exchange(Batches.of(List.of(bet("1001", 7574)))));
-        assertEquals(Message.AllBetsSentAck.INSTANCE, one.exchange(Message.AllBetsSent.INSTANCE));
+        one.sendsAllOf(List.of(bet("1001", 7574)), 1);
         one.close();
         closeStore();
 
@@ -807,8 +814,7 @@ class ServerProtocolTest {
     void anAgencyWhoseParkedQueryLostItsConnectionCanReconnectBeforeTheDraw() throws Exception {
         startServer(2);
         Client lost = connect().hello(1, 0);
-        assertEquals(new Message.BatchAck(1, 1), lost.exchange(Batches.of(List.of(bet("1001", 7574)))));
-        assertEquals(Message.AllBetsSentAck.INSTANCE, lost.exchange(Message.AllBetsSent.INSTANCE));
+        lost.sendsAllOf(List.of(bet("1001", 7574)), 1);
         lost.send(Message.WinnersQuery.INSTANCE);
         lost.close(); // to the server this is a FIN, like a half-close: its session still waits for the draw
 
@@ -832,23 +838,42 @@ class ServerProtocolTest {
         halfFrame.expectRefusal(ErrorCode.FRAME_TIMEOUT);
         idle.expectRefusal(ErrorCode.FRAME_TIMEOUT);
 
-        // A connection that keeps sending is not closed, however long it lasts in all.
+        // A connection that keeps sending is not closed, however long it lasts in all: it outlives
+        // one that connected with it and fell silent.
         Client busy = connect().hello(1, 0);
-        for (int i = 1; i <= 4; i++) {
-            busy.expectNothing(Duration.ofMillis(600)); // a pause shorter than the timeout
-            assertEquals(new Message.BatchAck(1, i), busy.exchange(Batches.of(bets("7" + i, 1))));
-        }
+        Client quiet = connect();
+        int[] sent = {0};
+        whileWaitingFor(quiet, () -> assertEquals(new Message.BatchAck(1, ++sent[0]),
+                busy.exchange(Batches.of(bets("7" + sent[0], 1)))));
+        quiet.expectRefusal(ErrorCode.FRAME_TIMEOUT);
+        assertEquals(new Message.BatchAck(1, sent[0] + 1), busy.exchange(Batches.of(bets("8", 1))));
+    }
+
+    /** What a client does meanwhile. */
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code step} every 200 ms (well within the timeouts the tests set) until the server
+     * sends {@code waited} something — in these tests, its FRAME_TIMEOUT.
+     */
+    private static void whileWaitingFor(Client waited, Step step) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            step.run();
+            return waited.socket.getInputStream().available() > 0;
+        });
     }
 
     @Test
     void aVersionOneParkedWinnersQueryIsNotClosedByTheFrameTimeout() throws Exception {
         startServer(2, Options.DEFAULTS.withFrameTimeout(Duration.ofSeconds(1)));
         Client one = connect().hello(1, 1, 0); // an agency of before the heartbeat never pings
-        assertEquals(new Message.BatchAck(1, 1), one.exchange(Batches.of(List.of(bet("1001", 7574)))));
-        assertEquals(Message.AllBetsSentAck.INSTANCE, one.exchange(Message.AllBetsSent.INSTANCE));
+        one.sendsAllOf(List.of(bet("1001", 7574)), 1);
         one.send(Message.WinnersQuery.INSTANCE);
-
-        one.expectNothing(Duration.ofMillis(2_500)); // well past the timeout, waiting for the draw
+        Client idle = connect(); // connected after the query: timed out after it
+        idle.expectRefusal(ErrorCode.FRAME_TIMEOUT);
+        one.expectNothing(QUIET); // past the timeout, still waiting for the draw
 
         Client two = connect().hello(2, 0);
         assertEquals(Message.AllBetsSentAck.INSTANCE, two.exchange(Message.AllBetsSent.INSTANCE));
@@ -896,10 +921,7 @@ class ServerProtocolTest {
         Client silent = connect().hello(2, 0);
         silent.send(Message.WinnersQuery.INSTANCE); // parked, then never another frame
 
-        for (int i = 0; i < 8; i++) { // 2.4 s in all, four heartbeat timeouts
-            assertEquals(Message.Pong.INSTANCE, pinging.exchange(Message.Ping.INSTANCE));
-            pinging.expectNothing(Duration.ofMillis(300));
-        }
+        whileWaitingFor(silent, () -> assertEquals(Message.Pong.INSTANCE, pinging.exchange(Message.Ping.INSTANCE)));
         silent.expectRefusal(ErrorCode.FRAME_TIMEOUT); // its agency is freed too:
 
         Client back = connect().hello(2, 0);
@@ -999,13 +1021,18 @@ class ServerProtocolTest {
      * Sends {@code frames} in one write without reading, checks nothing is answered while the
      * first batch's fsync hangs (the session meanwhile passes on what its pipeline allows), then
      * lets the store go on.
+     *
+     * @param thenHalfClose the agency then closes its sending side, as after its last message
      */
-    private static void burstWhileTheFirstFsyncHangs(Client agency, ScriptedBetsFile file, List<byte[]> frames)
-            throws Exception {
+    private static void burstWhileTheFirstFsyncHangs(Client agency, ScriptedBetsFile file, List<byte[]> frames,
+                                                     boolean thenHalfClose) throws Exception {
         ByteArrayOutputStream burst = new ByteArrayOutputStream();
         frames.forEach(burst::writeBytes);
         try {
             agency.sendRaw(burst.toByteArray());
+            if (thenHalfClose) {
+                agency.socket.shutdownOutput();
+            }
             assertTrue(file.syncEntered.await(5, TimeUnit.SECONDS), "the first batch reaches fsync");
             agency.expectNothing(QUIET);
         } finally {
@@ -1021,10 +1048,20 @@ class ServerProtocolTest {
         return batches;
     }
 
-    private static List<byte[]> framesOf(List<List<Bet>> batches) {
+    /**
+     * Agency 1 sends {@code batches}, AllBetsSent and {@code after} in one burst while the first
+     * fsync hangs (then half-closes, if asked); every batch is acked in order and stored, and
+     * AllBetsSent is answered after them.
+     */
+    private void burstThenAcksInOrder(Client agency, ScriptedBetsFile file, List<List<Bet>> batches, boolean thenHalfClose,
+                                      Message... after) throws Exception {
         List<byte[]> frames = new ArrayList<>();
         batches.forEach(b -> frames.add(Codec.encode(Batches.of(b))));
-        return frames;
+        frames.add(Codec.encode(Message.AllBetsSent.INSTANCE));
+        Stream.of(after).forEach(m -> frames.add(Codec.encode(m)));
+        burstWhileTheFirstFsyncHangs(agency, file, frames, thenHalfClose);
+        assertEquals(readAcksInOrder(agency, 1, batches), storedBets());
+        assertEquals(Message.AllBetsSentAck.INSTANCE, agency.read(), "AllBetsSent is answered after its batches");
     }
 
     /** Reads one BatchAck per batch, in order, each with the running total; returns what they stored. */
@@ -1043,15 +1080,7 @@ class ServerProtocolTest {
     void batchesSentBackToBackAreAckedInOrderAndShareFsyncs() throws Exception {
         ScriptedBetsFile file = startGatedServer(1, 16);
         Client agency = connect().hello(1, 0);
-        List<List<Bet>> batches = twentyBatches();
-        List<byte[]> frames = framesOf(batches);
-        frames.add(Codec.encode(Message.AllBetsSent.INSTANCE));
-
-        burstWhileTheFirstFsyncHangs(agency, file, frames);
-
-        List<StoredBet> acked = readAcksInOrder(agency, 1, batches);
-        assertEquals(Message.AllBetsSentAck.INSTANCE, agency.read(), "AllBetsSent is answered after its batches");
-        assertEquals(acked, storedBets());
+        burstThenAcksInOrder(agency, file, twentyBatches(), false);
         assertEquals(Set.of(1), FinishMarks.read(marksPath, 1).agencies());
         // The first fsync, one for the 15 batches that piled up behind it, at most one each for the last 4.
         int syncs = file.syncs.get();
@@ -1090,7 +1119,7 @@ class ServerProtocolTest {
         frames.add(Codec.encode(Message.AllBetsSent.INSTANCE));
         expected.add(Message.AllBetsSentAck.INSTANCE);
 
-        burstWhileTheFirstFsyncHangs(agency, file, frames);
+        burstWhileTheFirstFsyncHangs(agency, file, frames, false);
 
         for (int i = 0; i < expected.size(); i++) {
             Message reply = agency.read();
@@ -1107,14 +1136,7 @@ class ServerProtocolTest {
     void aPipelineOfOneIsStopAndWait() throws Exception {
         ScriptedBetsFile file = startGatedServer(1, 1);
         Client agency = connect().hello(1, 0);
-        List<List<Bet>> batches = twentyBatches();
-        List<byte[]> frames = framesOf(batches);
-        frames.add(Codec.encode(Message.AllBetsSent.INSTANCE));
-
-        burstWhileTheFirstFsyncHangs(agency, file, frames);
-
-        assertEquals(readAcksInOrder(agency, 1, batches), storedBets());
-        assertEquals(Message.AllBetsSentAck.INSTANCE, agency.read());
+        burstThenAcksInOrder(agency, file, twentyBatches(), false);
         assertEquals(20, file.syncs.get(), "one batch at the store at a time: nothing to group");
     }
 
@@ -1124,23 +1146,7 @@ class ServerProtocolTest {
         Client agency = connect().hello(1, 0);
         List<List<Bet>> batches = twentyBatches();
         batches.set(19, List.of(bet("7574", BetsCsv.WINNING_NUMBER)));
-        List<byte[]> frames = framesOf(batches);
-        frames.add(Codec.encode(Message.AllBetsSent.INSTANCE));
-        frames.add(Codec.encode(Message.WinnersQuery.INSTANCE));
-
-        ByteArrayOutputStream burst = new ByteArrayOutputStream();
-        frames.forEach(burst::writeBytes);
-        try {
-            agency.sendRaw(burst.toByteArray());
-            agency.socket.shutdownOutput();
-            assertTrue(file.syncEntered.await(5, TimeUnit.SECONDS), "the first batch reaches fsync");
-            agency.expectNothing(QUIET);
-        } finally {
-            file.openGate();
-        }
-
-        assertEquals(readAcksInOrder(agency, 1, batches), storedBets());
-        assertEquals(Message.AllBetsSentAck.INSTANCE, agency.read());
+        burstThenAcksInOrder(agency, file, batches, true, Message.WinnersQuery.INSTANCE);
         assertEquals(new Message.Winners(List.of("7574"), true), agency.read());
         agency.expectClosed();
     }

@@ -11,6 +11,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import tp0.lottery.session.AgencySession;
+import tp0.lottery.session.Outbound;
 import tp0.lottery.store.BetStore;
 import tp0.protocol.BetBatchWriter;
 import tp0.protocol.Codec;

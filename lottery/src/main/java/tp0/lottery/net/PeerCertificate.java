@@ -11,21 +11,18 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import tp0.lottery.session.Inbound;
 
 /**
  * The names of a TLS peer's certificate, for mutual TLS: a certificate stands for agency k when
- * its subject CN or one of its DNS subject alternative names is {@code agency-k}.
+ * its subject CN or one of its DNS subject alternative names is
+ * {@link Inbound.Secured#certificateNameOf(int) agency-k} (the session checks that).
  */
 public final class PeerCertificate {
     /** DNS name in a subjectAltName entry (RFC 5280 GeneralName tag 2). */
     private static final int SAN_DNS = 2;
 
     private PeerCertificate() {}
-
-    /** The name a certificate must carry to speak for {@code agency}. */
-    public static String nameOf(int agency) {
-        return "agency-" + agency;
-    }
 
     /** What the session learns of a new TLS connection's peer. */
     static Inbound.Secured of(SSLSession session) {

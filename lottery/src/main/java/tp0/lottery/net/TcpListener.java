@@ -38,6 +38,8 @@ import tp0.logline.LogLine;
 import tp0.lottery.config.ServerSettings;
 import tp0.lottery.config.TlsSettings;
 import tp0.lottery.session.AgencySession;
+import tp0.lottery.session.Inbound;
+import tp0.lottery.session.Outbound;
 import tp0.protocol.ErrorCode;
 import tp0.protocol.Message;
 

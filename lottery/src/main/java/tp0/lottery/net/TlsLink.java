@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tp0.logline.LogLine;
 import tp0.lottery.config.TlsSettings;
+import tp0.lottery.session.Inbound;
 
 /**
  * One connection of a server with TLS on: the first byte picks its conversation

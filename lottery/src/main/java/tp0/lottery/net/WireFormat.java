@@ -10,6 +10,8 @@ import org.apache.pekko.stream.javadsl.FramingTruncation;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.scaladsl.Framing.FramingException;
 import org.apache.pekko.util.ByteString;
+import tp0.lottery.session.Inbound;
+import tp0.lottery.session.Outbound;
 import tp0.protocol.Codec;
 import tp0.protocol.DecodeException;
 import tp0.protocol.ErrorCode;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import tp0.lottery.config.AgencySecrets;
 import tp0.lottery.draw.DrawCoordinator;
 import tp0.lottery.session.AgencySession;
+import tp0.lottery.session.Inbound;
 import tp0.lottery.session.SessionRegistry;
 import tp0.lottery.store.BetStore;
 import tp0.protocol.Message;

@@ -1,4 +1,4 @@
-package tp0.lottery.net;
+package tp0.lottery.session;
 
 import org.apache.pekko.util.ByteString;
 import tp0.protocol.Message;

@@ -1,4 +1,4 @@
-package tp0.lottery.net;
+package tp0.lottery.session;
 
 import org.apache.pekko.util.ByteString;
 import tp0.protocol.DecodeException;
@@ -26,7 +26,13 @@ public sealed interface Inbound {
      * @param clientCertificate the peer presented a client certificate the server verified (mutual TLS)
      * @param certificateNames  the names it carries (subject CN, then DNS SANs)
      */
-    record Secured(boolean clientCertificate, java.util.List<String> certificateNames) implements Inbound {}
+    record Secured(boolean clientCertificate, java.util.List<String> certificateNames) implements Inbound {
+
+        /** The name a client certificate must carry to speak for {@code agency}. */
+        public static String certificateNameOf(int agency) {
+            return "agency-" + agency;
+        }
+    }
 
     /** The byte stream itself is unusable (oversized or cut-off frame): the last element of the connection. */
     record Broken(ErrorCode code, String detail) implements Inbound {}
