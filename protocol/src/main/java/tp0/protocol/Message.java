@@ -61,7 +61,7 @@ public sealed interface Message {
         public List<Bet> bets() {
             List<Bet> bets = materialized;
             if (bets == null) {
-                bets = Codec.materialize(wire, count);
+                bets = WireBets.materialize(wire, count);
                 materialized = bets;
             }
             return bets;
@@ -69,7 +69,7 @@ public sealed interface Message {
 
         /** Hands every bet, in order, to {@code visitor} as slices of the wire bytes; allocates nothing. */
         public void forEach(BetVisitor visitor) {
-            Codec.visit(wire, count, visitor);
+            WireBets.visit(wire, count, visitor);
         }
 
         /** The validated wire bytes of the bets (after the count); callers must not modify them. */
