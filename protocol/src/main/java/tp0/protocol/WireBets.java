@@ -11,11 +11,11 @@ final class WireBets {
     private WireBets() {}
 
     static int u16(byte[] b, int at) {
-        return (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
+        return (b[at] & 0xFF) << 8 | (b[at + 1] & 0xFF);
     }
 
     static int i32(byte[] b, int at) {
-        return b[at] << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | b[at + 3] & 0xFF;
+        return b[at] << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | (b[at + 3] & 0xFF);
     }
 
     /** Hands the {@code count} validated bets in {@code b} to {@code visitor}; allocates nothing. */

@@ -25,19 +25,23 @@ public sealed interface TlsSettings {
     String PROTOCOL = TlsContexts.PROTOCOL;
 
     /** What the config line says: off, on, or mutual (a client certificate too). */
-    default String describe() {
-        if (this instanceof On on) {
-            return on.clientCertificate() ? "mutual" : "on";
-        }
-        return "off";
-    }
+    String describe();
 
-    record Off() implements TlsSettings {}
+    /** TLS off, the default: plaintext. */
+    record Off() implements TlsSettings {
+        @Override
+        public String describe() { return "off"; }
+    }
 
     TlsSettings OFF = new Off();
 
     /** @param context trusts only the configured CA; holds the agency's key when {@code clientCertificate} */
     record On(SSLContext context, boolean clientCertificate) implements TlsSettings {
+        @Override
+        public String describe() {
+            return clientCertificate ? "mutual" : "on";
+        }
+
         @Override
         public String toString() {
             return "TlsSettings.On[" + describe() + "]";

@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.UnrecoverableKeyException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -33,7 +34,7 @@ public sealed interface TlsSettings {
      * intrinsics, and in plain Java it costs a third of AES-GCM's CPU (measured: 100 MB both ways,
      * 1.2 s against 3.5 s for AES-128-GCM). An agency that offers none of it still gets AES-GCM.
      */
-    String[] CIPHER_SUITES = {"TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"};
+    List<String> CIPHER_SUITES = List.of("TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384");
 
     /** What the {@code config} line says: off, on, or mutual. Never a path's contents or a password. */
     String describe();
@@ -64,7 +65,7 @@ public sealed interface TlsSettings {
             engine.setUseClientMode(false);
             SSLParameters parameters = engine.getSSLParameters();
             parameters.setProtocols(new String[] {PROTOCOL});
-            parameters.setCipherSuites(CIPHER_SUITES);
+            parameters.setCipherSuites(CIPHER_SUITES.toArray(String[]::new));
             parameters.setUseCipherSuitesOrder(true);
             parameters.setNeedClientAuth(verifyClients);
             engine.setSSLParameters(parameters);
