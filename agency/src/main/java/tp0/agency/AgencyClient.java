@@ -13,6 +13,7 @@ import tp0.agency.config.AgencyConfig;
 import tp0.agency.log.Log;
 import tp0.agency.log.LogLevel;
 import tp0.agency.log.ProgressReporter;
+import tp0.agency.net.BatchSender;
 import tp0.agency.net.ConnectionLost;
 import tp0.agency.net.Connector;
 import tp0.agency.net.Link;
@@ -31,7 +32,7 @@ import tp0.protocol.Protocol;
  *
  * <p>Batches are pipelined: up to {@code batch.window} are sent ahead of their acks, which
  * come back in order ({@link BatchPipeline}). The all-sent line reports the acks' round trips
- * (p50, p99) over this run.
+ * (p50, p99) over this run ({@link AllSentNotice}).
  *
  * <p>Exactly once: the server's Welcome says how many of our bets it holds durably, and we
  * continue from that row of the file. So when the connection is lost at any step, we
@@ -59,6 +60,7 @@ public final class AgencyClient {
     private final Connector connector;
     private final ProgressReporter progress;
     private final SingleBetNotice singleBet;
+    private final AllSentNotice allSent;
     private final BatchPipeline batches;
 
     // What is open right now; whatever is left open when run() ends gets closed there.
@@ -95,7 +97,8 @@ public final class AgencyClient {
         this.connector = new Connector(config.servers(), stop, Link.of(config.tls()));
         this.progress = new ProgressReporter(log, nanoClock);
         this.singleBet = new SingleBetNotice(config.singleBet(), log);
-        this.batches = new BatchPipeline(config, log, stop, nanoClock, progress, singleBet, launchedAtEpochMillis);
+        this.allSent = new AllSentNotice(log, launchedAtEpochMillis);
+        this.batches = new BatchPipeline(config, stop, nanoClock, allSent);
     }
 
     /** Runs the session; returns an {@link ExitCodes} status. Call once. */
@@ -201,9 +204,9 @@ public final class AgencyClient {
     /** Everything after the Welcome, on one connection. */
     private void deliver(long stored) throws AgencyFailure, StopRequested, ConnectionLost {
         resumeAt(stored);
-        batches.sendRemainingBets(connection, bets, this::answered);
+        batches.sendRemainingBets(connection, bets, this::acked);
         closeBets(); // all stored: the file is reopened only if the server ever holds fewer
-        batches.declareAllBetsSent(connection, this::answered);
+        batches.declareAllBetsSent(connection, this::answered, progress::acked);
         checkStop();
         WinnersPhase.receiveWinners(connection, log, this::answered);
     }
@@ -230,6 +233,17 @@ public final class AgencyClient {
             log.info(LogLine.success(RESUME, "stored_bets", stored, "skipped_rows", stored));
         }
         singleBet.stored(stored);
+    }
+
+    /** A batch's ack: the server answered, and holds {@code count} more bets. */
+    private void acked(int count, long storedBets, long ackNanos) {
+        if (log.isEnabled(LogLevel.DEBUG)) { // a line per batch: not even built at INFO
+            log.debug(LogLine.success(BatchSender.ACTION, "cantidad", count));
+        }
+        answered();
+        allSent.acked(ackNanos);
+        progress.acked(count);
+        singleBet.stored(progress.acked());
     }
 
     /** The server answered on this connection: any outage is over. */
