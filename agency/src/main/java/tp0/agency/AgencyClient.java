@@ -2,18 +2,14 @@ package tp0.agency;
 
 import java.io.IOException;
 import java.net.Socket;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.LongSupplier;
-import tp0.agency.bets.BetBatcher;
 import tp0.agency.bets.BetCursor;
 import tp0.agency.bets.BetFileException;
 import tp0.agency.bets.BetSource;
 import tp0.agency.bets.CsvBetReader;
 import tp0.agency.bets.SingleBetSource;
 import tp0.agency.config.AgencyConfig;
-import tp0.agency.log.LatencyHistogram;
 import tp0.agency.log.Log;
 import tp0.agency.log.LogLevel;
 import tp0.agency.log.ProgressReporter;
@@ -25,8 +21,6 @@ import tp0.agency.net.IoErrors;
 import tp0.agency.net.Outage;
 import tp0.agency.net.ServerConnection;
 import tp0.logline.LogLine;
-import tp0.protocol.Bet;
-import tp0.protocol.BetBatchWriter;
 import tp0.protocol.Message;
 import tp0.protocol.Protocol;
 
@@ -37,8 +31,8 @@ import tp0.protocol.Protocol;
  * in-process.
  *
  * <p>Batches are pipelined: up to {@code batch.window} are sent ahead of their acks, which
- * come back in order ({@link BatchSender}). The all-sent line reports the acks' round trips
- * (p50, p99) over this run.
+ * come back in order ({@link BatchPipeline}). The all-sent line reports the acks' round trips
+ * (p50, p99) over this run ({@link AllSentNotice}).
  *
  * <p>Exactly once: the server's Welcome says how many of our bets it holds durably, and we
  * continue from that row of the file. So when the connection is lost at any step, we
@@ -58,8 +52,6 @@ import tp0.protocol.Protocol;
 public final class AgencyClient {
     private static final String HELLO = "conectado";
     private static final String RESUME = "resume";
-    private static final String ALL_SENT = "apuestas_enviadas";
-    private static final String WINNERS = "consulta_ganadores";
 
     private final AgencyConfig config;
     private final Log log;
@@ -67,13 +59,9 @@ public final class AgencyClient {
     private final LongSupplier nanoClock;
     private final Connector connector;
     private final ProgressReporter progress;
-    /** Every acked batch's round trip, this run, over all its connections. */
-    private final LatencyHistogram ackLatency = new LatencyHistogram();
-    private final OptionalLong launchedAtEpochMillis;
-    /** When this run's first batch went on the wire (epoch ms); 0 until then. */
-    private long firstBatchEpochMillis;
-    /** The frame being built; reused for every batch, since a frame is written out before the next is built. */
-    private final BetBatchWriter batch = new BetBatchWriter();
+    private final SingleBetNotice singleBet;
+    private final AllSentNotice allSent;
+    private final BatchPipeline batches;
 
     // What is open right now; whatever is left open when run() ends gets closed there.
     private BetCursor bets;
@@ -82,10 +70,6 @@ public final class AgencyClient {
     /** While the server has not answered since the start or the last loss; null once it has. */
     private Outage outage;
     private int welcomes;
-    /** The first Welcome's count: what earlier runs of this agency stored. */
-    private long storedAtStart = -1;
-    private boolean singleBetAnnounced;
-    private boolean allSentAnnounced;
 
     public AgencyClient(AgencyConfig config, Log log, StopSignal stop) {
         this(config, log, stop, System::nanoTime, OptionalLong.empty());
@@ -106,13 +90,15 @@ public final class AgencyClient {
 
     private AgencyClient(AgencyConfig config, Log log, StopSignal stop, LongSupplier nanoClock,
                          OptionalLong launchedAtEpochMillis) {
-        this.launchedAtEpochMillis = launchedAtEpochMillis;
         this.config = config;
         this.log = log;
         this.stop = stop;
         this.nanoClock = nanoClock;
         this.connector = new Connector(config.servers(), stop, Link.of(config.tls()));
         this.progress = new ProgressReporter(log, nanoClock);
+        this.singleBet = new SingleBetNotice(config.singleBet(), log);
+        this.allSent = new AllSentNotice(log, launchedAtEpochMillis);
+        this.batches = new BatchPipeline(config, stop, nanoClock, allSent);
     }
 
     /** Runs the session; returns an {@link ExitCodes} status. Call once. */
@@ -218,10 +204,11 @@ public final class AgencyClient {
     /** Everything after the Welcome, on one connection. */
     private void deliver(long stored) throws AgencyFailure, StopRequested, ConnectionLost {
         resumeAt(stored);
-        sendRemainingBets();
+        batches.sendRemainingBets(connection, bets, this::acked);
         closeBets(); // all stored: the file is reopened only if the server ever holds fewer
-        declareAllBetsSent();
-        receiveWinners();
+        batches.declareAllBetsSent(connection, this::answered, progress::acked);
+        checkStop();
+        WinnersPhase.receiveWinners(connection, log, this::answered);
     }
 
     /** Positions the bets at the server's count: rows before it are stored already. */
@@ -230,9 +217,7 @@ public final class AgencyClient {
             throw new AgencyFailure(LogLine.fail(RESUME, "stored_bets", Long.toUnsignedString(stored),
                     "error", "impossible stored count"), ExitCodes.FAILURE);
         }
-        if (storedAtStart < 0) {
-            storedAtStart = stored;
-        }
+        singleBet.welcomed(stored);
         try {
             bets.seek(stored);
         } catch (BetFileException e) {
@@ -247,120 +232,18 @@ public final class AgencyClient {
         if (stored > 0) {
             log.info(LogLine.success(RESUME, "stored_bets", stored, "skipped_rows", stored));
         }
-        announceSingleBet(stored);
+        singleBet.stored(stored);
     }
 
-    /**
-     * Sends every batch from the current row on, up to {@code batch.window} of them ahead of
-     * their acks, and waits for all acks.
-     */
-    private void sendRemainingBets() throws AgencyFailure, StopRequested, ConnectionLost {
-        BatchSender.AckListener onAck = (count, storedBets, ackNanos) -> {
-            if (log.isEnabled(LogLevel.DEBUG)) { // a line per batch: not even built at INFO
-                log.debug(LogLine.success(BatchSender.ACTION, "cantidad", count));
-            }
-            answered();
-            ackLatency.record(ackNanos);
-            progress.acked(count);
-            announceSingleBet(progress.acked());
-        };
-        BatchSender sender = new BatchSender(connection, config.batchWindow(), nanoClock, onAck);
-        BetBatcher batcher = new BetBatcher(bets, config.batchMaxAmount());
-        while (true) {
-            checkStop(); // a stop means: send nothing more
-            int count;
-            try {
-                count = batcher.next(batch);
-            } catch (BetFileException e) {
-                // The batches before the bad row are whole and valid: they still go out.
-                connection.flush(BatchSender.ACTION);
-                throw AgencyFailure.badData(e);
-            }
-            if (count == 0) {
-                break;
-            }
-            sender.send(batch);
-            if (firstBatchEpochMillis == 0) {
-                firstBatchEpochMillis = System.currentTimeMillis(); // the first batch is flushed at once
-            }
-            pace(BatchSender.ACTION);
-        }
-        sender.awaitAllAcks();
-    }
-
-    /**
-     * Single-bet mode logs {@code apuesta_enviada} once, when it learns that this run's send
-     * was stored: from its BatchAck or, if the ack was lost with the connection, from the
-     * next Welcome's count. When the first Welcome already counts the bet, an earlier run
-     * stored it, and only the resume line says so.
-     */
-    private void announceSingleBet(long stored) {
-        if (config.singleBet().isEmpty() || singleBetAnnounced || storedAtStart != 0 || stored < 1) {
-            return;
-        }
-        Bet bet = config.singleBet().get();
-        log.info(LogLine.success("apuesta_enviada", "dni", bet.document(), "numero", bet.number()));
-        singleBetAnnounced = true;
-    }
-
-    /** Also after a reconnection: the server treats a repeated AllBetsSent as the same one. */
-    private void declareAllBetsSent() throws AgencyFailure, StopRequested, ConnectionLost {
-        checkStop();
-        connection.send(Message.AllBetsSent.INSTANCE, ALL_SENT);
-        Message reply = connection.receive(ALL_SENT);
-        if (reply != Message.AllBetsSentAck.INSTANCE) {
-            throw AgencyFailure.unexpected(ALL_SENT, reply);
+    /** A batch's ack: the server answered, and holds {@code count} more bets. */
+    private void acked(int count, long storedBets, long ackNanos) {
+        if (log.isEnabled(LogLevel.DEBUG)) { // a line per batch: not even built at INFO
+            log.debug(LogLine.success(BatchSender.ACTION, "cantidad", count));
         }
         answered();
-        List<Object> keyValues = new ArrayList<>(List.of("cantidad", progress.acked(),
-                "ack_p50_ms", ackLatency.percentileMillisText(0.50), "ack_p99_ms", ackLatency.percentileMillisText(0.99)));
-        if (launchedAtEpochMillis.isPresent() && firstBatchEpochMillis != 0) {
-            keyValues.add("first_batch_ms");
-            keyValues.add(firstBatchEpochMillis - launchedAtEpochMillis.getAsLong());
-        }
-        log.log(allSentAnnounced ? LogLevel.DEBUG : LogLevel.INFO, LogLine.success(ALL_SENT, keyValues.toArray()));
-        allSentAnnounced = true;
-        pace(ALL_SENT);
-    }
-
-    /**
-     * {@code loop.period}: the pause after each message the agency sends — each batch (the last
-     * one too) and the all-sent notice — as the course's client waits {@code loop.period} after
-     * each message. What was sent goes out first, not with the next message. A stop ends the
-     * pause at once (and is seen right after it).
-     */
-    private void pace(String action) throws ConnectionLost {
-        if (config.loopPeriod().isZero()) {
-            return;
-        }
-        connection.flush(action);
-        stop.sleepUnlessStopped(config.loopPeriod().toMillis());
-    }
-
-    /**
-     * Waits as long as the draw takes (it happens only once every agency has finished), while
-     * the server answers our Pings; a server silent for the read timeout is a lost connection.
-     */
-    private void receiveWinners() throws AgencyFailure, StopRequested, ConnectionLost {
-        checkStop();
-        connection.send(Message.WinnersQuery.INSTANCE, WINNERS);
-        List<String> winners = new ArrayList<>();
-        while (true) {
-            Message reply = connection.receive(WINNERS);
-            if (!(reply instanceof Message.Winners frame)) {
-                throw AgencyFailure.unexpected(WINNERS, reply);
-            }
-            answered();
-            winners.addAll(frame.documents());
-            if (frame.last()) {
-                break;
-            }
-        }
-        // Logged once whole: a connection lost between frames asks again, and no line repeats.
-        for (String document : winners) {
-            log.info(LogLine.success("ganador", "dni", document));
-        }
-        log.info(LogLine.success(WINNERS, "cant_ganadores", winners.size()));
+        allSent.acked(ackNanos);
+        progress.acked(count);
+        singleBet.stored(progress.acked());
     }
 
     /** The server answered on this connection: any outage is over. */
@@ -390,9 +273,7 @@ public final class AgencyClient {
     }
 
     private void checkStop() throws StopRequested {
-        if (stop.isRequested()) {
-            throw new StopRequested();
-        }
+        stop.throwIfRequested();
     }
 
     /** Closes what is open, logging each resource; returns 0 (a requested stop is a success). */

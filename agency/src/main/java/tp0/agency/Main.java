@@ -62,7 +62,7 @@ public final class Main {
             String uptime = Files.readString(Path.of("/proc/uptime"));
             String stat = Files.readString(Path.of("/proc/self/stat"));
             // Fields after the command name, which may hold spaces: the 22nd field is the 20th here.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
             long startedSinceBootMillis = Long.parseLong(fields[19]) * 10; // USER_HZ = 100
             long uptimeMillis = Math.round(Double.parseDouble(uptime.substring(0, uptime.indexOf(' '))) * 1000);
             return OptionalLong.of(now - (uptimeMillis - startedSinceBootMillis));

@@ -43,6 +43,13 @@ public final class StopSignal {
         return requested.getCount() == 0;
     }
 
+    /** Unwinds the flow at this check if a stop was requested. */
+    public void throwIfRequested() throws StopRequested {
+        if (isRequested()) {
+            throw new StopRequested();
+        }
+    }
+
     /** Closes {@code resource} when a stop is requested (now, if it already was). */
     public void closeOnStop(Closeable resource) {
         synchronized (this) {

@@ -142,23 +142,22 @@ public final class BetBatchWriter {
                 f[at++] = (byte) c;
             } else if (c < 0x800) {
                 f[at++] = (byte) (0xC0 | c >> 6);
-                f[at++] = (byte) (0x80 | c & 0x3F);
+                f[at++] = (byte) (0x80 | (c & 0x3F));
             } else if (Character.isSurrogate(c)) {
-                char next;
-                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(next = s.charAt(i + 1))) {
-                    int cp = Character.toCodePoint(c, next);
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, s.charAt(i + 1));
                     f[at++] = (byte) (0xF0 | cp >> 18);
-                    f[at++] = (byte) (0x80 | cp >> 12 & 0x3F);
-                    f[at++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                    f[at++] = (byte) (0x80 | cp & 0x3F);
+                    f[at++] = (byte) (0x80 | (cp >> 12 & 0x3F));
+                    f[at++] = (byte) (0x80 | (cp >> 6 & 0x3F));
+                    f[at++] = (byte) (0x80 | (cp & 0x3F));
                     i++;
                 } else {
                     f[at++] = '?'; // a lone surrogate, as getBytes(UTF_8) writes it
                 }
             } else {
                 f[at++] = (byte) (0xE0 | c >> 12);
-                f[at++] = (byte) (0x80 | c >> 6 & 0x3F);
-                f[at++] = (byte) (0x80 | c & 0x3F);
+                f[at++] = (byte) (0x80 | (c >> 6 & 0x3F));
+                f[at++] = (byte) (0x80 | (c & 0x3F));
             }
         }
         int bytes = at - start - 2;

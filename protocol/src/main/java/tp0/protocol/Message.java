@@ -21,12 +21,12 @@ public sealed interface Message {
             Objects.requireNonNull(secret, "secret");
         }
 
-        public MessageType type() { return MessageType.HELLO; }
+        @Override public MessageType type() { return MessageType.HELLO; }
     }
 
     /** Accepts a Hello. {@code storedBets}: bets of this agency the server holds durably (the resume offset). */
     record Welcome(int version, long storedBets) implements Message {
-        public MessageType type() { return MessageType.WELCOME; }
+        @Override public MessageType type() { return MessageType.WELCOME; }
     }
 
     /**
@@ -50,7 +50,7 @@ public sealed interface Message {
             this.count = count;
         }
 
-        public MessageType type() { return MessageType.BET_BATCH; }
+        @Override public MessageType type() { return MessageType.BET_BATCH; }
 
         /** How many bets, without building them. */
         public int count() {
@@ -61,7 +61,7 @@ public sealed interface Message {
         public List<Bet> bets() {
             List<Bet> bets = materialized;
             if (bets == null) {
-                bets = Codec.materialize(wire, count);
+                bets = WireBets.materialize(wire, count);
                 materialized = bets;
             }
             return bets;
@@ -69,7 +69,7 @@ public sealed interface Message {
 
         /** Hands every bet, in order, to {@code visitor} as slices of the wire bytes; allocates nothing. */
         public void forEach(BetVisitor visitor) {
-            Codec.visit(wire, count, visitor);
+            WireBets.visit(wire, count, visitor);
         }
 
         /** The validated wire bytes of the bets (after the count); callers must not modify them. */
@@ -79,8 +79,8 @@ public sealed interface Message {
 
         @Override
         public boolean equals(Object o) {
-            return this == o || o instanceof BetBatch other && count == other.count
-                    && java.util.Arrays.equals(wire, other.wire);
+            return this == o || (o instanceof BetBatch other && count == other.count
+                    && java.util.Arrays.equals(wire, other.wire));
         }
 
         @Override
@@ -96,7 +96,7 @@ public sealed interface Message {
 
     /** The batch of {@code count} bets is on disk; the agency now has {@code storedBets} stored in all. */
     record BatchAck(int count, long storedBets) implements Message {
-        public MessageType type() { return MessageType.BATCH_ACK; }
+        @Override public MessageType type() { return MessageType.BATCH_ACK; }
     }
 
     /** None of the batch's {@code count} bets was stored. */
@@ -105,27 +105,27 @@ public sealed interface Message {
             Objects.requireNonNull(code, "code");
         }
 
-        public MessageType type() { return MessageType.BATCH_REJECTED; }
+        @Override public MessageType type() { return MessageType.BATCH_REJECTED; }
     }
 
     /** The agency has no more bets. */
     enum AllBetsSent implements Message {
         INSTANCE;
 
-        public MessageType type() { return MessageType.ALL_BETS_SENT; }
+        @Override public MessageType type() { return MessageType.ALL_BETS_SENT; }
     }
 
     enum AllBetsSentAck implements Message {
         INSTANCE;
 
-        public MessageType type() { return MessageType.ALL_BETS_SENT_ACK; }
+        @Override public MessageType type() { return MessageType.ALL_BETS_SENT_ACK; }
     }
 
     /** Which of my bettors won? Answered only after the draw. */
     enum WinnersQuery implements Message {
         INSTANCE;
 
-        public MessageType type() { return MessageType.WINNERS_QUERY; }
+        @Override public MessageType type() { return MessageType.WINNERS_QUERY; }
     }
 
     /**
@@ -137,17 +137,18 @@ public sealed interface Message {
             documents = List.copyOf(documents);
         }
 
-        public MessageType type() { return MessageType.WINNERS; }
+        @Override public MessageType type() { return MessageType.WINNERS; }
     }
 
     /** A refusal that is not about a batch; {@code text} is for humans. */
+    @SuppressWarnings("JavaLangClash") // named as on the wire; always written Message.Error
     record Error(ErrorCode code, String text) implements Message {
         public Error {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(text, "text");
         }
 
-        public MessageType type() { return MessageType.ERROR; }
+        @Override public MessageType type() { return MessageType.ERROR; }
     }
 
     /**
@@ -158,13 +159,13 @@ public sealed interface Message {
     enum Ping implements Message {
         INSTANCE;
 
-        public MessageType type() { return MessageType.PING; }
+        @Override public MessageType type() { return MessageType.PING; }
     }
 
     /** The answer to a {@link Ping}. */
     enum Pong implements Message {
         INSTANCE;
 
-        public MessageType type() { return MessageType.PONG; }
+        @Override public MessageType type() { return MessageType.PONG; }
     }
 }

@@ -78,27 +78,27 @@ final class WireText {
                 if (end - i < 2 || !continuation(b[i + 1])) {
                     return flags | INVALID;
                 }
-                cp = (b0 & 0x1F) << 6 | b[i + 1] & 0x3F;
+                cp = (b0 & 0x1F) << 6 | (b[i + 1] & 0x3F);
                 i += 2;
             } else if (b0 < 0xF0) {
                 if (end - i < 3 || !continuation(b[i + 1]) || !continuation(b[i + 2])) {
                     return flags | INVALID;
                 }
                 int b1 = b[i + 1] & 0xFF;
-                if (b0 == 0xE0 && b1 < 0xA0 || b0 == 0xED && b1 > 0x9F) {
+                if ((b0 == 0xE0 && b1 < 0xA0) || (b0 == 0xED && b1 > 0x9F)) {
                     return flags | INVALID; // overlong, or a UTF-16 surrogate
                 }
-                cp = (b0 & 0x0F) << 12 | (b1 & 0x3F) << 6 | b[i + 2] & 0x3F;
+                cp = (b0 & 0x0F) << 12 | (b1 & 0x3F) << 6 | (b[i + 2] & 0x3F);
                 i += 3;
             } else if (b0 < 0xF5) {
                 if (end - i < 4 || !continuation(b[i + 1]) || !continuation(b[i + 2]) || !continuation(b[i + 3])) {
                     return flags | INVALID;
                 }
                 int b1 = b[i + 1] & 0xFF;
-                if (b0 == 0xF0 && b1 < 0x90 || b0 == 0xF4 && b1 > 0x8F) {
+                if ((b0 == 0xF0 && b1 < 0x90) || (b0 == 0xF4 && b1 > 0x8F)) {
                     return flags | INVALID; // overlong, or above U+10FFFF
                 }
-                cp = (b0 & 0x07) << 18 | (b1 & 0x3F) << 12 | (b[i + 2] & 0x3F) << 6 | b[i + 3] & 0x3F;
+                cp = (b0 & 0x07) << 18 | (b1 & 0x3F) << 12 | (b[i + 2] & 0x3F) << 6 | (b[i + 3] & 0x3F);
                 i += 4;
             } else {
                 return flags | INVALID;

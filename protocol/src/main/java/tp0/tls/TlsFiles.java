@@ -14,6 +14,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.function.BiFunction;
 
 /**
  * The TLS files both programs read at start — a password file, a PKCS#12 keystore, a PEM file
@@ -35,6 +36,21 @@ public final class TlsFiles {
 
         public String key() {
             return key;
+        }
+    }
+
+    /** One read of {@link TlsFiles}, for a program to turn {@link Unusable} into its config error in one place. */
+    @FunctionalInterface
+    public interface Read<T> {
+        T read() throws Unusable;
+    }
+
+    /** Runs {@code read}, turning {@link Unusable} into the program's own config error (key, message). */
+    public static <T, E extends Exception> T read(Read<T> read, BiFunction<String, String, E> configError) throws E {
+        try {
+            return read.read();
+        } catch (Unusable e) {
+            throw configError.apply(e.key(), e.getMessage());
         }
     }
 

@@ -88,6 +88,7 @@ class BetBatchWriterTest {
     }
 
     @Test
+    @SuppressWarnings("UnnecessaryStringBuilder") // a CharSequence that is not a String, on purpose
     void readsAnyCharSequenceAsItReadsStrings() {
         Random random = new Random(5);
         for (int i = 0; i < 300; i++) {

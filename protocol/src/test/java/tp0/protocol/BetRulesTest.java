@@ -15,6 +15,7 @@ class BetRulesTest {
     @ParameterizedTest
     @ValueSource(strings = {"Ana", "", " ", "\t \u2003", "\u00A0", "Ana María", "A\nB", "\u0000", "\u007F", "\u0085",
             "Zoë " + Samples.EMOJI, "\uD83D", "a\uDE00", "\uDE00\uD83D", Samples.EMOJI + "\uD800"})
+    @SuppressWarnings("UnnecessaryStringBuilder") // a CharSequence that is not a String, on purpose
     void textRuleIsWhatCheckSaysOfAName(String text) {
         Bet.Violation violation = new Bet(text, "Paz", "1", LocalDate.of(1990, 1, 1), 1).check();
         ErrorCode expected = violation == null ? null : violation.code();
@@ -27,6 +28,7 @@ class BetRulesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"0", "00012345", "", " 1", "12a", "١٢", "-1", "123456789012345678901234567890"})
+    @SuppressWarnings("UnnecessaryStringBuilder") // a CharSequence that is not a String, on purpose
     void documentRuleIsWhatCheckSaysOfADocument(String document) {
         Bet.Violation violation = new Bet("Ana", "Paz", document, LocalDate.of(1990, 1, 1), 1).check();
         assertEquals(violation == null ? null : violation.code(), Bet.documentRule(new StringBuilder(document)));

@@ -80,6 +80,7 @@ class FrameReaderTest {
     // ------------------------------------------------------------------ helpers
 
     /** 50 messages, all different, covering every type. */
+    @SuppressWarnings("EnumOrdinal") // cycles through every error code by index; any order will do
     static List<Message> fiftyMessages() {
         List<Message> messages = new ArrayList<>();
         for (int i = 0; messages.size() < 50; i++) {
@@ -284,6 +285,7 @@ class FrameReaderTest {
     }
 
     @Test
+    @SuppressWarnings("InputStreamSlowMultibyteRead") // the stream only fails, one byte or many
     void ioErrorsFromTheStreamPropagate() {
         InputStream broken = new InputStream() {
             @Override

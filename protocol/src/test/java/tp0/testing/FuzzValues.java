@@ -11,17 +11,16 @@ public final class FuzzValues {
      * controls and separators included), or one of {@code extremes}, the edge cases the caller knows.
      */
     public static String any(Random random, String[] extremes) {
-        switch (random.nextInt(4)) {
-            case 0:
-                return Integer.toString(random.nextInt());
-            case 1:
+        return switch (random.nextInt(4)) {
+            case 0 -> Integer.toString(random.nextInt());
+            case 1 -> {
                 StringBuilder s = new StringBuilder();
                 for (int k = random.nextInt(12); k > 0; k--) {
                     s.append((char) (random.nextBoolean() ? 32 + random.nextInt(95) : random.nextInt(0x3000)));
                 }
-                return s.toString();
-            default:
-                return extremes[random.nextInt(extremes.length)];
-        }
+                yield s.toString();
+            }
+            default -> extremes[random.nextInt(extremes.length)];
+        };
     }
 }

@@ -91,9 +91,9 @@ public final class ChaosProxy implements AutoCloseable {
                 if (cutsLeft.getAndDecrement() > 0) {
                     synchronized (random) {
                         if (random.nextBoolean()) {
-                            budgetIn = 1 + random.nextInt(40_000);   // mid-batch, agency → server
+                            budgetIn = 1L + random.nextInt(40_000);   // mid-batch, agency → server
                         } else {
-                            budgetOut = 1 + random.nextInt(600);     // an ack lost, server → agency
+                            budgetOut = 1L + random.nextInt(600);     // an ack lost, server → agency
                         }
                     }
                 }

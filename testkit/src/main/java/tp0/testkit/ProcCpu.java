@@ -19,7 +19,7 @@ public final class ProcCpu {
         try {
             String stat = Files.readString(Path.of("/proc", pid, "stat"));
             // Fields after the command name, which may hold blanks, start at field 3.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
             return (Long.parseLong(fields[field - 3]) + Long.parseLong(fields[field - 2])) / 100.0;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;

@@ -1,6 +1,7 @@
 package tp0.testkit;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -34,6 +35,23 @@ public record TestCertificates(Path dir) {
             throw new IOException(script + " made no certificates in " + dir + ":\n" + output);
         }
         return certificates;
+    }
+
+    /**
+     * A module's unit-test PKI under its {@code target/tls-unit}, for agency 1: Surefire runs in
+     * the module's directory, whose parent is the repository.
+     */
+    public static TestCertificates forUnitTests() throws IOException {
+        return make(Path.of(".."), Path.of("target/tls-unit"), 1);
+    }
+
+    /** The keystores' password as the password file holds it, to check that no message quotes it. */
+    public String passwordText() {
+        try {
+            return Files.readString(password()).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public Path ca() {

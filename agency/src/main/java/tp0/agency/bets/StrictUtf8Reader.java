@@ -168,7 +168,7 @@ final class StrictUtf8Reader extends Reader {
                     return malformed(sp, dp - start);
                 }
                 if (need == 2) {
-                    da[dp++] = (char) ((b1 & 0x1F) << 6 | b2 & 0x3F);
+                    da[dp++] = (char) ((b1 & 0x1F) << 6 | (b2 & 0x3F));
                     sp += 2;
                     continue;
                 }
@@ -178,23 +178,23 @@ final class StrictUtf8Reader extends Reader {
                 }
                 if (need == 3) {
                     // E0 needs A0..BF next (no overlong forms); ED needs 80..9F (no surrogates).
-                    if (b1 == (byte) 0xE0 && (b2 & 0xFF) < 0xA0 || b1 == (byte) 0xED && (b2 & 0xFF) >= 0xA0) {
+                    if ((b1 == (byte) 0xE0 && (b2 & 0xFF) < 0xA0) || (b1 == (byte) 0xED && (b2 & 0xFF) >= 0xA0)) {
                         return malformed(sp, dp - start);
                     }
-                    da[dp++] = (char) ((b1 & 0x0F) << 12 | (b2 & 0x3F) << 6 | b3 & 0x3F);
+                    da[dp++] = (char) ((b1 & 0x0F) << 12 | (b2 & 0x3F) << 6 | (b3 & 0x3F));
                     sp += 3;
                     continue;
                 }
                 int b4 = sa[sp + 3];
                 // F0 needs 90..BF next (no overlong forms); F4 needs 80..8F (nothing past U+10FFFF).
-                if ((b4 & 0xC0) != 0x80 || b1 == (byte) 0xF0 && (b2 & 0xFF) < 0x90
-                        || b1 == (byte) 0xF4 && (b2 & 0xFF) >= 0x90) {
+                if ((b4 & 0xC0) != 0x80 || (b1 == (byte) 0xF0 && (b2 & 0xFF) < 0x90)
+                        || (b1 == (byte) 0xF4 && (b2 & 0xFF) >= 0x90)) {
                     return malformed(sp, dp - start);
                 }
                 if (dl - dp < 2) {
                     break; // a surrogate pair does not fit
                 }
-                int cp = (b1 & 0x07) << 18 | (b2 & 0x3F) << 12 | (b3 & 0x3F) << 6 | b4 & 0x3F;
+                int cp = (b1 & 0x07) << 18 | (b2 & 0x3F) << 12 | (b3 & 0x3F) << 6 | (b4 & 0x3F);
                 da[dp++] = Character.highSurrogate(cp);
                 da[dp++] = Character.lowSurrogate(cp);
                 sp += 4;

@@ -150,9 +150,8 @@ public final class ConfigLoader {
         String dataFile = env.get(ENV_DATA_FILE);
         Path dataPath;
         try {
-            // No '+' on the way to the first batch (see ServerAddress.toString).
             dataPath = Path.of(isBlank(dataFile)
-                    ? new StringBuilder(".data/agency-").append(clientId).append(".csv").toString()
+                    ? ".data/agency-" + clientId + ".csv"
                     : dataFile.trim());
         } catch (InvalidPathException e) {
             throw new ConfigException(ENV_DATA_FILE, "'" + dataFile.trim() + "' is not a path: " + e.getReason());

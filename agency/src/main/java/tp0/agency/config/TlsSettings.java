@@ -1,6 +1,5 @@
 package tp0.agency.config;
 
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -8,9 +7,9 @@ import java.security.KeyStore;
 import java.security.UnrecoverableKeyException;
 import java.util.Arrays;
 import java.util.Optional;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
+import tp0.tls.TlsContexts;
 import tp0.tls.TlsFiles;
 
 /**
@@ -23,16 +22,15 @@ import tp0.tls.TlsFiles;
 public sealed interface TlsSettings {
 
     /** The only version offered. */
-    String PROTOCOL = "TLSv1.3";
+    String PROTOCOL = TlsContexts.PROTOCOL;
 
     /** What the config line says: off, on, or mutual (a client certificate too). */
     String describe();
 
+    /** TLS off, the default: plaintext. */
     record Off() implements TlsSettings {
         @Override
-        public String describe() {
-            return "off";
-        }
+        public String describe() { return "off"; }
     }
 
     TlsSettings OFF = new Off();
@@ -68,26 +66,33 @@ public sealed interface TlsSettings {
             Setting given = keystore.or(() -> passwordFile).get();
             throw new ConfigException(given.key(), "server.tls.keystore and server.tls.keystorePasswordFile go together");
         }
+        Path caFile = ca.get().path();
+        KeyStore trustAnchors = orConfigError(() -> TlsFiles.trustStore(caFile, ca.get().key()));
+        if (keystore.isEmpty()) {
+            return new On(context(null, null, trustAnchors, ca.get(), null), false);
+        }
+        Path passwordPath = passwordFile.get().path();
+        char[] password = orConfigError(() -> TlsFiles.readPassword(passwordPath, passwordFile.get().key()));
         try {
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(trustStore(ca.get()));
-            KeyManagerFactory keys = null;
-            if (keystore.isPresent()) {
-                char[] password = readPassword(passwordFile.get());
-                try {
-                    keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                    keys.init(readKeystore(keystore.get(), password, passwordFile.get()), password);
-                } catch (UnrecoverableKeyException e) {
-                    throw new ConfigException(passwordFile.get().key(), "the key has another password than the keystore");
-                } finally {
-                    Arrays.fill(password, '\0');
-                }
-            }
-            SSLContext context = SSLContext.getInstance(PROTOCOL);
-            context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
-            return new On(context, keystore.isPresent());
+            Path keystorePath = keystore.get().path();
+            KeyStore ownKey = orConfigError(() -> TlsFiles.readKeystore(keystorePath, password,
+                    keystore.get().key(), passwordFile.get().key()));
+            return new On(context(ownKey, password, trustAnchors, ca.get(), passwordFile.get()), true);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    /** {@code passwordFile}: null without {@code ownKey}. */
+    private static SSLContext context(KeyStore ownKey, char[] password, KeyStore trustAnchors, Setting ca,
+                                      Setting passwordFile) throws ConfigException {
+        try {
+            TrustManager[] trust = TlsContexts.trustManagers(trustAnchors);
+            return TlsContexts.create(ownKey == null ? null : TlsContexts.keyManagers(ownKey, password), trust);
+        } catch (UnrecoverableKeyException e) {
+            throw new ConfigException(passwordFile.key(), "the key has another password than the keystore");
         } catch (GeneralSecurityException e) {
-            throw new ConfigException(ca.get().key(), "cannot set up TLS: " + e.getMessage());
+            throw new ConfigException(ca.key(), "cannot set up TLS: " + e.getMessage());
         }
     }
 
@@ -102,28 +107,8 @@ public sealed interface TlsSettings {
         }
     }
 
-    private static KeyStore trustStore(Setting ca) throws ConfigException {
-        try {
-            return TlsFiles.trustStore(ca.path(), ca.key());
-        } catch (TlsFiles.Unusable e) {
-            throw new ConfigException(e.key(), e.getMessage());
-        }
-    }
-
-    private static char[] readPassword(Setting passwordFile) throws ConfigException {
-        try {
-            return TlsFiles.readPassword(passwordFile.path(), passwordFile.key());
-        } catch (TlsFiles.Unusable e) {
-            throw new ConfigException(e.key(), e.getMessage());
-        }
-    }
-
-    private static KeyStore readKeystore(Setting keystore, char[] password, Setting passwordFile)
-            throws ConfigException {
-        try {
-            return TlsFiles.readKeystore(keystore.path(), password, keystore.key(), passwordFile.key());
-        } catch (TlsFiles.Unusable e) {
-            throw new ConfigException(e.key(), e.getMessage());
-        }
+    /** A TLS file that cannot serve is a config error naming its key. */
+    private static <T> T orConfigError(TlsFiles.Read<T> read) throws ConfigException {
+        return TlsFiles.read(read, ConfigException::new);
     }
 }

@@ -94,7 +94,7 @@ public final class LatencyHistogram {
             return index;
         }
         int shift = (index - EXACT_LIMIT) / SUB_BUCKETS + 1;
-        long top = SUB_BUCKETS + (index - EXACT_LIMIT) % SUB_BUCKETS;
+        long top = (long) SUB_BUCKETS + (index - EXACT_LIMIT) % SUB_BUCKETS;
         return top << shift;
     }
 

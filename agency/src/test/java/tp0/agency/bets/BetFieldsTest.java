@@ -26,6 +26,7 @@ class BetFieldsTest {
     }
 
     @Test
+    @SuppressWarnings("UnnecessaryStringBuilder") // a CharSequence that is not a String, on purpose
     void readsTheDateAndNumberFromAnyCharSequence() throws Exception {
         assertEquals(new Bet("Ana", "Paz", "007", LocalDate.of(2000, 2, 29), 2147483647),
                 BetFields.parse("Ana", "Paz", "007", new StringBuilder("2000-02-29"), new StringBuilder("2147483647")));

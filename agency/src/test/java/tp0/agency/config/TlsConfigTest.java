@@ -7,13 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tp0.testkit.TestCertificates;
 
 /**
  * The {@code server.tls.*} keys (and their CLI_SERVER_TLS_* variables), with certificates made
@@ -21,16 +22,11 @@ import org.junit.jupiter.api.Test;
  * on with a CA, mutual with a keystore; each bad file names its key, never the password.
  */
 class TlsConfigTest {
-    private static final Path CERTS = Path.of("target/tls-unit").toAbsolutePath();
-    private static String password;
+    private static TestCertificates certs;
 
     @BeforeAll
-    static void makeCertificates() throws Exception {
-        Process process = new ProcessBuilder("bash", "../tls/make-test-certs.sh", CERTS.toString(), "1")
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, process.waitFor(), output);
-        password = Files.readString(CERTS.resolve("password.txt")).strip();
+    static void makeCertificates() throws IOException {
+        certs = TestCertificates.forUnitTests();
     }
 
     private static AgencyConfig load(String... keyValues) throws ConfigException {
@@ -38,17 +34,17 @@ class TlsConfigTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             env.put(keyValues[i], keyValues[i + 1]);
         }
-        return ConfigLoader.load(env, CERTS.resolve("no-config.yaml"));
+        return ConfigLoader.load(env, certs.dir().resolve("no-config.yaml"));
     }
 
     private static ConfigException failure(String... keyValues) {
         ConfigException e = assertThrows(ConfigException.class, () -> load(keyValues));
-        assertFalse(e.getMessage().contains(password), e.getMessage());
+        assertFalse(e.getMessage().contains(certs.passwordText()), e.getMessage());
         return e;
     }
 
     private static String cert(String name) {
-        return CERTS.resolve(name).toString();
+        return certs.dir().resolve(name).toString();
     }
 
     @Test
@@ -67,12 +63,12 @@ class TlsConfigTest {
         AgencyConfig mutual = load("CLI_SERVER_TLS_CA", cert("ca.pem"), "CLI_SERVER_TLS_KEYSTORE", cert("agency-1.p12"),
                 "CLI_SERVER_TLS_KEYSTOREPASSWORDFILE", cert("password.txt"));
         assertEquals("mutual", mutual.tls().describe());
-        assertFalse(mutual.toString().contains(password));
+        assertFalse(mutual.toString().contains(certs.passwordText()));
     }
 
     @Test
     void theYamlKeysWorkToo() throws Exception {
-        Path yaml = CERTS.resolve("config.yaml");
+        Path yaml = certs.dir().resolve("config.yaml");
         Files.writeString(yaml, "server:\n  address: localhost:1\n  tls:\n    ca: " + cert("ca.pem") + "\n    keystore: "
                 + cert("agency-1.p12") + "\n    keystorePasswordFile: " + cert("password.txt") + "\n");
         AgencyConfig config = ConfigLoader.load(Map.of("CLI_ID", "1"), yaml);
@@ -81,7 +77,7 @@ class TlsConfigTest {
 
     @Test
     void eachBadSettingNamesItsKey() throws Exception {
-        Files.writeString(CERTS.resolve("wrong-password.txt"), "x" + password);
+        Files.writeString(certs.dir().resolve("wrong-password.txt"), "x" + certs.passwordText());
         assertEquals("CLI_SERVER_TLS_CA", failure("CLI_SERVER_TLS_CA", cert("missing.pem")).key());
         assertEquals("CLI_SERVER_TLS_CA", failure("CLI_SERVER_TLS_CA", cert("server.p12")).key(), "not PEM");
         assertEquals("CLI_SERVER_TLS_KEYSTORE", failure("CLI_SERVER_TLS_KEYSTORE", cert("agency-1.p12")).key(),

@@ -54,7 +54,7 @@ class LatencyHistogramTest {
         long[] values = new long[1000];
         Random random = new Random(42);
         for (int i = 0; i < values.length; i++) {
-            values[i] = 1_000 + random.nextInt(20_000); // 1..21 ms
+            values[i] = 1_000L + random.nextInt(20_000); // 1..21 ms
             h.record(micros(values[i]));
         }
         Arrays.sort(values);

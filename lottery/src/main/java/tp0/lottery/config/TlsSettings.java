@@ -5,11 +5,15 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.UnrecoverableKeyException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import tp0.tls.TlsContexts;
 import tp0.tls.TlsFiles;
 
 /**
@@ -22,7 +26,7 @@ import tp0.tls.TlsFiles;
 public sealed interface TlsSettings {
 
     /** The only protocol version offered: TLS 1.3 (no renegotiation, no legacy ciphers). */
-    String PROTOCOL = "TLSv1.3";
+    String PROTOCOL = TlsContexts.PROTOCOL;
 
     /**
      * TLS 1.3's standard suites, in the server's order of preference (it chooses). ChaCha20-Poly1305
@@ -30,7 +34,7 @@ public sealed interface TlsSettings {
      * intrinsics, and in plain Java it costs a third of AES-GCM's CPU (measured: 100 MB both ways,
      * 1.2 s against 3.5 s for AES-128-GCM). An agency that offers none of it still gets AES-GCM.
      */
-    String[] CIPHER_SUITES = {"TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"};
+    List<String> CIPHER_SUITES = List.of("TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384");
 
     /** What the {@code config} line says: off, on, or mutual. Never a path's contents or a password. */
     String describe();
@@ -59,9 +63,9 @@ public sealed interface TlsSettings {
         public SSLEngine newEngine() {
             SSLEngine engine = context.createSSLEngine();
             engine.setUseClientMode(false);
-            javax.net.ssl.SSLParameters parameters = engine.getSSLParameters();
+            SSLParameters parameters = engine.getSSLParameters();
             parameters.setProtocols(new String[] {PROTOCOL});
-            parameters.setCipherSuites(CIPHER_SUITES);
+            parameters.setCipherSuites(CIPHER_SUITES.toArray(String[]::new));
             parameters.setUseCipherSuitesOrder(true);
             parameters.setNeedClientAuth(verifyClients);
             engine.setSSLParameters(parameters);
@@ -82,11 +86,12 @@ public sealed interface TlsSettings {
     static TlsSettings load(Optional<String> keystore, Optional<String> passwordFile, Optional<String> clientCa,
                             Path workDir) throws ConfigException {
         if (keystore.isEmpty()) {
-            for (Optional<String> other : java.util.List.of(passwordFile, clientCa)) {
-                if (other.isPresent()) {
-                    throw new ConfigException(other == passwordFile ? ServerKey.TLS_KEYSTORE_PASSWORD_FILE.name()
-                            : ServerKey.TLS_CLIENT_CA.name(), "is set but TLS_KEYSTORE is not (TLS is off)");
-                }
+            // The first stray key, in this order, is the one named.
+            if (passwordFile.isPresent()) {
+                throw strayWithoutKeystore(ServerKey.TLS_KEYSTORE_PASSWORD_FILE);
+            }
+            if (clientCa.isPresent()) {
+                throw strayWithoutKeystore(ServerKey.TLS_CLIENT_CA);
             }
             return OFF;
         }
@@ -95,27 +100,30 @@ public sealed interface TlsSettings {
         if (passwordFile.isEmpty()) {
             throw new ConfigException(passwordKey, "missing: TLS_KEYSTORE needs the file holding its password");
         }
-        char[] password = readPassword(path(passwordFile.get(), passwordKey, workDir), passwordKey);
-        KeyStore store = readKeystore(path(keystore.get(), keystoreKey, workDir), password, keystoreKey, passwordKey);
+        Path passwordPath = path(passwordFile.get(), passwordKey, workDir);
+        char[] password = orConfigError(() -> TlsFiles.readPassword(passwordPath, passwordKey));
         try {
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(store, password);
-            TrustManagerFactory trust = null;
+            Path keystorePath = path(keystore.get(), keystoreKey, workDir);
+            KeyStore store = orConfigError(() -> TlsFiles.readKeystore(keystorePath, password, keystoreKey, passwordKey));
+            KeyManager[] keys = TlsContexts.keyManagers(store, password);
+            TrustManager[] trust = null;
             if (clientCa.isPresent()) {
-                trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                trust.init(trustStore(path(clientCa.get(), ServerKey.TLS_CLIENT_CA.name(), workDir),
-                        ServerKey.TLS_CLIENT_CA.name()));
+                String clientCaKey = ServerKey.TLS_CLIENT_CA.name();
+                Path clientCaPath = path(clientCa.get(), clientCaKey, workDir);
+                trust = TlsContexts.trustManagers(orConfigError(() -> TlsFiles.trustStore(clientCaPath, clientCaKey)));
             }
-            SSLContext context = SSLContext.getInstance(PROTOCOL);
-            context.init(keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
-            return new On(context, clientCa.isPresent());
+            return new On(TlsContexts.create(keys, trust), clientCa.isPresent());
         } catch (UnrecoverableKeyException e) {
             throw new ConfigException(passwordKey, "the key in the keystore has another password than the keystore");
         } catch (GeneralSecurityException e) {
             throw new ConfigException(keystoreKey, "cannot set up TLS: " + e.getMessage());
         } finally {
-            java.util.Arrays.fill(password, '\0');
+            Arrays.fill(password, '\0');
         }
+    }
+
+    private static ConfigException strayWithoutKeystore(ServerKey key) {
+        return new ConfigException(key.name(), "is set but TLS_KEYSTORE is not (TLS is off)");
     }
 
     private static Path path(String value, String key, Path workDir) throws ConfigException {
@@ -126,28 +134,8 @@ public sealed interface TlsSettings {
         }
     }
 
-    private static char[] readPassword(Path file, String key) throws ConfigException {
-        try {
-            return TlsFiles.readPassword(file, key);
-        } catch (TlsFiles.Unusable e) {
-            throw new ConfigException(e.key(), e.getMessage());
-        }
-    }
-
-    private static KeyStore readKeystore(Path file, char[] password, String key, String passwordKey)
-            throws ConfigException {
-        try {
-            return TlsFiles.readKeystore(file, password, key, passwordKey);
-        } catch (TlsFiles.Unusable e) {
-            throw new ConfigException(e.key(), e.getMessage());
-        }
-    }
-
-    private static KeyStore trustStore(Path pemFile, String key) throws ConfigException {
-        try {
-            return TlsFiles.trustStore(pemFile, key);
-        } catch (TlsFiles.Unusable e) {
-            throw new ConfigException(e.key(), e.getMessage());
-        }
+    /** A TLS file that cannot serve is a config error naming its key. */
+    private static <T> T orConfigError(TlsFiles.Read<T> read) throws ConfigException {
+        return TlsFiles.read(read, ConfigException::new);
     }
 }

@@ -16,6 +16,7 @@ import java.util.Map;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tp0.testkit.TestCertificates;
 
 /**
  * The TLS_* keys, read through {@link ServerSettings#load} with certificates made at test time
@@ -23,17 +24,11 @@ import org.junit.jupiter.api.Test;
  * engines; every bad file or password is a ConfigException naming its key, never the password.
  */
 class TlsSettingsTest {
-    /** Surefire runs in the module directory. */
-    private static final Path CERTS = Path.of("target/tls-unit").toAbsolutePath();
-    private static String password;
+    private static TestCertificates certs;
 
     @BeforeAll
-    static void makeCertificates() throws Exception {
-        Process process = new ProcessBuilder("bash", "../tls/make-test-certs.sh", CERTS.toString(), "1")
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertEquals(0, process.waitFor(), output);
-        password = Files.readString(CERTS.resolve("password.txt")).strip();
+    static void makeCertificates() throws IOException {
+        certs = TestCertificates.forUnitTests();
     }
 
     private static ServerSettings load(String... keyValues) throws ConfigException {
@@ -41,12 +36,12 @@ class TlsSettingsTest {
         for (int i = 0; i < keyValues.length; i += 2) {
             env.put(keyValues[i], keyValues[i + 1]);
         }
-        return ServerSettings.load(IniFile.parse(List.of(), "config.ini"), env, CERTS);
+        return ServerSettings.load(IniFile.parse(List.of(), "config.ini"), env, certs.dir());
     }
 
     private static ConfigException failure(String... keyValues) {
         ConfigException e = assertThrows(ConfigException.class, () -> load(keyValues));
-        assertFalse(e.getMessage().contains(password), "the password is never quoted: " + e.getMessage());
+        assertFalse(e.getMessage().contains(certs.passwordText()), "the password is never quoted: " + e.getMessage());
         return e;
     }
 
@@ -68,7 +63,7 @@ class TlsSettingsTest {
         assertFalse(engine.getNeedClientAuth());
         assertEquals("TLS_CHACHA20_POLY1305_SHA256", engine.getEnabledCipherSuites()[0]);
         assertTrue(engine.getSSLParameters().getUseCipherSuitesOrder(), "the server's order decides");
-        assertFalse(on.toString().contains(password));
+        assertFalse(on.toString().contains(certs.passwordText()));
     }
 
     @Test
@@ -81,7 +76,7 @@ class TlsSettingsTest {
 
     @Test
     void eachBadSettingNamesItsKey() throws IOException {
-        Files.writeString(CERTS.resolve("wrong-password.txt"), "not-" + password + "\n");
+        Files.writeString(certs.dir().resolve("wrong-password.txt"), "not-" + certs.passwordText() + "\n");
         assertEquals("TLS_KEYSTORE_PASSWORD_FILE", failure("TLS_KEYSTORE", "server.p12").key(), "no password file");
         assertEquals("TLS_KEYSTORE_PASSWORD_FILE",
                 failure("TLS_KEYSTORE", "server.p12", "TLS_KEYSTORE_PASSWORD_FILE", "wrong-password.txt").key());
@@ -103,6 +98,6 @@ class TlsSettingsTest {
         IniFile ini = IniFile.parse(List.of("[DEFAULT]", "TLS_KEYSTORE = server.p12",
                 "TLS_KEYSTORE_PASSWORD_FILE = password.txt", "TLS_CLIENT_CA = ca.pem"), "config.ini");
         assertEquals(List.of(), ServerSettings.unknownKeys(ini));
-        assertEquals("mutual", ServerSettings.load(ini, Map.of(), CERTS).tls().describe());
+        assertEquals("mutual", ServerSettings.load(ini, Map.of(), certs.dir()).tls().describe());
     }
 }
