@@ -98,7 +98,7 @@ public final class AgencySession extends AbstractBehavior<AgencySession.Command>
     }
 
     /** From the registry: a newer Hello for this agency wants its session. */
-    public record TakenOver(int agency) implements Command, tp0.lottery.cluster.CrossNode {}
+    public record TakenOver(int agency) implements Command {}
 
     /** Looks whether the oldest batch has waited longer than {@code Deps.writerTimeout}; also the timer's key. */
     private enum WriterCheck implements Command {

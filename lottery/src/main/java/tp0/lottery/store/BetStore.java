@@ -65,14 +65,14 @@ public final class BetStore extends AbstractBehavior<BetStore.Command> {
     public sealed interface StoreReply {}
 
     /** On disk. {@code agencyTotal}: bets of that agency stored in all. */
-    public record Stored(int count, long agencyTotal) implements StoreReply, tp0.lottery.cluster.CrossNode {}
+    public record Stored(int count, long agencyTotal) implements StoreReply {}
 
     /** Nothing of the batch was stored. */
-    public record Refused(ErrorCode code, String reason) implements StoreReply, tp0.lottery.cluster.CrossNode {}
+    public record Refused(ErrorCode code, String reason) implements StoreReply {}
 
-    public record GetStoredCount(int agency, ActorRef<StoredCount> replyTo) implements Command, tp0.lottery.cluster.CrossNode {}
+    public record GetStoredCount(int agency, ActorRef<StoredCount> replyTo) implements Command {}
 
-    public record StoredCount(int agency, long count) implements tp0.lottery.cluster.CrossNode {}
+    public record StoredCount(int agency, long count) {}
 
     /** Make agency {@code agency}'s "all bets sent" durable; answered with {@link MarkReply}. */
     public record MarkFinished(int agency, ActorRef<MarkReply> replyTo) implements Command {}

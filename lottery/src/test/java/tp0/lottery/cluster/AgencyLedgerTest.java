@@ -33,28 +33,28 @@ class AgencyLedgerTest {
     @Test
     void onlyTheLiveSessionWritesAndAnswersKeepTheirOrder() {
         TestProbe<BetStore.Command> store = kit.createTestProbe();
-        ActorRef<Object> ledger = kit.spawn(AgencyLedger.create(4, store.ref(), "test"));
+        ActorRef<AgencyLedger.Command> ledger = kit.spawn(AgencyLedger.create(4, store.ref(), "test"));
         TestProbe<AgencySession.Command> first = kit.createTestProbe();
         TestProbe<AgencySession.Command> second = kit.createTestProbe();
         TestProbe<SessionRegistry.ClaimReply> claims = kit.createTestProbe();
         TestProbe<BetStore.StoreReply> replies = kit.createTestProbe();
 
         // A ledger started anew has no live session: a batch is refused, not written.
-        ledger.tell(new BetStore.StoreBatch(4, Batches.of(BETS), replies.ref(), first.ref()));
+        ledger.tell(new AgencyLedger.Append(4, Batches.of(BETS), first.ref(), replies.ref()));
         assertEquals(ErrorCode.STORAGE_FAILURE, ((BetStore.Refused) replies.receiveMessage()).code());
         store.expectNoMessage(java.time.Duration.ofMillis(100));
 
-        ledger.tell(new SessionRegistry.Claim(4, first.ref(), claims.ref()));
+        ledger.tell(new AgencyLedger.Claim(4, first.ref(), claims.ref()));
         assertEquals(new SessionRegistry.Granted(4), claims.receiveMessage());
-        ledger.tell(new BetStore.StoreBatch(4, Batches.of(BETS), replies.ref(), first.ref()));
+        ledger.tell(new AgencyLedger.Append(4, Batches.of(BETS), first.ref(), replies.ref()));
         BetStore.StoreBatch atStore = store.expectMessageClass(BetStore.StoreBatch.class);
 
         // A newer Hello takes it over: the old session hears it; its late batch is refused, and
         // that refusal waits behind the answer of its batch still at the store.
-        ledger.tell(new SessionRegistry.Claim(4, second.ref(), claims.ref()));
+        ledger.tell(new AgencyLedger.Claim(4, second.ref(), claims.ref()));
         assertEquals(new SessionRegistry.Granted(4), claims.receiveMessage());
         assertEquals(new AgencySession.TakenOver(4), first.receiveMessage());
-        ledger.tell(new BetStore.StoreBatch(4, Batches.of(BETS), replies.ref(), first.ref()));
+        ledger.tell(new AgencyLedger.Append(4, Batches.of(BETS), first.ref(), replies.ref()));
         replies.expectNoMessage(java.time.Duration.ofMillis(100));
         atStore.replyTo().tell(new BetStore.Stored(1, 1));
         assertEquals(new BetStore.Stored(1, 1), replies.receiveMessage());
@@ -62,16 +62,16 @@ class AgencyLedgerTest {
 
         // The new session's count comes after every batch already at the store; its batches are written.
         TestProbe<BetStore.StoredCount> counts = kit.createTestProbe();
-        ledger.tell(new BetStore.GetStoredCount(4, counts.ref()));
+        ledger.tell(new AgencyLedger.GetStoredCount(4, counts.ref()));
         store.expectMessageClass(BetStore.GetStoredCount.class).replyTo().tell(new BetStore.StoredCount(4, 1));
         assertEquals(new BetStore.StoredCount(4, 1), counts.receiveMessage());
-        ledger.tell(new BetStore.StoreBatch(4, Batches.of(BETS), replies.ref(), second.ref()));
+        ledger.tell(new AgencyLedger.Append(4, Batches.of(BETS), second.ref(), replies.ref()));
         store.expectMessageClass(BetStore.StoreBatch.class).replyTo().tell(new BetStore.Stored(1, 2));
         assertEquals(new BetStore.Stored(1, 2), replies.receiveMessage());
 
         // The old session's release frees nothing: the agency is the new session's.
-        ledger.tell(new SessionRegistry.Release(4, first.ref()));
-        ledger.tell(new BetStore.StoreBatch(4, Batches.of(BETS), replies.ref(), second.ref()));
+        ledger.tell(new AgencyLedger.Release(4, first.ref()));
+        ledger.tell(new AgencyLedger.Append(4, Batches.of(BETS), second.ref(), replies.ref()));
         store.expectMessageClass(BetStore.StoreBatch.class);
     }
 }
