@@ -20,13 +20,13 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import tp0.logline.LogLine;
-import tp0.lottery.Topology;
 import tp0.lottery.config.ClusterSettings;
 import tp0.lottery.draw.DrawCoordinator;
 import tp0.lottery.ops.LotteryMetrics;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.OpenedStore;
 import tp0.lottery.store.pg.PgDatabase;
+import tp0.lottery.topology.Topology;
 
 /**
  * This server as one node of a Pekko Cluster of lottery servers sharing one PostgreSQL database.

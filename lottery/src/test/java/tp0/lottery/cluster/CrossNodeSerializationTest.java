@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -143,12 +142,12 @@ class CrossNodeSerializationTest {
 
     private static final Comparator<Class<?>> BY_NAME = Comparator.comparing(Class::getName);
 
-    /** The cluster package's main classes, read from their class files. */
-    private static final Supplier<JavaClasses> CLUSTER_CODE = () -> {
+    /** The cluster package's main classes, read from their class files (with the server's others they use). */
+    private static final Supplier<Iterable<JavaClass>> CLUSTER_CODE = () -> {
         try {
             Path classes = Path.of(ClusterTopology.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return new ClassFileImporter().importPath(
-                    classes.resolve(ClusterTopology.class.getPackageName().replace('.', '/')));
+            return new ClassFileImporter().importPath(classes)
+                    .that(JavaClass.Predicates.resideInAPackage(ClusterTopology.class.getPackageName()));
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
