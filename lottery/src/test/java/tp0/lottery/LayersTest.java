@@ -100,12 +100,13 @@ class LayersTest {
                 .ensureAllClassesAreContainedInArchitectureIgnoring(resideOutsideOfPackage(root + ".."));
     }
 
-    /** The store actor knows its backends only through their interface; the backends know not each other. */
+    /** The store actor knows its backends only through their interface: the wiring picks one. */
     static ArchRule storeBackends(String root) {
         return noClasses().that().resideInAPackage(root + ".store")
                 .should().dependOnClassesThat().resideInAnyPackage(root + ".store.file..", root + ".store.pg..");
     }
 
+    /** The backends (store.file, store.pg) sit side by side: neither uses the other. */
     static ArchRule backendsBesideEachOther(String root) {
         return slices().matching(root + ".store.(*)..").should().notDependOnEachOther().allowEmptyShould(true);
     }
@@ -190,8 +191,7 @@ class LayersTest {
         String root = "tp0.lottery.layersfixture";
         JavaClasses all = new ClassFileImporter().importPath(
                 Path.of(codeSourceOf(Bets.class).toURI()).resolve(root.replace('.', '/')));
-        JavaClasses wellLayered = new ClassFileImporter().importClasses(
-Bets.class, Draw.class, Ledger.class);
+        JavaClasses wellLayered = new ClassFileImporter().importClasses(Bets.class, Draw.class, Ledger.class);
 
         EvaluationResult layered = layers(root).withOptionalLayers(true).evaluate(all);
         assertTrue(layered.hasViolation(), "a store reaching up to the cluster passed the layers");

@@ -74,4 +74,27 @@ class AgencyLedgerTest {
         ledger.tell(new AgencyLedger.Append(4, Batches.of(BETS), second.ref(), replies.ref()));
         store.expectMessageClass(BetStore.StoreBatch.class);
     }
+
+    @Test
+    void aHandOffWaitsForTheAnswersStillAtTheStore() {
+        TestProbe<BetStore.Command> store = kit.createTestProbe();
+        ActorRef<AgencyLedger.Command> ledger = kit.spawn(AgencyLedger.create(5, store.ref(), "test"));
+        TestProbe<AgencySession.Command> session = kit.createTestProbe();
+        TestProbe<SessionRegistry.ClaimReply> claims = kit.createTestProbe();
+        TestProbe<BetStore.StoreReply> replies = kit.createTestProbe();
+        ledger.tell(new AgencyLedger.Claim(5, session.ref(), claims.ref()));
+        claims.receiveMessage();
+        ledger.tell(new AgencyLedger.Append(5, Batches.of(BETS), session.ref(), replies.ref()));
+        BetStore.StoreBatch atStore = store.expectMessageClass(BetStore.StoreBatch.class);
+
+        ledger.tell(AgencyLedger.HandOff.INSTANCE);
+        atStore.replyTo().tell(new BetStore.Stored(1, 1));
+        assertEquals(new BetStore.Stored(1, 1), replies.receiveMessage());
+        store.expectTerminated(ledger);
+
+        // With nothing at the store it stops at once.
+        ActorRef<AgencyLedger.Command> idle = kit.spawn(AgencyLedger.create(6, store.ref(), "test"));
+        idle.tell(AgencyLedger.HandOff.INSTANCE);
+        store.expectTerminated(idle);
+    }
 }
