@@ -3,12 +3,14 @@ package tp0.lottery.cluster;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import tp0.logline.LogLine;
 import tp0.lottery.session.AgencySession;
@@ -122,7 +124,6 @@ public final class AgencyLedger extends AbstractBehavior<AgencyLedger.Command> {
     private final ActorRef<BetStore.StoredCount> countReplies;
     private final Deque<Slot> slots = new ArrayDeque<>();
     private ActorRef<AgencySession.Command> holder;
-    private boolean handingOff;
 
     private AgencyLedger(ActorContext<Command> context, int agency, ActorRef<BetStore.Command> store, String node) {
         super(context);
@@ -133,18 +134,38 @@ public final class AgencyLedger extends AbstractBehavior<AgencyLedger.Command> {
         context.getLog().info(LogLine.success("agency_ledger", "agencia", agency, "node", node));
     }
 
+    /** Serving: requests come, answers go, until the shard hands the ledger off. */
     @Override
     public Receive<Command> createReceive() {
+        return requests(Behaviors::same).onMessageEquals(HandOff.INSTANCE, this::handingOff).build();
+    }
+
+    /**
+     * Handed off (its shard moves or its node leaves): sharding holds back new requests meanwhile;
+     * those still at the store are answered, then the ledger stops.
+     */
+    private Behavior<Command> handingOff() {
+        Supplier<Behavior<Command>> stopWhenAllAnswered = () -> slots.isEmpty() ? Behaviors.stopped() : Behaviors.same();
+        return slots.isEmpty() ? Behaviors.stopped()
+                : requests(stopWhenAllAnswered).onMessageEquals(HandOff.INSTANCE, Behaviors::same).build();
+    }
+
+    /** The requests and the store's answers; {@code afterAnswer}: what the ledger is once an answer went out. */
+    private ReceiveBuilder<Command> requests(Supplier<Behavior<Command>> afterAnswer) {
         return newReceiveBuilder()
                 .onMessage(Claim.class, this::onClaim)
                 .onMessage(Release.class, msg -> letGo(msg.session()))
                 .onMessage(HolderStopped.class, msg -> letGo(msg.session()))
                 .onMessage(GetStoredCount.class, this::onGetStoredCount)
                 .onMessage(Append.class, this::onAppend)
-                .onMessage(BatchAnswered.class, msg -> answered(slot -> slot.batchReply = msg.reply()))
-                .onMessage(CountAnswered.class, msg -> answered(slot -> slot.countReply = msg.count()))
-                .onMessageEquals(HandOff.INSTANCE, this::onHandOff)
-                .build();
+                .onMessage(BatchAnswered.class, msg -> {
+                    answered(slot -> slot.batchReply = msg.reply());
+                    return afterAnswer.get();
+                })
+                .onMessage(CountAnswered.class, msg -> {
+                    answered(slot -> slot.countReply = msg.count());
+                    return afterAnswer.get();
+                });
     }
 
     private Behavior<Command> onClaim(Claim msg) {
@@ -157,7 +178,7 @@ public final class AgencyLedger extends AbstractBehavior<AgencyLedger.Command> {
             getContext().watchWith(holder, new HolderStopped(holder));
         }
         msg.replyTo().tell(new SessionRegistry.Granted(agency));
-        return this;
+        return Behaviors.same();
     }
 
     private Behavior<Command> letGo(ActorRef<AgencySession.Command> session) {
@@ -165,14 +186,14 @@ public final class AgencyLedger extends AbstractBehavior<AgencyLedger.Command> {
             getContext().unwatch(holder);
             holder = null;
         }
-        return this;
+        return Behaviors.same();
     }
 
     /** Behind every batch already at the store: the count includes them all (the Welcome's offset). */
     private Behavior<Command> onGetStoredCount(GetStoredCount msg) {
         slots.add(Slot.count(msg.replyTo()));
         store.tell(new BetStore.GetStoredCount(agency, countReplies));
-        return this;
+        return Behaviors.same();
     }
 
     private Behavior<Command> onAppend(Append msg) {
@@ -184,15 +205,15 @@ public final class AgencyLedger extends AbstractBehavior<AgencyLedger.Command> {
                     "not this agency's live session; reconnect to resume");
             slots.add(refused);
             flush();
-            return this;
+            return Behaviors.same();
         }
         slots.add(Slot.batch(msg.replyTo()));
         store.tell(new BetStore.StoreBatch(agency, msg.batch(), batchReplies));
-        return this;
+        return Behaviors.same();
     }
 
     /** The store answers in request order: {@code answer} goes to the oldest request still at it. */
-    private Behavior<Command> answered(Consumer<Slot> answer) {
+    private void answered(Consumer<Slot> answer) {
         for (Slot slot : slots) {
             if (!slot.answered()) {
                 answer.accept(slot);
@@ -200,17 +221,11 @@ public final class AgencyLedger extends AbstractBehavior<AgencyLedger.Command> {
             }
         }
         flush();
-        return handingOff && slots.isEmpty() ? Behaviors.stopped() : this;
     }
 
     private void flush() {
         while (!slots.isEmpty() && slots.peek().answered()) {
             slots.poll().send();
         }
-    }
-
-    private Behavior<Command> onHandOff() {
-        handingOff = true;
-        return slots.isEmpty() ? Behaviors.stopped() : this;
     }
 }

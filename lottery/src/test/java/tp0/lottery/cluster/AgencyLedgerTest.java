@@ -30,14 +30,16 @@ class AgencyLedgerTest {
 
     private static final List<Bet> BETS = List.of(new Bet("Ana", "Pérez", "00012345", java.time.LocalDate.of(1990, 1, 2), 7574));
 
+    /** The node's store, and what sessions hear back (new ones for each test). */
+    private final TestProbe<BetStore.Command> store = kit.createTestProbe();
+    private final TestProbe<SessionRegistry.ClaimReply> claims = kit.createTestProbe();
+    private final TestProbe<BetStore.StoreReply> replies = kit.createTestProbe();
+
     @Test
     void onlyTheLiveSessionWritesAndAnswersKeepTheirOrder() {
-        TestProbe<BetStore.Command> store = kit.createTestProbe();
         ActorRef<AgencyLedger.Command> ledger = kit.spawn(AgencyLedger.create(4, store.ref(), "test"));
         TestProbe<AgencySession.Command> first = kit.createTestProbe();
         TestProbe<AgencySession.Command> second = kit.createTestProbe();
-        TestProbe<SessionRegistry.ClaimReply> claims = kit.createTestProbe();
-        TestProbe<BetStore.StoreReply> replies = kit.createTestProbe();
 
         // A ledger started anew has no live session: a batch is refused, not written.
         ledger.tell(new AgencyLedger.Append(4, Batches.of(BETS), first.ref(), replies.ref()));
@@ -77,11 +79,8 @@ class AgencyLedgerTest {
 
     @Test
     void aHandOffWaitsForTheAnswersStillAtTheStore() {
-        TestProbe<BetStore.Command> store = kit.createTestProbe();
         ActorRef<AgencyLedger.Command> ledger = kit.spawn(AgencyLedger.create(5, store.ref(), "test"));
         TestProbe<AgencySession.Command> session = kit.createTestProbe();
-        TestProbe<SessionRegistry.ClaimReply> claims = kit.createTestProbe();
-        TestProbe<BetStore.StoreReply> replies = kit.createTestProbe();
         ledger.tell(new AgencyLedger.Claim(5, session.ref(), claims.ref()));
         claims.receiveMessage();
         ledger.tell(new AgencyLedger.Append(5, Batches.of(BETS), session.ref(), replies.ref()));
