@@ -26,6 +26,7 @@ import tp0.lottery.session.AgencySession;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.OpenedStore;
 import tp0.lottery.store.file.StoreRecovery;
+import tp0.lottery.topology.Topology;
 
 /**
  * Root of the server: the store (on its own blocking dispatcher), what the sessions talk to

@@ -23,6 +23,7 @@ import tp0.lottery.store.file.BetsFile;
 import tp0.lottery.store.file.StoreRecovery;
 import tp0.lottery.store.pg.PgDatabase;
 import tp0.lottery.store.pg.PgStore;
+import tp0.lottery.topology.Topology;
 
 /**
  * Starts the central lottery server: settings, the store's files (repaired after a crash),

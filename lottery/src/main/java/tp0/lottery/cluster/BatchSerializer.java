@@ -46,7 +46,7 @@ public final class BatchSerializer extends JSerializer {
 
     @Override
     public byte[] toBinary(Object o) {
-        BetStore.StoreBatch batch = (BetStore.StoreBatch) o;
+        AgencyLedger.Append batch = (AgencyLedger.Append) o;
         byte[] frame = Codec.encode(batch.batch());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(frame.length + 256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -69,12 +69,12 @@ public final class BatchSerializer extends JSerializer {
             byte[] frame = Arrays.copyOfRange(bytes, bytes.length - in.available(), bytes.length);
             Message decoded = Codec.decodeFrame(ByteBuffer.wrap(frame));
             if (!(decoded instanceof Message.BetBatch batch)) {
-                throw new IllegalArgumentException("a StoreBatch holding a " + decoded.type() + " frame");
+                throw new IllegalArgumentException("an Append holding a " + decoded.type() + " frame");
             }
-            return new BetStore.StoreBatch(agency, batch, replyTo,
-                    session.isEmpty() ? null : resolver.resolveActorRef(session));
+            return new AgencyLedger.Append(agency, batch, session.isEmpty() ? null : resolver.resolveActorRef(session),
+                    replyTo);
         } catch (IOException | DecodeException e) {
-            throw new IllegalArgumentException("not a serialized StoreBatch: " + e.getMessage(), e);
+            throw new IllegalArgumentException("not a serialized Append: " + e.getMessage(), e);
         }
     }
 }

@@ -20,13 +20,13 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import tp0.logline.LogLine;
-import tp0.lottery.Topology;
 import tp0.lottery.config.ClusterSettings;
 import tp0.lottery.draw.DrawCoordinator;
 import tp0.lottery.ops.LotteryMetrics;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.OpenedStore;
 import tp0.lottery.store.pg.PgDatabase;
+import tp0.lottery.topology.Topology;
 
 /**
  * This server as one node of a Pekko Cluster of lottery servers sharing one PostgreSQL database.
@@ -80,7 +80,7 @@ public final class ClusterTopology implements Topology {
                 Cluster.get(guardian.getSystem()).selfMember()));
         guardian.spawn(DatabaseFence.create(db), "database-fence", DispatcherSelector.blocking());
 
-        ActorRef<Object> ledgers = ClusterSharding.get(guardian.getSystem()).init(
+        ActorRef<AgencyLedger.Request> ledgers = ClusterSharding.get(guardian.getSystem()).init(
                 Entity.of(AgencyLedger.TYPE, entity -> AgencyLedger.create(
                                 Integer.parseInt(entity.getEntityId()), store, node))
                         .withMessageExtractor(new ByAgency())
@@ -100,21 +100,16 @@ public final class ClusterTopology implements Topology {
         ActorRef<DrawCoordinator.Command> singleton = ClusterSingleton.get(guardian.getSystem()).init(
                 SingletonActor.of(coordinator, "draw-coordinator").withProps(DispatcherSelector.blocking()));
         ActorRef<DrawCoordinator.Command> relay = guardian.spawn(WinnersRelay.create(singleton), "winners-relay");
-        ActorRef<Object> door = guardian.spawn(LedgerDoor.create(ledgers), "ledger-door");
-
-        // The ledgers speak the per-agency messages of both the registry and the store.
-        return new Routes(door.narrow(), door.narrow(), relay, WRITER_TIMEOUT);
+        // Sessions claim, count and write through the door: their agency's ledger is their registry and writer.
+        LedgerDoor.Entrances door = LedgerDoor.spawn(guardian, ledgers, "ledger-door");
+        return new Routes(door.writer(), door.registry(), relay, WRITER_TIMEOUT);
     }
 
     /** One shard per agency: each agency's ledger moves on its own when a node dies or joins. */
-    private static final class ByAgency extends ShardingMessageExtractor<Object, Object> {
+    private static final class ByAgency extends ShardingMessageExtractor<AgencyLedger.Request, AgencyLedger.Command> {
         @Override
-        public String entityId(Object message) {
-            int agency = AgencyLedger.agencyOf(message);
-            if (agency < 0) {
-                throw new IllegalArgumentException("not a message for an agency's ledger: " + message.getClass());
-            }
-            return Integer.toString(agency);
+        public String entityId(AgencyLedger.Request message) {
+            return Integer.toString(message.agency());
         }
 
         @Override
@@ -123,7 +118,7 @@ public final class ClusterTopology implements Topology {
         }
 
         @Override
-        public Object unwrapMessage(Object message) {
+        public AgencyLedger.Command unwrapMessage(AgencyLedger.Request message) {
             return message;
         }
     }

@@ -1,6 +1,7 @@
 package tp0.lottery.cluster;
 
 import java.time.Duration;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -16,6 +17,11 @@ import tp0.lottery.store.BetStore;
  * agency with a retryable error). Batches and releases go straight to the region, in the order
  * they come: a lost batch is the session's writer timeout's business (it lets the agency
  * reconnect and resume from the stored count).
+ *
+ * <p>Sessions hold a writer (the store's protocol) and a registry (the registry's protocol); here
+ * both are one actor, so that a session's release never overtakes its batches. What sessions send
+ * is wrapped at the door's mailbox ({@link ToWriter}, {@link ToRegistry}), and turned into the
+ * ledger's own {@link AgencyLedger.Request requests}.
  */
 final class LedgerDoor {
 
@@ -28,48 +34,74 @@ final class LedgerDoor {
     /** ~28 s of retries in all. */
     static final int ATTEMPTS = 56;
 
+    interface Command {}
+
+    /** What a session told its writer: a batch, or its stored count. */
+    record ToWriter(BetStore.Command request) implements Command {}
+
+    /** What a session told its registry: a claim, or a release. */
+    record ToRegistry(SessionRegistry.Command request) implements Command {}
+
+    /**
+     * One try of a question to the region, asked for {@code asker}; {@code reply} null while
+     * unanswered and when that try timed out.
+     */
+    private record Attempt<R>(Function<ActorRef<R>, AgencyLedger.Request> question, Class<R> replyClass,
+                              ActorRef<R> asker, int number, R reply) implements Command {}
+
+    /** The door as sessions see it: their writer and their registry. */
+    record Entrances(ActorRef<BetStore.Command> writer, ActorRef<SessionRegistry.Command> registry) {}
+
     private LedgerDoor() {}
 
-    /** A claim or count asked of the region; {@code reply} null when that attempt timed out. */
-    private record Asked(Object request, int attempt, Object reply) {}
+    /** Spawns the door under {@code parent}, its sessions' messages wrapped into its own protocol. */
+    static Entrances spawn(ActorContext<?> parent, ActorRef<AgencyLedger.Request> ledgers, String name) {
+        ActorRef<Object> door = parent.spawn(Behaviors.transformMessages(Object.class, create(ledgers), pf -> pf
+                .match(BetStore.Command.class, ToWriter::new)
+                .match(SessionRegistry.Command.class, ToRegistry::new)
+                .match(Command.class, own -> own)), name);
+        return new Entrances(door.narrow(), door.narrow());
+    }
 
-    static Behavior<Object> create(ActorRef<Object> ledgers) {
-        return Behaviors.setup(ctx -> Behaviors.receive(Object.class)
-                .onMessage(SessionRegistry.Claim.class, claim -> {
-                    ask(ctx, ledgers, claim, 1);
+    static Behavior<Command> create(ActorRef<AgencyLedger.Request> ledgers) {
+        return Behaviors.setup(ctx -> Behaviors.receive(Command.class)
+                .onMessage(ToRegistry.class, msg -> {
+                    if (msg.request() instanceof SessionRegistry.Claim claim) {
+                        ask(ctx, ledgers, new Attempt<>(replyTo -> new AgencyLedger.Claim(claim.agency(), claim.session(),
+                                replyTo), SessionRegistry.ClaimReply.class, claim.replyTo(), 1, null));
+                    } else if (msg.request() instanceof SessionRegistry.Release release) {
+                        ledgers.tell(new AgencyLedger.Release(release.agency(), release.session()));
+                    }
                     return Behaviors.same();
                 })
-                .onMessage(BetStore.GetStoredCount.class, count -> {
-                    ask(ctx, ledgers, count, 1);
+                .onMessage(ToWriter.class, msg -> {
+                    if (msg.request() instanceof BetStore.StoreBatch batch) {
+                        ledgers.tell(new AgencyLedger.Append(batch.agency(), batch.batch(), batch.session(),
+                                batch.replyTo()));
+                    } else if (msg.request() instanceof BetStore.GetStoredCount count) {
+                        ask(ctx, ledgers, new Attempt<>(replyTo -> new AgencyLedger.GetStoredCount(count.agency(), replyTo),
+                                BetStore.StoredCount.class, count.replyTo(), 1, null));
+                    }
                     return Behaviors.same();
                 })
-                .onMessage(Asked.class, asked -> {
-                    if (asked.reply() instanceof SessionRegistry.ClaimReply reply) {
-                        ((SessionRegistry.Claim) asked.request()).replyTo().tell(reply);
-                    } else if (asked.reply() instanceof BetStore.StoredCount count) {
-                        ((BetStore.GetStoredCount) asked.request()).replyTo().tell(count);
-                    } else if (asked.attempt() < ATTEMPTS) {
-                        ask(ctx, ledgers, asked.request(), asked.attempt() + 1);
-                    } // else: the session's own ask times out and it refuses its agency, which retries
-                    return Behaviors.same();
-                })
-                .onAnyMessage(message -> { // batches, releases: straight on, in order
-                    ledgers.tell(message);
-                    return Behaviors.same();
-                })
+                .onMessage(Attempt.class, attempt -> onAttempt(ctx, ledgers, attempt))
                 .build());
     }
 
-    private static void ask(ActorContext<Object> ctx, ActorRef<Object> ledgers, Object request, int attempt) {
-        if (request instanceof SessionRegistry.Claim claim) {
-            ctx.ask(SessionRegistry.ClaimReply.class, ledgers, RETRY,
-                    replyTo -> new SessionRegistry.Claim(claim.agency(), claim.session(), replyTo),
-                    (reply, failure) -> new Asked(request, attempt, reply));
-        } else {
-            BetStore.GetStoredCount count = (BetStore.GetStoredCount) request;
-            ctx.ask(BetStore.StoredCount.class, ledgers, RETRY,
-                    replyTo -> new BetStore.GetStoredCount(count.agency(), replyTo),
-                    (reply, failure) -> new Asked(request, attempt, reply));
-        }
+    private static <R> Behavior<Command> onAttempt(ActorContext<Command> ctx, ActorRef<AgencyLedger.Request> ledgers,
+                                                   Attempt<R> attempt) {
+        if (attempt.reply() != null) {
+            attempt.asker().tell(attempt.reply());
+        } else if (attempt.number() < ATTEMPTS) {
+            ask(ctx, ledgers, new Attempt<>(attempt.question(), attempt.replyClass(), attempt.asker(),
+                    attempt.number() + 1, null));
+        } // else: the session's own ask times out and it refuses its agency, which retries
+        return Behaviors.same();
+    }
+
+    private static <R> void ask(ActorContext<Command> ctx, ActorRef<AgencyLedger.Request> ledgers, Attempt<R> attempt) {
+        ctx.ask(attempt.replyClass(), ledgers, RETRY, attempt.question()::apply,
+                (reply, failure) -> new Attempt<>(attempt.question(), attempt.replyClass(), attempt.asker(),
+                        attempt.number(), reply));
     }
 }

@@ -36,17 +36,17 @@ public final class DrawCoordinator extends AbstractBehavior<DrawCoordinator.Comm
      * Agency {@code agency} sent all its bets; answered with an ack once the mark is durable, or
      * with an error if the store could not write it (then it does not count).
      */
-    public record AgencyFinished(int agency, ActorRef<StatusReply<Done>> replyTo) implements Command, tp0.lottery.cluster.CrossNode {}
+    public record AgencyFinished(int agency, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
     /** Which of {@code agency}'s bettors won? Parked until the draw is held. */
-    public record QueryWinners(int agency, ActorRef<WinnersAnswer> replyTo) implements Command, tp0.lottery.cluster.CrossNode {}
+    public record QueryWinners(int agency, ActorRef<WinnersAnswer> replyTo) implements Command {}
 
     public sealed interface WinnersAnswer {}
 
-    public record AgencyWinners(int agency, List<String> documents) implements WinnersAnswer, tp0.lottery.cluster.CrossNode {}
+    public record AgencyWinners(int agency, List<String> documents) implements WinnersAnswer {}
 
     /** The draw could not be held (the store failed); the query will never be answered. */
-    public record DrawUnavailable(String reason) implements WinnersAnswer, tp0.lottery.cluster.CrossNode {}
+    public record DrawUnavailable(String reason) implements WinnersAnswer {}
 
     private record DrawCompleted(BetStore.DrawOutcome outcome) implements Command {}
 

@@ -73,7 +73,7 @@ public final class AgencySession {
     public record StreamFailed(Throwable cause) implements Command {}
 
     /** From the registry: a newer Hello for this agency wants its session. */
-    public record TakenOver(int agency) implements Command, tp0.lottery.cluster.CrossNode {}
+    public record TakenOver(int agency) implements Command {}
 
     record Claimed(int agency, SessionRegistry.ClaimReply reply) implements Command {}
 

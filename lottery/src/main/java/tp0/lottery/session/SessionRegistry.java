@@ -34,21 +34,21 @@ public final class SessionRegistry extends AbstractBehavior<SessionRegistry.Comm
 
     /** {@code session} wants to act as {@code agency}; answered with {@link ClaimReply}. */
     public record Claim(int agency, ActorRef<AgencySession.Command> session, ActorRef<ClaimReply> replyTo)
-            implements Command, tp0.lottery.cluster.CrossNode {}
+            implements Command {}
 
     public sealed interface ClaimReply {}
 
     /** The id is the session's until it stops, releases it, or is taken over. */
-    public record Granted(int agency) implements ClaimReply, tp0.lottery.cluster.CrossNode {}
+    public record Granted(int agency) implements ClaimReply {}
 
     /** A newer claim for the id came while this one waited for the holder to let go. */
-    public record Superseded(int agency) implements ClaimReply, tp0.lottery.cluster.CrossNode {}
+    public record Superseded(int agency) implements ClaimReply {}
 
     /**
      * {@code session} will send no more batches as {@code agency}. Every batch it sent is already
      * in the store's mailbox, ahead of the next holder's count query.
      */
-    public record Release(int agency, ActorRef<AgencySession.Command> session) implements Command, tp0.lottery.cluster.CrossNode {}
+    public record Release(int agency, ActorRef<AgencySession.Command> session) implements Command {}
 
     private record HolderStopped(int agency, ActorRef<AgencySession.Command> session) implements Command {}
 

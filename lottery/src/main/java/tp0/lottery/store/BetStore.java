@@ -72,15 +72,15 @@ public final class BetStore {
     public sealed interface StoreReply {}
 
     /** Durable. {@code agencyTotal}: bets of that agency stored in all. */
-    public record Stored(int count, long agencyTotal) implements StoreReply, tp0.lottery.cluster.CrossNode {}
+    public record Stored(int count, long agencyTotal) implements StoreReply {}
 
     /** Nothing of the batch was stored. */
-    public record Refused(ErrorCode code, String reason) implements StoreReply, tp0.lottery.cluster.CrossNode {}
+    public record Refused(ErrorCode code, String reason) implements StoreReply {}
 
-    public record GetStoredCount(int agency, ActorRef<StoredCount> replyTo) implements Command, tp0.lottery.cluster.CrossNode {}
+    public record GetStoredCount(int agency, ActorRef<StoredCount> replyTo) implements Command {}
 
     /** {@code count} -1: the store could not read it now (the agency is refused and retries). */
-    public record StoredCount(int agency, long count) implements tp0.lottery.cluster.CrossNode {}
+    public record StoredCount(int agency, long count) {}
 
     /** Make agency {@code agency}'s "all bets sent" durable; answered with {@link MarkReply}. */
     public record MarkFinished(int agency, ActorRef<MarkReply> replyTo) implements Command {}

@@ -5,18 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -40,67 +47,111 @@ import tp0.protocol.ErrorCode;
 
 /**
  * Every message that crosses cluster nodes goes through the serializer the cluster config binds
- * for it (never Java serialization, which is off) and comes back equal. The classes are
- * enumerated from the protocols the cluster routes — the agency ledger's requests and their
- * replies, the draw coordinator's commands and answers, the ledger's messages to sessions — and
- * from every class marked {@link CrossNode} in the build; a class without a sample here, or
- * without a binding, fails the test.
+ * for it (never Java serialization, which is off) and comes back equal. The configured bindings
+ * must name exactly the messages that cross: those of the protocols other nodes reach — the
+ * agency ledger (a sharded entity) and the draw coordinator (a singleton) — and, following every
+ * {@code ActorRef} such a message carries, the replies sent back through it. A message that
+ * crosses without a binding, a binding for a message that does not cross, or a crossing message
+ * without a sample here each fails the test.
  */
 class CrossNodeSerializationTest {
 
     private static final ActorTestKit kit = ActorTestKit.create("lottery",
             ClusterTopology.config(new ClusterSettings.Member("127.0.0.1", 0, List.of())));
 
+    /** What other nodes send to: the actors the cluster starts as a sharded entity and as a singleton. */
+    private static final Map<Class<?>, Class<?>> REACHED_ACROSS_NODES = Map.of(
+            AgencyLedger.class, AgencyLedger.Command.class,
+            DrawCoordinator.class, DrawCoordinator.Command.class);
+
     @AfterAll
     static void shutdown() {
         kit.shutdownTestKit();
     }
 
-    /** The message types the cluster sends between nodes, found from the protocols themselves. */
-    private static Set<Class<?>> crossNodeClasses() throws IOException {
-        Set<Class<?>> classes = new LinkedHashSet<>();
-        // Sessions to an agency's ledger (whatever AgencyLedger.agencyOf routes) and the replies.
-        classes.add(SessionRegistry.Claim.class);
-        classes.add(SessionRegistry.Release.class);
-        classes.add(BetStore.GetStoredCount.class);
-        classes.add(BetStore.StoreBatch.class);
-        classes.add(BetStore.StoredCount.class);
-        classes.addAll(List.of(SessionRegistry.ClaimReply.class.getPermittedSubclasses()));
-        classes.addAll(List.of(BetStore.StoreReply.class.getPermittedSubclasses()));
-        classes.add(AgencySession.TakenOver.class);
-        classes.add(AgencyLedger.HandOff.class);
-        // Relays to the draw coordinator singleton, and its answers.
-        for (Class<?> nested : DrawCoordinator.class.getDeclaredClasses()) {
-            if (DrawCoordinator.Command.class.isAssignableFrom(nested) && java.lang.reflect.Modifier.isPublic(nested.getModifiers())
-                    && !nested.isInterface()) {
-                classes.add(nested);
+    /**
+     * The messages that cross nodes, found from the protocols: the public messages of the actors
+     * other nodes reach, then whatever can be sent back through an {@code ActorRef} they carry —
+     * every member of a sealed reply type, or, for another actor's open protocol (a session's),
+     * the members of it that the cluster's code creates.
+     */
+    private static Set<Class<?>> crossNodeClasses() {
+        Set<Class<?>> found = new TreeSet<>(BY_NAME);
+        Deque<Class<?>> toVisit = new ArrayDeque<>();
+        REACHED_ACROSS_NODES.forEach((actor, protocol) -> {
+            for (Class<?> nested : actor.getDeclaredClasses()) {
+                if (protocol.isAssignableFrom(nested) && !nested.equals(protocol) && Modifier.isPublic(nested.getModifiers())) {
+                    toVisit.addAll(concreteMembers(nested));
+                }
             }
-        }
-        classes.addAll(List.of(DrawCoordinator.WinnersAnswer.class.getPermittedSubclasses()));
-        // And whatever else the build marks as crossing nodes.
-        classes.addAll(markedCrossNode());
-        return classes;
-    }
-
-    /** Every class under target/classes implementing {@link CrossNode}. */
-    private static Set<Class<?>> markedCrossNode() throws IOException {
-        Path classes = Path.of(CrossNode.class.getProtectionDomain().getCodeSource().getLocation().getPath());
-        Set<Class<?>> marked = new LinkedHashSet<>();
-        try (Stream<Path> files = Files.walk(classes)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
-                String name = classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
-                try {
-                    Class<?> c = Class.forName(name, false, CrossNode.class.getClassLoader());
-                    if (CrossNode.class.isAssignableFrom(c) && !c.isInterface()) {
-                        marked.add(c);
-                    }
-                } catch (ClassNotFoundException | LinkageError e) {
-                    // not a loadable class of ours
+        });
+        while (!toVisit.isEmpty()) {
+            Class<?> message = toVisit.poll();
+            if (!found.add(message) || !message.isRecord()) {
+                continue;
+            }
+            for (RecordComponent component : message.getRecordComponents()) {
+                if (component.getType() == ActorRef.class
+                        && component.getGenericType() instanceof ParameterizedType ref
+                        && ref.getActualTypeArguments()[0] instanceof Class<?> protocol
+                        && protocol.getName().startsWith("tp0.")) { // Pekko's own (StatusReply): Pekko's serializers
+                    toVisit.addAll(protocol.isInterface() && !protocol.isSealed()
+                            ? createdByTheCluster(protocol) : concreteMembers(protocol));
                 }
             }
         }
-        return marked;
+        return found;
     }
+
+    /** A class itself, or every concrete member of a sealed interface. */
+    private static Set<Class<?>> concreteMembers(Class<?> type) {
+        Set<Class<?>> members = new LinkedHashSet<>();
+        if (!type.isInterface()) {
+            members.add(type);
+        } else if (type.isSealed()) {
+            for (Class<?> member : type.getPermittedSubclasses()) {
+                members.addAll(concreteMembers(member));
+            }
+        } else {
+            fail(type.getName() + " is an open interface: bind its messages, or seal it");
+        }
+        return members;
+    }
+
+    /** The members of another actor's open protocol that the cluster's code creates (and sends). */
+    private static Set<Class<?>> createdByTheCluster(Class<?> protocol) {
+        Set<Class<?>> created = new LinkedHashSet<>();
+        for (JavaClass clazz : CLUSTER_CODE.get()) {
+            clazz.getConstructorCallsFromSelf().stream().map(call -> call.getTargetOwner())
+                    .filter(owner -> owner.isAssignableTo(protocol) && !owner.isInterface())
+                    .forEach(owner -> created.add(owner.reflect()));
+        }
+        return created;
+    }
+
+    /** The classes the cluster config binds to a serializer of ours (sealed interfaces: their members). */
+    private static Set<Class<?>> boundClasses() throws ClassNotFoundException {
+        Set<Class<?>> bound = new TreeSet<>(BY_NAME);
+        for (String name : kit.system().settings().config().getConfig("pekko.actor.serialization-bindings").root().keySet()) {
+            if (name.startsWith("tp0.")) {
+                bound.addAll(concreteMembers(Class.forName(name)));
+            }
+        }
+        return bound;
+    }
+
+    private static final Comparator<Class<?>> BY_NAME = Comparator.comparing(Class::getName);
+
+    /** The cluster package's main classes, read from their class files (with the server's others they use). */
+    private static final Supplier<Iterable<JavaClass>> CLUSTER_CODE = () -> {
+        try {
+            Path classes = Path.of(ClusterTopology.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return new ClassFileImporter().importPath(classes)
+                    .that(JavaClass.Predicates.resideInAPackage(ClusterTopology.class.getPackageName()));
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    };
 
     private static Map<Class<?>, List<Object>> samples() {
         ActorRef<AgencySession.Command> session = kit.<AgencySession.Command>createTestProbe().ref();
@@ -112,18 +163,18 @@ class CrossNodeSerializationTest {
         List<Bet> bets = List.of(new Bet("Ñandú José", "Pérez-Núñez", "00012345", LocalDate.of(1990, 2, 28), 7574),
                 new Bet("Ana", "O'Brien, \"Jr\"", "30876370", LocalDate.of(2001, 12, 31), 1));
         Map<Class<?>, List<Object>> samples = new LinkedHashMap<>();
-        add(samples, new SessionRegistry.Claim(3, session, claimReplies));
-        add(samples, new SessionRegistry.Release(3, session));
+        add(samples, new AgencyLedger.Claim(3, session, claimReplies));
+        add(samples, new AgencyLedger.Release(3, session));
+        add(samples, new AgencyLedger.GetStoredCount(3, counts));
+        add(samples, new AgencyLedger.Append(3, Batches.of(bets), session, storeReplies));
+        add(samples, new AgencyLedger.Append(3, Batches.of(bets), null, storeReplies));
+        add(samples, AgencyLedger.HandOff.INSTANCE);
         add(samples, new SessionRegistry.Granted(3));
         add(samples, new SessionRegistry.Superseded(3));
-        add(samples, new BetStore.GetStoredCount(3, counts));
         add(samples, new BetStore.StoredCount(3, 12_345_678_901L));
-        add(samples, new BetStore.StoreBatch(3, Batches.of(bets), storeReplies, session));
-        add(samples, new BetStore.StoreBatch(3, Batches.of(bets), storeReplies));
         add(samples, new BetStore.Stored(2, 4_000_000_000L));
         add(samples, new BetStore.Refused(ErrorCode.STORAGE_FAILURE, "not this agency's live session; ñ"));
         add(samples, new AgencySession.TakenOver(3));
-        add(samples, AgencyLedger.HandOff.INSTANCE);
         add(samples, new DrawCoordinator.AgencyFinished(3, acks));
         add(samples, new DrawCoordinator.QueryWinners(3, answers));
         add(samples, new DrawCoordinator.AgencyWinners(3, List.of("30876370", "00012345")));
@@ -137,11 +188,23 @@ class CrossNodeSerializationTest {
     }
 
     @Test
+    void theBindingsNameExactlyTheMessagesThatCrossNodes() throws Exception {
+        Set<Class<?>> crossing = crossNodeClasses();
+        assertEquals(names(crossing), names(boundClasses()),
+                "cluster.conf's serialization-bindings against the messages of the protocols reached across nodes");
+        assertTrue(crossing.size() >= 15, "found the protocols' classes: " + names(crossing));
+    }
+
+    private static List<String> names(Set<Class<?>> classes) {
+        return classes.stream().map(Class::getName).sorted().toList();
+    }
+
+    @Test
     void everyCrossNodeMessageRoundTripsThroughItsConfiguredSerializer() throws Exception {
         Serialization serialization = SerializationExtension.get(Adapter.toClassic(kit.system()));
         Map<Class<?>, List<Object>> samples = samples();
-        Set<String> missing = new TreeSet<>();
         Set<Class<?>> classes = crossNodeClasses();
+        Set<String> missing = new TreeSet<>();
         for (Class<?> c : classes) {
             if (!samples.containsKey(c)) {
                 missing.add(c.getName());
@@ -165,13 +228,12 @@ class CrossNodeSerializationTest {
             }
         }
         System.out.println("CrossNodeSerializationTest: " + classes.size() + " classes, " + checked + " samples");
-        assertTrue(classes.size() >= 15, "found the protocols' classes: " + classes);
     }
 
     @Test
     void batchesCrossAsTheirFrameBytesNotJson() throws Exception {
         Serialization serialization = SerializationExtension.get(Adapter.toClassic(kit.system()));
-        assertEquals(BatchSerializer.IDENTIFIER, serialization.serializerFor(BetStore.StoreBatch.class).identifier());
+        assertEquals(BatchSerializer.IDENTIFIER, serialization.serializerFor(AgencyLedger.Append.class).identifier());
         assertNotEquals(BatchSerializer.IDENTIFIER, serialization.serializerFor(BetStore.Stored.class).identifier());
     }
 

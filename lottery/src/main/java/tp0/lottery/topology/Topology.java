@@ -1,4 +1,4 @@
-package tp0.lottery;
+package tp0.lottery.topology;
 
 import java.time.Duration;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -12,7 +12,8 @@ import tp0.lottery.store.OpenedStore;
 /**
  * Where the actors every session talks to live: on this one server ({@link #SINGLE_NODE}), or
  * spread over a Pekko Cluster ({@code tp0.lottery.cluster.ClusterTopology}). The guardian starts
- * one and hands its {@link Routes} to the sessions, which never know which one it is.
+ * one and hands its {@link Routes} to the sessions, which never know which one it is. A package of
+ * its own, below the cluster and the guardian: the cluster implements it without reaching up.
  */
 public interface Topology {
 

@@ -1,0 +1,90 @@
+package tp0.lottery.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import tp0.lottery.session.AgencySession;
+import tp0.lottery.session.SessionRegistry;
+import tp0.lottery.store.BetStore;
+import tp0.protocol.Batches;
+import tp0.protocol.Bet;
+import tp0.protocol.Message;
+
+/**
+ * A node's door to the ledgers, with a probe as the shard region: what a session tells its
+ * writer and its registry reaches its agency's ledger as the ledger's own requests, in the order
+ * the session sent them; a claim or a count the region lost is asked again until answered.
+ */
+class LedgerDoorTest {
+    private static final ActorTestKit kit = ActorTestKit.create(ManualTime.config());
+    private static final ManualTime time = ManualTime.get(kit.system());
+
+    @AfterAll
+    static void shutdown() {
+        kit.shutdownTestKit();
+    }
+
+    private static final Message.BetBatch BATCH =
+            Batches.of(List.of(new Bet("Ana", "Pérez", "00012345", LocalDate.of(1990, 1, 2), 7574)));
+
+    /** The shard region, as the door sees it (a new door and probes for each test). */
+    private final TestProbe<AgencyLedger.Request> ledgers = kit.createTestProbe();
+    private final LedgerDoor.Entrances door = door(ledgers);
+    private final TestProbe<AgencySession.Command> session = kit.createTestProbe();
+    private final TestProbe<SessionRegistry.ClaimReply> claims = kit.createTestProbe();
+    private final TestProbe<BetStore.StoredCount> counts = kit.createTestProbe();
+
+    private static LedgerDoor.Entrances door(TestProbe<AgencyLedger.Request> ledgers) {
+        TestProbe<LedgerDoor.Entrances> spawned = kit.createTestProbe();
+        kit.spawn(Behaviors.setup(ctx -> {
+            spawned.ref().tell(LedgerDoor.spawn(ctx, ledgers.ref(), "ledger-door"));
+            return Behaviors.empty();
+        }));
+        return spawned.receiveMessage();
+    }
+
+    @Test
+    void aSessionsMessagesReachItsLedgerInTheOrderSent() {
+        TestProbe<BetStore.StoreReply> replies = kit.createTestProbe();
+        door.registry().tell(new SessionRegistry.Claim(4, session.ref(), claims.ref()));
+        AgencyLedger.Claim claim = ledgers.expectMessageClass(AgencyLedger.Claim.class);
+        assertEquals(4, claim.agency());
+        assertEquals(session.ref(), claim.session());
+        claim.replyTo().tell(new SessionRegistry.Granted(4));
+        assertEquals(new SessionRegistry.Granted(4), claims.receiveMessage());
+
+        door.writer().tell(new BetStore.GetStoredCount(4, counts.ref()));
+        ledgers.expectMessageClass(AgencyLedger.GetStoredCount.class).replyTo().tell(new BetStore.StoredCount(4, 9));
+        assertEquals(new BetStore.StoredCount(4, 9), counts.receiveMessage());
+
+        // The batch carries its session to the ledger (which fences by it); the release comes after it.
+        door.writer().tell(new BetStore.StoreBatch(4, BATCH, replies.ref(), session.ref()));
+        door.registry().tell(new SessionRegistry.Release(4, session.ref()));
+        assertEquals(new AgencyLedger.Append(4, BATCH, session.ref(), replies.ref()), ledgers.receiveMessage());
+        assertEquals(new AgencyLedger.Release(4, session.ref()), ledgers.receiveMessage());
+    }
+
+    @Test
+    void aClaimOrCountTheRegionLostIsAskedAgain() {
+
+        door.registry().tell(new SessionRegistry.Claim(5, session.ref(), claims.ref()));
+        ledgers.expectMessageClass(AgencyLedger.Claim.class); // lost with a node that died
+        time.timePasses(LedgerDoor.RETRY);
+        ledgers.expectMessageClass(AgencyLedger.Claim.class).replyTo().tell(new SessionRegistry.Granted(5));
+        assertEquals(new SessionRegistry.Granted(5), claims.receiveMessage());
+
+        door.writer().tell(new BetStore.GetStoredCount(5, counts.ref()));
+        ledgers.expectMessageClass(AgencyLedger.GetStoredCount.class);
+        time.timePasses(LedgerDoor.RETRY);
+        ledgers.expectMessageClass(AgencyLedger.GetStoredCount.class).replyTo().tell(new BetStore.StoredCount(5, 0));
+        assertEquals(new BetStore.StoredCount(5, 0), counts.receiveMessage());
+        claims.expectNoMessage();
+    }
+}
