@@ -1,0 +1,26 @@
+package tp0.e2e;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reading contract log lines in the end-to-end tests: counts, sums and captured values. */
+final class LogLines {
+    private LogLines() {}
+
+    /** Lines containing {@code text} (none when there are no lines). */
+    static long count(List<String> lines, String text) {
+        return lines == null ? 0 : lines.stream().filter(l -> l.contains(text)).count();
+    }
+
+    /** The sum of the number captured by group 1 of {@code regex} over all lines. */
+    static long sum(List<String> lines, String regex) {
+        return captured(lines, regex).stream().mapToLong(Long::parseLong).sum();
+    }
+
+    /** Group 1 of {@code regex} in every line where it is found, in order. */
+    static List<String> captured(List<String> lines, String regex) {
+        Pattern p = Pattern.compile(regex);
+        return lines.stream().map(p::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
+    }
+}
