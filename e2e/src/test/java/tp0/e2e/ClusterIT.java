@@ -1,16 +1,9 @@
 package tp0.e2e;
 
-import tp0.tools.ChildProcess;
-import tp0.tools.ClusterRun;
-import tp0.tools.DatasetGenerator;
-import tp0.tools.E2eData;
-import tp0.tools.LotteryRun;
-import tp0.tools.StartScript;
-import tp0.testkit.PostgresForTests;
-import tp0.testkit.SlowLink;
-import tp0.testkit.ThrowawayPostgres;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tp0.e2e.RunDirs.ROOT;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,16 +11,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tp0.testkit.PostgresExtension;
+import tp0.testkit.SlowLink;
+import tp0.tools.ChildProcess;
+import tp0.tools.ClusterRun;
+import tp0.tools.DatasetGenerator;
+import tp0.tools.E2eData;
+import tp0.tools.LotteryRun;
+import tp0.tools.StartScript;
 
 /**
  * The central as a 3-node Pekko Cluster of real lottery JVMs on loopback, sharing a throwaway
@@ -38,7 +37,6 @@ import org.junit.jupiter.api.TestInfo;
  * where no PostgreSQL can be started.
  */
 class ClusterIT {
-    private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
     private static final Duration LONG = Duration.ofMinutes(5);
     private static final int NODES = 3;
     private static final int KILLS = Integer.parseInt(System.getProperty("tp0.cluster.kills", "10"));
@@ -47,34 +45,19 @@ class ClusterIT {
     private static final String RECEIVED = "action: apuesta_recibida | result: success";
     /** Per agency connection while the kill cycles run: a batch of 2 bets is ~100 bytes on the wire. */
     private static final long LINK_BYTES_PER_SECOND = 4_000;
-    private static PostgresForTests postgres;
     /** This test's database (emptied before each test). */
-    private static ThrowawayPostgres pg;
+    @RegisterExtension
+    static final PostgresExtension postgres = new PostgresExtension();
     private Path runDir;
 
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresForTests.startFor(ClusterIT.class);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
-
     @BeforeEach
-    void freshDatabaseAndRunDir(TestInfo test) throws IOException {
-        pg = postgres.fresh();
-        runDir = ROOT.resolve("e2e/target/e2e-cluster").resolve(test.getTestMethod().orElseThrow().getName());
-        E2eData.reset(runDir);
+    void freshRunDir(TestInfo test) throws IOException {
+        runDir = RunDirs.fresh("e2e-cluster", test);
     }
 
     private static Map<String, String> env(String... more) {
-        Map<String, String> env = new HashMap<>(pg.serverEnv());
-        env.put("DB_CONNECT_TIMEOUT", "120");
-        for (int i = 0; i < more.length; i += 2) {
-            env.put(more[i], more[i + 1]);
-        }
+        Map<String, String> env = postgres.serverEnv(more);
+        env.putIfAbsent("DB_CONNECT_TIMEOUT", "120");
         return env;
     }
 
@@ -125,8 +108,8 @@ class ClusterIT {
                     + " %.1f s%n", winners, ledgers, (System.nanoTime() - started) / 1e9);
         }
         assertEquals(String.valueOf(files.values().stream().mapToLong(ClusterIT::rows).sum()),
-                pg.sql("SELECT sum(stored) FROM agency_counts"), "every bet stored once");
-        assertEquals(pg.sql("SELECT count(*) FROM bets"), pg.sql("SELECT sum(stored) FROM agency_counts"));
+                StoredBets.countedStored(postgres.server()), "every bet stored once");
+        assertEquals(postgres.server().sql("SELECT count(*) FROM bets"), StoredBets.countedStored(postgres.server()));
     }
 
     /**
@@ -140,9 +123,8 @@ class ClusterIT {
         // each: 40k bets last ~8 minutes of cycles however fast the machine), then at full speed.
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
                 new int[] {40_000, 38_000, 36_000, 34_000, 32_000}, new int[] {3, 2, 2, 1, 0}, 2024);
-        long seed = Long.getLong("tp0.crash.seed", System.nanoTime());
+        long seed = Seeds.of("tp0.crash.seed", "ClusterIT kill test");
         Random random = new Random(seed);
-        System.out.println("ClusterIT kill test: seed " + seed + " (rerun with -Dtp0.crash.seed=" + seed + ")");
         List<Double> failovers = new ArrayList<>();
         int oldestKills = 0;
         List<SlowLink> links = new ArrayList<>();
@@ -175,11 +157,7 @@ class ClusterIT {
                         + (oldest ? " (the oldest)" : "") + ", restarted");
             }
             links.forEach(SlowLink::unthrottle); // the rest of the data as fast as it goes
-            for (LotteryRun.AgencyOutcome outcome : cluster.awaitAgencies(LONG)) {
-                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency() + " exit status");
-                assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners(),
-                        "winners of agency " + outcome.agency());
-            }
+            Outcomes.assertEachLearnedItsWinners(cluster.awaitAgencies(LONG), data);
             assertEquals(1, cluster.countOfAllNodes(SORTEO), "one draw across all nodes' logs");
             assertEveryNodeExitsZero(cluster);
         } finally {
@@ -192,10 +170,7 @@ class ClusterIT {
         System.out.printf("ClusterIT kill test: %d kill -9 (%d of the oldest), %s; failover (kill -> an affected"
                         + " agency resumed) over %d agency reconnections: p50 %.1f s, max %.1f s%n", KILLS, oldestKills,
                 audit, failovers.size(), percentile(failovers, 50), percentile(failovers, 100));
-        assertEquals(0, audit.lost(), "lost bets");
-        assertEquals(0, audit.duplicates(), "duplicated bets");
-        assertEquals(data.totalBets(), audit.stored(), "stored bets");
-        assertTrue(audit.fileOrder(), "file order per agency");
+        audit.assertAllStoredOnceInOrder(data.totalBets());
         assertTrue(oldestKills >= 1, "the oldest node was killed");
     }
 
@@ -220,11 +195,7 @@ class ClusterIT {
             cluster.restart(oldest);
             cluster.kill(other);
             cluster.startAgency(5, data.files().get(5), agencyEnv(), line -> { });
-            for (LotteryRun.AgencyOutcome outcome : cluster.awaitAgencies(LONG)) {
-                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency() + " exit status");
-                assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners(),
-                        "winners of agency " + outcome.agency());
-            }
+            Outcomes.assertEachLearnedItsWinners(cluster.awaitAgencies(LONG), data);
             assertEquals(1, cluster.countOfAllNodes(SORTEO), "one draw across all nodes' logs");
             cluster.restart(other);
             assertEveryNodeExitsZero(cluster);
@@ -280,21 +251,11 @@ class ClusterIT {
             assertTrue(said.stream().anyMatch(l -> l.contains("event: self_removed")), "it says it left: " + said);
             List<Double> resumed = new ArrayList<>();
             for (int k = 1; k <= 5; k++) {
-                ChildProcess agency = cluster.agency(k);
-                Optional<Long> back = Optional.empty();
-                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (agency.isAlive() && System.nanoTime() < deadline
-                        && (back = agency.firstLineAfter("action: resume", termAt)).isEmpty()) {
-                    pause();
-                }
-                back.ifPresent(t -> resumed.add((t - termAt) / 1e9));
+                cluster.agency(k).awaitLineAfter("action: resume", termAt, Duration.ofSeconds(60))
+                        .ifPresent(t -> resumed.add((t - termAt) / 1e9));
             }
             links.forEach(SlowLink::unthrottle);
-            for (LotteryRun.AgencyOutcome outcome : cluster.awaitAgencies(LONG)) {
-                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency() + " exit status");
-                assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners(),
-                        "winners of agency " + outcome.agency());
-            }
+            Outcomes.assertEachLearnedItsWinners(cluster.awaitAgencies(LONG), data);
             assertEquals(1, cluster.countOfAllNodes(SORTEO), "one draw across all nodes' logs");
             Collections.sort(resumed);
             System.out.printf("ClusterIT graceful stop: SIGTERM of %s (the oldest, every agency on it): exit 0 after"
@@ -310,10 +271,7 @@ class ClusterIT {
         }
         StoredBets.Audit audit = StoredBets.audit(exportBets(runDir), data);
         System.out.println("ClusterIT graceful stop: " + audit);
-        assertEquals(0, audit.lost(), "lost bets");
-        assertEquals(0, audit.duplicates(), "duplicated bets");
-        assertEquals(data.totalBets(), audit.stored(), "stored bets");
-        assertTrue(audit.fileOrder(), "file order per agency");
+        audit.assertAllStoredOnceInOrder(data.totalBets());
     }
 
     /**
@@ -354,41 +312,32 @@ class ClusterIT {
             assertEquals(0, exit, "the downed node's exit status");
             assertTrue(said.stream().anyMatch(l -> l.contains("event: self_")), "it says it was removed: " + said);
             cluster.restart(frozen);
-            for (LotteryRun.AgencyOutcome outcome : cluster.awaitAgencies(LONG)) {
-                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency() + " exit status");
-                assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners(),
-                        "winners of agency " + outcome.agency());
-            }
+            Outcomes.assertEachLearnedItsWinners(cluster.awaitAgencies(LONG), data);
             assertEquals(1, cluster.countOfAllNodes(SORTEO), "one draw across all nodes' logs");
             assertEveryNodeExitsZero(cluster);
         }
         StoredBets.Audit audit = StoredBets.audit(exportBets(runDir), data);
         System.out.println("ClusterIT frozen node: " + audit);
-        assertEquals(0, audit.lost(), "lost bets");
-        assertEquals(0, audit.duplicates(), "duplicated bets");
-        assertTrue(audit.fileOrder(), "file order per agency");
+        audit.assertNoneLostNorDuplicatedInOrder();
     }
 
+    /** Polls the nodes' logs (no node notifies us) until {@code n} lines contain {@code text}. */
     private static void awaitCount(ClusterRun cluster, String text, long n) {
-        long deadline = System.nanoTime() + LONG.toNanos();
-        while (cluster.countOfAllNodes(text) < n) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("fewer than " + n + " lines '" + text + "' within " + LONG);
-            }
-            boolean anyRunning = false;
-            for (int k = 1; k <= 5; k++) {
-                anyRunning |= cluster.agency(k) != null && cluster.agency(k).isAlive();
-            }
-            if (!anyRunning) {
-                throw new IllegalStateException("every agency ended before " + n + " lines '" + text + "'");
-            }
-            try {
-                Thread.sleep(20); // polling the logs of processes that are not ours to notify us
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        await().atMost(LONG).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                .alias(n + " lines '" + text + "' across the nodes")
+                .until(() -> {
+                    if (cluster.countOfAllNodes(text) >= n) {
+                        return true;
+                    }
+                    boolean anyRunning = false;
+                    for (int k = 1; k <= 5; k++) {
+                        anyRunning |= cluster.agency(k) != null && cluster.agency(k).isAlive();
+                    }
+                    if (!anyRunning) {
+                        throw new IllegalStateException("every agency ended before " + n + " lines '" + text + "'");
+                    }
+                    return false;
+                });
     }
 
     /**
@@ -397,34 +346,31 @@ class ClusterIT {
      */
     private static List<Double> failoverSeconds(ClusterRun cluster, long killedAt) {
         List<Double> seconds = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        // An agency whose node died notices at once, one whose ledger died within the writer timeout (4 s).
-        while (System.nanoTime() - killedAt < Duration.ofSeconds(7).toNanos()) {
-            pause();
+        Duration sinceKill = Duration.ofNanos(System.nanoTime() - killedAt);
+        // An agency whose node died notices at once, one whose ledger died within the writer timeout
+        // (4 s): every affected agency has said so 7 s after the kill. A fixed grace, not a condition.
+        Duration grace = Duration.ofSeconds(7).minus(sinceKill);
+        if (grace.compareTo(Duration.ZERO) > 0) {
+            await().pollDelay(grace).atMost(grace.plusSeconds(1)).until(() -> true);
         }
+        long deadline = killedAt + sinceKill.plusSeconds(60).toNanos();
         for (int k = 1; k <= 5; k++) {
             ChildProcess agency = cluster.agency(k);
             if (agency.firstLineAfter("action: connection_lost", killedAt).isEmpty()) {
                 continue; // not affected
             }
-            Optional<Long> back;
-            while ((back = agency.firstLineAfter("action: resume", killedAt)).isEmpty()
-                    && agency.firstLineAfter("action: consulta_ganadores", killedAt).isEmpty()
-                    && agency.isAlive() && System.nanoTime() < deadline) {
-                pause();
+            Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+            try {
+                await().atMost(left).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                        .until(() -> agency.firstLineAfter("action: resume", killedAt).isPresent()
+                                || agency.firstLineAfter("action: consulta_ganadores", killedAt).isPresent()
+                                || !agency.isAlive());
+            } catch (ConditionTimeoutException notBackInTime) {
+                // counted below as an agency that did not come back
             }
-            back.ifPresent(t -> seconds.add((t - killedAt) / 1e9));
+            agency.firstLineAfter("action: resume", killedAt).ifPresent(t -> seconds.add((t - killedAt) / 1e9));
         }
         return seconds;
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static double percentile(List<Double> sorted, int p) {
@@ -449,7 +395,7 @@ class ClusterIT {
         Path out = work.resolve("exported-bets.csv");
         ChildProcess.copy(ROOT.resolve("lottery/config.ini"), work.resolve("config.ini"));
         try (ChildProcess export = ChildProcess.startScript("export-bets", StartScript.of(ROOT, "lottery"),
-                List.of("export-bets", out.toString()), work, pg.serverEnv(), line -> { })) {
+                List.of("export-bets", out.toString()), work, postgres.serverEnv(), line -> { })) {
             assertEquals(0, export.awaitExit(LONG).orElseThrow(), "export-bets exit status: " + export.tail(5));
         }
         return out;

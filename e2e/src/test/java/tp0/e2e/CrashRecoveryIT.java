@@ -1,10 +1,8 @@
 package tp0.e2e;
 
-import tp0.tools.DatasetGenerator;
-import tp0.tools.E2eData;
-import tp0.tools.LotteryRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tp0.e2e.RunDirs.ROOT;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import tp0.tools.DatasetGenerator;
+import tp0.tools.LotteryRun;
 
 /**
  * kill -9 of the server at random points while five agencies ingest, then a restart in the same
@@ -21,19 +21,16 @@ import org.junit.jupiter.api.Test;
  * stored twice, and the winners equal those of a clean run.
  */
 class CrashRecoveryIT {
-    private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
     private static final int CYCLES = Integer.parseInt(System.getProperty("tp0.crash.cycles", "20"));
     private static final Duration LONG = Duration.ofMinutes(5);
 
     @Test
     void serverKilledAtRandomPointsLosesAndDuplicatesNothing() throws IOException {
-        Path runDir = ROOT.resolve("e2e/target/e2e/crash-recovery");
-        E2eData.reset(runDir);
+        Path runDir = RunDirs.fresh("e2e", "crash-recovery");
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
                 new int[] {60_000, 50_000, 40_000, 30_000, 20_000}, new int[] {3, 2, 2, 1, 0}, 2024);
-        long seed = Long.getLong("tp0.crash.seed", System.nanoTime());
+        long seed = Seeds.of("tp0.crash.seed", "crash test");
         Random random = new Random(seed);
-        System.out.println("crash test: seed " + seed + " (rerun with -Dtp0.crash.seed=" + seed + ")");
 
         int cycles = 0;
         try (LotteryRun run = LotteryRun.start(ROOT, runDir, 5, Map.of(), line -> { })) {
@@ -55,11 +52,7 @@ class CrashRecoveryIT {
             StoredBets.Audit audit = StoredBets.audit(run.betsFile(), data);
             System.out.println("crash test: " + cycles + " kill -9 cycles (" + received + " batches acknowledged"
                     + " before the kills); " + audit);
-            for (LotteryRun.AgencyOutcome outcome : outcomes) {
-                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency() + " exit status");
-                assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners(),
-                        "winners of agency " + outcome.agency() + " equal a clean run's");
-            }
+            Outcomes.assertEachLearnedItsWinners(outcomes, data);
             assertEquals(0, audit.lost(), "lost bets");
             assertEquals(0, audit.duplicates(), "duplicated bets");
             StoredBets.assertExactlyOnceInOrder(run.betsFile(), data);

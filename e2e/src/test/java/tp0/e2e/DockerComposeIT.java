@@ -1,11 +1,9 @@
 package tp0.e2e;
 
-import tp0.tools.ChildProcess;
-import tp0.tools.DatasetGenerator;
-import tp0.tools.E2eData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static tp0.e2e.RunDirs.ROOT;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,6 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import tp0.tools.ChildProcess;
+import tp0.tools.DatasetGenerator;
+import tp0.tools.E2eData;
 
 /**
  * The Docker deployment as its users run it: images built from the jars, a compose file from
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.TestInfo;
  * ../shared/docker/ci-docker-setup.sh) and a Docker engine answers; otherwise it is skipped loudly.
  */
 class DockerComposeIT {
-    private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
     /** TP0_BASE_IMAGE, else the Dockerfiles' own base (JDK 25), else JDK 17's where only that one is here. */
     private static String BASE_IMAGE = System.getenv().getOrDefault("TP0_BASE_IMAGE", "eclipse-temurin:25-jre");
     private static final Duration RUN = Duration.ofMinutes(4);
@@ -82,9 +82,7 @@ class DockerComposeIT {
     void freshProject(TestInfo test) throws IOException {
         assumeTrue(dockerReady, "SKIPPED: no Docker engine");
         removeLeftovers();
-        work = ROOT.resolve("e2e/target/docker-e2e").resolve(test.getTestMethod().orElseThrow().getName());
-        E2eData.reset(work);
-        Files.createDirectories(work);
+        work = RunDirs.fresh("docker-e2e", test);
         composeFile = work.resolve("docker-compose.yaml");
         lotteryConfig = work.resolve("config/config.ini");
         agencyConfig = work.resolve("config/config.yaml");

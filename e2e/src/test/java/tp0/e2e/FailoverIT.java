@@ -1,28 +1,25 @@
 package tp0.e2e;
 
-import tp0.tools.ChildProcess;
-import tp0.tools.DatasetGenerator;
-import tp0.tools.E2eData;
-import tp0.tools.LotteryRun;
-import tp0.testkit.PostgresForTests;
-import tp0.testkit.ThrowawayPostgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tp0.e2e.RunDirs.ROOT;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tp0.testkit.PostgresExtension;
+import tp0.tools.ChildProcess;
+import tp0.tools.DatasetGenerator;
+import tp0.tools.LotteryRun;
 
 /**
  * Agencies given two lottery addresses ({@code CLI_SERVER_ADDRESS=a,b}) fail over between
@@ -36,34 +33,20 @@ import org.junit.jupiter.api.TestInfo;
  * without the cluster of issue 10. Prints a loud SKIPPED line where no PostgreSQL can be started.
  */
 class FailoverIT {
-    private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
     private static final Duration LONG = Duration.ofMinutes(5);
     private static final String RECEIVED = "action: apuesta_recibida | result: success";
-    private static PostgresForTests postgres;
     /** This test's database (emptied before each test). */
-    private static ThrowawayPostgres pg;
+    @RegisterExtension
+    static final PostgresExtension postgres = new PostgresExtension();
     private Path runDir;
 
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresForTests.startFor(FailoverIT.class);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
-
     @BeforeEach
-    void freshDatabaseAndRunDir(TestInfo test) throws IOException {
-        pg = postgres.fresh();
-        runDir = ROOT.resolve("e2e/target/e2e-failover").resolve(test.getTestMethod().orElseThrow().getName());
-        E2eData.reset(runDir);
-        Files.createDirectories(runDir);
+    void freshRunDir(TestInfo test) throws IOException {
+        runDir = RunDirs.fresh("e2e-failover", test);
     }
 
     private static Map<String, String> pgEnv() {
-        return new HashMap<>(pg.serverEnv());
+        return postgres.serverEnv();
     }
 
     private static String address(LotteryRun run) {
@@ -170,13 +153,10 @@ class FailoverIT {
         }
         Path exported = StoredBets.exportBets(ROOT, runDir.resolve("b/server"), pgEnv(), LONG);
         StoredBets.Audit audit = StoredBets.audit(exported, data);
-        String counts = pg.sql("SELECT count(*), count(DISTINCT (agency, ordinal)), max(ordinal) FROM bets");
+        String counts = StoredBets.tableCounts(postgres.server());
         System.out.println("FailoverIT node killed mid-ingestion: " + audit
                 + "; rows/distinct ordinals/max ordinal in the database: " + counts);
-        assertEquals(0, audit.lost(), "lost bets");
-        assertEquals(0, audit.duplicates(), "duplicated bets");
-        assertEquals(data.totalBets(), audit.stored(), "stored bets");
-        assertTrue(audit.fileOrder(), "file order per agency");
-        assertEquals(String.valueOf(data.totalBets()), pg.sql("SELECT sum(stored) FROM agency_counts"));
+        audit.assertAllStoredOnceInOrder(data.totalBets());
+        assertEquals(String.valueOf(data.totalBets()), StoredBets.countedStored(postgres.server()));
     }
 }

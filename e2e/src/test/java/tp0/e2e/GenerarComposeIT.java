@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tp0.e2e.RunDirs.ROOT;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,6 @@ import org.yaml.snakeyaml.Yaml;
 
 /** generar-compose.sh, checked by parsing what it writes (no Docker engine needed). */
 class GenerarComposeIT {
-    private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
 
     @TempDir
     Path dir;
@@ -87,9 +87,7 @@ class GenerarComposeIT {
     @Test
     void storePostgresAddsADatabaseTheServerWaitsFor() throws IOException {
         Path file = dir.resolve("docker-compose-pg.yaml");
-        Shell.Result result = Shell.run(ROOT, Map.of("STORE", "postgres", "DB_PASSWORD", "s3cret"),
-                java.time.Duration.ofSeconds(30), "./generar-compose.sh", file.toString(), "5");
-        assertEquals(0, result.exit(), result.output());
+        Shell.Result result = generate(Map.of("STORE", "postgres", "DB_PASSWORD", "s3cret"), file, "5");
         Map<String, Object> compose = new Yaml().load(Files.readString(file));
         Map<String, Object> services = map(compose.get("services"));
         assertEquals(7, services.size(), "server, postgres and 5 clients");
@@ -123,9 +121,7 @@ class GenerarComposeIT {
     @Test
     void nodesThreeWritesAClusterOfThreeNodesAndRotatedAddressLists() throws IOException {
         Path file = dir.resolve("docker-compose-cluster.yaml");
-        Shell.Result result = Shell.run(ROOT, Map.of("NODES", "3", "STORE", "postgres", "DB_PASSWORD", "s3cret"),
-                java.time.Duration.ofSeconds(30), "./generar-compose.sh", file.toString(), "5");
-        assertEquals(0, result.exit(), result.output());
+        Shell.Result result = generate(Map.of("NODES", "3", "STORE", "postgres", "DB_PASSWORD", "s3cret"), file, "5");
         assertTrue(result.output().contains("Cantidad de nodos: 3"), result.output());
         Map<String, Object> compose = new Yaml().load(Files.readString(file));
         Map<String, Object> services = map(compose.get("services"));
@@ -160,9 +156,7 @@ class GenerarComposeIT {
     @Test
     void aClusterWithoutClientsKeepsConfigIniNumAgencies() throws IOException {
         Path file = dir.resolve("dc.yaml");
-        Shell.Result result = Shell.run(ROOT, Map.of("NODES", "2", "STORE", "postgres", "DB_PASSWORD", "pw"),
-                java.time.Duration.ofSeconds(30), "./generar-compose.sh", file.toString(), "0");
-        assertEquals(0, result.exit(), result.output());
+        Shell.Result result = generate(Map.of("NODES", "2", "STORE", "postgres", "DB_PASSWORD", "pw"), file, "0");
         Map<String, Object> services = map(new Yaml().<Map<String, Object>>load(Files.readString(file)).get("services"));
         assertEquals(List.of("server1", "server2", "postgres"), List.copyOf(services.keySet()));
         assertEquals(List.of("STORE=postgres", "DB_URL=jdbc:postgresql://postgres:5432/lottery", "DB_USER=lottery",
@@ -244,5 +238,13 @@ class GenerarComposeIT {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Object o) {
         return (Map<String, Object>) o;
+    }
+
+    /** generar-compose.sh with {@code env}, writing {@code file} for {@code clients} clients; it must succeed. */
+    private static Shell.Result generate(Map<String, String> env, Path file, String clients) throws IOException {
+        Shell.Result result = Shell.run(ROOT, env, java.time.Duration.ofSeconds(30), "./generar-compose.sh",
+                file.toString(), clients);
+        assertEquals(0, result.exit(), result.output());
+        return result;
     }
 }

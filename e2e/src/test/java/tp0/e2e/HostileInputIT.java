@@ -1,12 +1,9 @@
 package tp0.e2e;
 
-import tp0.tools.ChildProcess;
-import tp0.tools.DatasetGenerator;
-import tp0.tools.E2eData;
-import tp0.tools.LotteryRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tp0.e2e.RunDirs.ROOT;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,6 +34,9 @@ import tp0.protocol.ErrorCode;
 import tp0.protocol.FrameReader;
 import tp0.protocol.Message;
 import tp0.protocol.Protocol;
+import tp0.tools.ChildProcess;
+import tp0.tools.DatasetGenerator;
+import tp0.tools.LotteryRun;
 
 /**
  * The live port under hostile or careless peers — random and mutated frames, a thousand idle
@@ -44,7 +44,6 @@ import tp0.protocol.Protocol;
  * alongside and must still finish with the right winners.
  */
 class HostileInputIT {
-    private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
     private static final Duration LONG = Duration.ofMinutes(5);
     private static final int FUZZ_CONNECTIONS = 1_000;
     private static final int FRAMES_PER_CONNECTION = 100;
@@ -54,8 +53,7 @@ class HostileInputIT {
         Path runDir = freshDir(test);
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
                 new int[] {20_000, 15_000, 10_000, 8_000, 5_000}, new int[] {2, 0, 1, 1, 3}, 31);
-        long seed = Long.getLong("tp0.fuzz.seed", System.nanoTime());
-        System.out.println("live fuzz: seed " + seed + " (rerun with -Dtp0.fuzz.seed=" + seed + ")");
+        long seed = Seeds.of("tp0.fuzz.seed", "live fuzz");
 
         try (LotteryRun run = LotteryRun.start(ROOT, runDir, 5, Map.of("MAX_CONNECTIONS", "200"), line -> { })) {
             long rssBefore = run.server().memoryKib("VmRSS");
@@ -83,10 +81,7 @@ class HostileInputIT {
             long peak = run.server().memoryKib("VmHWM");
             System.out.printf("live fuzz: %d cases on %d connections; server RSS %d MiB before, peak %d MiB%n",
                     cases.get(), FUZZ_CONNECTIONS, rssBefore / 1024, peak / 1024);
-            for (LotteryRun.AgencyOutcome outcome : outcomes) {
-                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency());
-                assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners());
-            }
+            Outcomes.assertEachLearnedItsWinners(outcomes, data);
             StoredBets.assertExactlyOnceInOrder(run.betsFile(), data);
             assertTrue(cases.get() >= 100_000, "fuzz cases: " + cases.get());
             assertTrue(peak < 1024 * 1024, "server peak RSS " + peak / 1024 + " MiB stays bounded");
@@ -116,19 +111,14 @@ class HostileInputIT {
             long peak = run.server().memoryKib("VmHWM");
             System.out.printf("idle connections: 1000 held; server RSS %d MiB with them, peak %d MiB%n",
                     rssIdle / 1024, peak / 1024);
-            for (LotteryRun.AgencyOutcome outcome : outcomes) {
-                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency());
-                assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners());
-            }
+            Outcomes.assertEachLearnedItsWinners(outcomes, data);
             for (Socket s : idle) {
                 assertTrue(!s.isClosed(), "idle connections are held, not dropped");
             }
             StoredBets.assertExactlyOnceInOrder(run.betsFile(), data);
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
         } finally {
-            for (Socket s : idle) {
-                s.close();
-            }
+            closeAll(idle);
         }
     }
 
@@ -153,9 +143,7 @@ class HostileInputIT {
             run.server().awaitLine("code: TOO_MANY_CONNECTIONS", Duration.ofSeconds(30));
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
         } finally {
-            for (Socket s : held) {
-                s.close();
-            }
+            closeAll(held);
         }
     }
 
@@ -180,10 +168,7 @@ class HostileInputIT {
                 Map.of("AGENCY_SECRETS_FILE", secrets.toString()), line -> { })) {
             run.startAgency(1, data.files().get(1), Map.of("CLI_SECRET", "alfa-1"), line -> { });
             run.startAgency(2, data.files().get(2), Map.of("CLI_SECRET", "bravo-2"), line -> { });
-            for (LotteryRun.AgencyOutcome outcome : run.awaitAgencies(LONG)) {
-                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency());
-                assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners());
-            }
+            Outcomes.assertEachLearnedItsWinners(run.awaitAgencies(LONG), data);
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
         }
     }
@@ -279,9 +264,12 @@ class HostileInputIT {
     // ------------------------------------------------------------------ helpers
 
     private static Path freshDir(TestInfo test) throws IOException {
-        Path dir = ROOT.resolve("e2e/target/e2e").resolve(test.getTestMethod().orElseThrow().getName());
-        E2eData.reset(dir);
-        Files.createDirectories(dir);
-        return dir;
+        return RunDirs.fresh("e2e", test);
+    }
+
+    private static void closeAll(List<Socket> sockets) throws IOException {
+        for (Socket s : sockets) {
+            s.close();
+        }
     }
 }

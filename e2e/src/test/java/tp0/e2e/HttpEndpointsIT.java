@@ -1,13 +1,10 @@
 package tp0.e2e;
 
-import tp0.tools.ChildProcess;
-import tp0.tools.DatasetGenerator;
-import tp0.tools.E2eData;
-import tp0.tools.LotteryRun;
-import tp0.tools.StartScript;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tp0.e2e.RunDirs.ROOT;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,9 +26,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import tp0.tools.ChildProcess;
+import tp0.tools.DatasetGenerator;
+import tp0.tools.LotteryRun;
+import tp0.tools.StartScript;
 
 /**
  * The server's HTTP port in a real five-agency run (real jars, loopback): the endpoints' codes
@@ -40,7 +41,6 @@ import org.junit.jupiter.api.TestInfo;
  * {@code /metrics} after the draw saying exactly what bets.csv holds.
  */
 class HttpEndpointsIT {
-    private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
     private static final Duration LONG = Duration.ofMinutes(3);
     static final Pattern HTTP_LISTEN = Pattern.compile("action: http_listen \\| result: success .*\\| port: (\\d+)");
     private static final int STREAMS = 100;
@@ -51,8 +51,7 @@ class HttpEndpointsIT {
 
     @BeforeEach
     void freshRunDir(TestInfo test) throws IOException {
-        runDir = ROOT.resolve("e2e/target/e2e").resolve(test.getTestMethod().orElseThrow().getName());
-        E2eData.reset(runDir);
+        runDir = RunDirs.fresh("e2e", test);
     }
 
     /** The server with its HTTP port on a free port of loopback; returns that port. */
@@ -107,10 +106,7 @@ class HttpEndpointsIT {
             for (int k = 1; k <= 5; k++) {
                 run.startAgency(k, data.files().get(k), Map.of(), line -> { });
             }
-            for (LotteryRun.AgencyOutcome outcome : run.awaitAgencies(LONG)) {
-                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency());
-                assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners());
-            }
+            Outcomes.assertEachLearnedItsWinners(run.awaitAgencies(LONG), data);
             run.server().awaitLine("action: sorteo \\| result: success$", LONG);
 
             // Every page was held through the run: each sees the draw held, with its winners' counts.
@@ -207,7 +203,6 @@ class HttpEndpointsIT {
         private final AtomicReference<String> last = new AtomicReference<>("");
         private final CompletableFuture<Void> ended = new CompletableFuture<>();
         private volatile String contentType = "";
-        private final Object lock = new Object();
 
         static EventStream open(HttpClient client, String url) {
             EventStream stream = new EventStream();
@@ -231,11 +226,8 @@ class HttpEndpointsIT {
         @Override
         public void onNext(String line) {
             if (line.startsWith("data:")) {
-                synchronized (lock) {
-                    last.set(line.substring(5));
-                    events.incrementAndGet();
-                    lock.notifyAll();
-                }
+                last.set(line.substring(5));
+                events.incrementAndGet();
             }
         }
 
@@ -262,18 +254,18 @@ class HttpEndpointsIT {
         }
 
         /** Waits (with a deadline) for an event that {@code wanted} accepts; returns it. */
-        String awaitEvent(java.util.function.Predicate<String> wanted, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            synchronized (lock) {
-                while (!wanted.test(last.get())) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0 || ended.isDone()) {
-                        throw new AssertionError("no such event within " + timeout + " (ended: " + ended.isDone()
-                                + "); last: " + last.get());
-                    }
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
-                }
-                return last.get();
+        String awaitEvent(java.util.function.Predicate<String> wanted, Duration timeout) {
+            try {
+                return await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                        .until(() -> {
+                            String event = last.get();
+                            if (!wanted.test(event) && ended.isDone()) {
+                                throw new AssertionError("no such event: the stream ended; last: " + event);
+                            }
+                            return event;
+                        }, wanted);
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("no such event within " + timeout + "; last: " + last.get(), e);
             }
         }
 

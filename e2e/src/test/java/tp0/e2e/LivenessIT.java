@@ -1,15 +1,11 @@
 package tp0.e2e;
 
-import tp0.tools.ChildProcess;
-import tp0.tools.DatasetGenerator;
-import tp0.tools.E2eData;
-import tp0.tools.LotteryRun;
-import tp0.testkit.ChaosProxy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tp0.e2e.RunDirs.ROOT;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,6 +23,10 @@ import tp0.protocol.Codec;
 import tp0.protocol.FrameReader;
 import tp0.protocol.Message;
 import tp0.protocol.Protocol;
+import tp0.testkit.ChaosProxy;
+import tp0.tools.ChildProcess;
+import tp0.tools.DatasetGenerator;
+import tp0.tools.LotteryRun;
 
 /**
  * No silent hang and no lock-out, with the real jars: a link that goes dark without closing
@@ -38,7 +38,6 @@ import tp0.protocol.Protocol;
  * after the agency finished (the server un-marks it; the agency resends it and gets its winners).
  */
 class LivenessIT {
-    private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
     private static final Duration LONG = Duration.ofMinutes(2);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
 
@@ -47,18 +46,9 @@ class LivenessIT {
                 "CLI_SERVER_READTIMEOUT", READ_TIMEOUT.toMillis() + "ms");
     }
 
-    private static void assertFinishedRight(List<LotteryRun.AgencyOutcome> outcomes, DatasetGenerator.Dataset data) {
-        for (LotteryRun.AgencyOutcome outcome : outcomes) {
-            assertEquals(0, outcome.exitCode(), "agency " + outcome.agency() + " exit status");
-            assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners(),
-                    "agency " + outcome.agency() + " winners");
-        }
-    }
-
     @Test
     void aLinkThatGoesDarkMidIngestionIsLeftWithinTheReadTimeoutAndResumedExactlyOnce() throws IOException {
-        Path runDir = ROOT.resolve("e2e/target/e2e/liveness-black-hole");
-        E2eData.reset(runDir);
+        Path runDir = RunDirs.fresh("e2e", "liveness-black-hole");
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
                 new int[] {60_000, 20_000}, new int[] {2, 1}, 13);
         try (LotteryRun run = LotteryRun.start(ROOT, runDir, 2, Map.of(), line -> { });
@@ -71,7 +61,7 @@ class LivenessIT {
             run.startAgency(2, data.files().get(2), Map.of(), line -> { });
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(LONG);
 
-            assertFinishedRight(outcomes, data);
+            Outcomes.assertEachLearnedItsWinners(outcomes, data);
             StoredBets.assertExactlyOnceInOrder(run.betsFile(), data);
             Duration recovered = proxy.darkToReconnect();
             System.out.println("black hole: agency reconnected " + recovered + " after the link went dark");
@@ -89,8 +79,7 @@ class LivenessIT {
     @Test
     void anAgencyThatVanishesWithoutAWordWhileItsWinnersQueryIsParkedIsFreedAndGetsItsWinnersWhenBack()
             throws IOException {
-        Path runDir = ROOT.resolve("e2e/target/e2e/liveness-vanished-waiter");
-        E2eData.reset(runDir);
+        Path runDir = RunDirs.fresh("e2e", "liveness-vanished-waiter");
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
                 new int[] {5_000, 5_000}, new int[] {2, 1}, 17);
         try (LotteryRun run = LotteryRun.start(ROOT, runDir, 2, Map.of("HEARTBEAT_TIMEOUT", "6"), line -> { });
@@ -109,7 +98,7 @@ class LivenessIT {
             run.startAgency(2, data.files().get(2), Map.of(), line -> { });
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(LONG);
 
-            assertFinishedRight(outcomes, data);
+            Outcomes.assertEachLearnedItsWinners(outcomes, data);
             StoredBets.assertExactlyOnceInOrder(run.betsFile(), data);
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
         }
@@ -117,8 +106,7 @@ class LivenessIT {
 
     @Test
     void anAgencyRestartedAtOnceTakesItsVanishedSessionOverAndGetsItsWinners() throws IOException {
-        Path runDir = ROOT.resolve("e2e/target/e2e/liveness-vanished-takeover");
-        E2eData.reset(runDir);
+        Path runDir = RunDirs.fresh("e2e", "liveness-vanished-takeover");
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
                 new int[] {5_000, 5_000}, new int[] {1, 2}, 29);
         try (LotteryRun run = LotteryRun.start(ROOT, runDir, 2, Map.of(), line -> { });
@@ -134,7 +122,7 @@ class LivenessIT {
             run.startAgency(2, data.files().get(2), Map.of(), line -> { });
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(LONG);
 
-            assertFinishedRight(outcomes, data);
+            Outcomes.assertEachLearnedItsWinners(outcomes, data);
             StoredBets.assertExactlyOnceInOrder(run.betsFile(), data);
             assertEquals(0, LogLines.count(back.lines(), "action: connect | result: in_progress"),
                     String.join("\n", back.tail(10)));
@@ -174,8 +162,7 @@ class LivenessIT {
 
     @Test
     void helloSquattersNeverKeepTheHonestAgencyOut() throws Exception {
-        Path runDir = ROOT.resolve("e2e/target/e2e/liveness-squatters");
-        E2eData.reset(runDir);
+        Path runDir = RunDirs.fresh("e2e", "liveness-squatters");
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
                 new int[] {3_000, 3_000}, new int[] {1, 2}, 19);
         try (LotteryRun run = LotteryRun.start(ROOT, runDir, 2, Map.of(), line -> { });
@@ -207,7 +194,7 @@ class LivenessIT {
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(LONG);
             stop.set(true);
 
-            assertFinishedRight(outcomes, data);
+            Outcomes.assertEachLearnedItsWinners(outcomes, data);
             StoredBets.assertExactlyOnceInOrder(run.betsFile(), data);
             for (ChildProcess agency : List.of(one, two)) {
                 assertEquals(0, LogLines.count(agency.lines(), "action: connect | result: in_progress"),
@@ -220,8 +207,7 @@ class LivenessIT {
 
     @Test
     void anAcknowledgedRowCutAfterItsAgencyFinishedIsUnmarkedAndSentAgain() throws IOException {
-        Path runDir = ROOT.resolve("e2e/target/e2e/liveness-cut-acked-row");
-        E2eData.reset(runDir);
+        Path runDir = RunDirs.fresh("e2e", "liveness-cut-acked-row");
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
                 new int[] {2_000, 2_000}, new int[] {1, 1}, 23);
         Path betsFile;
@@ -229,7 +215,7 @@ class LivenessIT {
             for (int k = 1; k <= 2; k++) {
                 run.startAgency(k, data.files().get(k), Map.of(), line -> { });
             }
-            assertFinishedRight(run.awaitAgencies(LONG), data);
+            Outcomes.assertEachLearnedItsWinners(run.awaitAgencies(LONG), data);
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
             betsFile = run.betsFile();
         }
@@ -247,7 +233,7 @@ class LivenessIT {
                     "no draw without the agency's missing row");
             run.startAgency(agency, data.files().get(agency), Map.of(), line -> { });
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(LONG);
-            assertFinishedRight(outcomes, data);
+            Outcomes.assertEachLearnedItsWinners(outcomes, data);
             StoredBets.assertExactlyOnceInOrder(run.betsFile(), data);
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
         }

@@ -1,12 +1,29 @@
 package tp0.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reading contract log lines in the end-to-end tests: counts, sums and captured values. */
 final class LogLines {
+    /** The log grammar both programs must keep, for every single line they print. */
+    private static final Pattern CONTRACT = Pattern.compile(
+            "^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} (DEBUG|INFO|WARN|WARNING|ERROR)\\s+"
+                    + "action: [a-z_]+ \\| result: (success|fail|in_progress)( \\| [a-z0-9_]+: [^|]*)*$");
+
     private LogLines() {}
+
+    /** Fails naming the first of {@code lines} that breaks the log contract. */
+    static void assertKeepTheContract(List<String> lines) {
+        lines.forEach(LogLines::assertKeepsTheContract);
+    }
+
+    /** Fails if {@code line} breaks the log contract. */
+    static void assertKeepsTheContract(String line) {
+        assertTrue(CONTRACT.matcher(line).matches(), "line breaks the log contract: " + line);
+    }
 
     /** Lines containing {@code text} (none when there are no lines). */
     static long count(List<String> lines, String text) {

@@ -1,14 +1,10 @@
 package tp0.e2e;
 
-import tp0.tools.ChildProcess;
-import tp0.tools.DatasetGenerator;
-import tp0.tools.E2eData;
-import tp0.tools.LotteryRun;
-import tp0.tools.StartScript;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static tp0.e2e.RunDirs.ROOT;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -16,33 +12,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import tp0.tools.ChildProcess;
+import tp0.tools.DatasetGenerator;
+import tp0.tools.E2eData;
+import tp0.tools.LotteryRun;
+import tp0.tools.StartScript;
 
 /**
  * The real jars as separate processes on loopback: what an operator would see. Every check
  * reads the log contract lines, the exit statuses and bets.csv — never internals.
  */
 class LotteryEndToEndIT {
-    private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
     private static final Duration LONG = Duration.ofMinutes(3);
-    /** The log grammar both programs must keep, for every single line they print. */
-    private static final Pattern CONTRACT = Pattern.compile(
-            "^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} (DEBUG|INFO|WARN|WARNING|ERROR)\\s+"
-                    + "action: [a-z_]+ \\| result: (success|fail|in_progress)( \\| [a-z0-9_]+: [^|]*)*$");
 
     private Path runDir;
 
     @BeforeEach
     void freshRunDir(TestInfo test) throws IOException {
-        runDir = ROOT.resolve("e2e/target/e2e").resolve(test.getTestMethod().orElseThrow().getName());
-        E2eData.reset(runDir);
-        Files.createDirectories(runDir);
+        runDir = RunDirs.fresh("e2e", test);
     }
 
     @Test
@@ -56,11 +48,7 @@ class LotteryEndToEndIT {
             }
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(LONG);
 
-            for (LotteryRun.AgencyOutcome outcome : outcomes) {
-                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency() + " exit status");
-                assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners(),
-                        "winners of agency " + outcome.agency());
-            }
+            Outcomes.assertEachLearnedItsWinners(outcomes, data);
             ChildProcess server = run.server();
             // The server keeps running after the agencies finish.
             assertTrue(server.isAlive(), "server still up after the agencies are done");
@@ -81,7 +69,7 @@ class LotteryEndToEndIT {
                 assertEquals(1, server.linesContaining("action: shutdown | result: success | resource: " + resource).size(),
                         "shutdown line for " + resource);
             }
-            assertEveryLineKeepsTheContract(server);
+            LogLines.assertKeepTheContract(server.lines());
         }
 
         for (int agency = 1; agency <= 5; agency++) {
@@ -91,7 +79,7 @@ class LotteryEndToEndIT {
                     + " | server_address: 127.0.0.1:")), "agency config line");
             assertTrue(agencyLog.stream().anyMatch(l -> l.endsWith("action: consulta_ganadores | result: success | cant_ganadores: "
                     + data.winnersPerAgency().get(k).size())), "agency " + k + " winners line");
-            agencyLog.forEach(LotteryEndToEndIT::assertContractLine);
+            LogLines.assertKeepTheContract(agencyLog);
             assertTrue(agencyLog.stream().noneMatch(l -> l.contains("result: fail")), "no failure in agency " + k);
         }
     }
@@ -147,7 +135,7 @@ class LotteryEndToEndIT {
             int exit = agency.awaitExit(LONG).orElseThrow();
             assertTrue(exit != 0, "exit status must report the failure");
             assertEquals(1, agency.linesContaining("action: connect | result: fail").size());
-            agency.lines().forEach(LotteryEndToEndIT::assertContractLine);
+            LogLines.assertKeepTheContract(agency.lines());
         }
     }
 
@@ -200,11 +188,7 @@ class LotteryEndToEndIT {
                 run.startAgency(k, dataDir.resolve("agency-" + k + ".csv"), Map.of(), line -> { });
             }
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(LONG);
-            List<Integer> winners = new ArrayList<>();
-            for (LotteryRun.AgencyOutcome outcome : outcomes) {
-                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency());
-                winners.add(outcome.winners().size());
-            }
+            List<Integer> winners = Outcomes.winnerCounts(outcomes);
             assertEquals(List.of(2, 3, 3, 2, 0), winners, "winners per agency");
             assertEquals(78_697, StoredBets.rows(run.betsFile()).size(), "stored bets");
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
@@ -212,14 +196,6 @@ class LotteryEndToEndIT {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private static void assertEveryLineKeepsTheContract(ChildProcess process) {
-        process.lines().forEach(LotteryEndToEndIT::assertContractLine);
-    }
-
-    private static void assertContractLine(String line) {
-        assertTrue(CONTRACT.matcher(line).matches(), "line breaks the log contract: " + line);
-    }
 
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {

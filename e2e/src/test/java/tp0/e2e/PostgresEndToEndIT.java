@@ -1,34 +1,30 @@
 package tp0.e2e;
 
-import tp0.tools.ChildProcess;
-import tp0.tools.DatasetGenerator;
-import tp0.tools.E2eData;
-import tp0.tools.LotteryRun;
-import tp0.tools.StartScript;
-import tp0.testkit.BetsCsvRows;
-import tp0.testkit.PostgresForTests;
-import tp0.testkit.ThrowawayPostgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tp0.e2e.RunDirs.ROOT;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tp0.testkit.BetsCsvRows;
+import tp0.testkit.PostgresExtension;
+import tp0.tools.ChildProcess;
+import tp0.tools.DatasetGenerator;
+import tp0.tools.E2eData;
+import tp0.tools.LotteryRun;
+import tp0.tools.StartScript;
 
 /**
  * The real jars on {@code STORE=postgres}, against a throwaway PostgreSQL: the course dataset's
@@ -38,39 +34,22 @@ import org.junit.jupiter.api.TestInfo;
  * PostgreSQL can be started (CI installs postgresql-15, so it runs there).
  */
 class PostgresEndToEndIT {
-    private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
     private static final Duration LONG = Duration.ofMinutes(5);
     private static final int SERVER_KILLS = Integer.parseInt(System.getProperty("tp0.pg.kills", "10"));
     private static final int DB_RESTARTS = Integer.parseInt(System.getProperty("tp0.pg.restarts", "3"));
-    private static PostgresForTests postgres;
     /** This test's database (emptied before each test). */
-    private static ThrowawayPostgres pg;
+    @RegisterExtension
+    static final PostgresExtension postgres = new PostgresExtension();
     private Path runDir;
 
-    @BeforeAll
-    static void startPostgres() {
-        postgres = PostgresForTests.startFor(PostgresEndToEndIT.class);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        postgres.close();
-    }
-
     @BeforeEach
-    void freshDatabaseAndRunDir(TestInfo test) throws IOException {
-        pg = postgres.fresh();
-        runDir = ROOT.resolve("e2e/target/e2e-pg").resolve(test.getTestMethod().orElseThrow().getName());
-        E2eData.reset(runDir);
-        Files.createDirectories(runDir);
+    void freshRunDir(TestInfo test) throws IOException {
+        runDir = RunDirs.fresh("e2e-pg", test);
     }
 
     private static Map<String, String> pgEnv(String... more) {
-        Map<String, String> env = new HashMap<>(pg.serverEnv());
-        env.put("HTTP_PORT", "0");
-        for (int i = 0; i < more.length; i += 2) {
-            env.put(more[i], more[i + 1]);
-        }
+        Map<String, String> env = postgres.serverEnv(more);
+        env.putIfAbsent("HTTP_PORT", "0");
         return env;
     }
 
@@ -134,9 +113,8 @@ class PostgresEndToEndIT {
     void serverAndDatabaseCrashesLoseAndDuplicateNothing() throws IOException {
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
                 new int[] {60_000, 50_000, 40_000, 30_000, 20_000}, new int[] {3, 2, 2, 1, 0}, 2024);
-        long seed = Long.getLong("tp0.crash.seed", System.nanoTime());
+        long seed = Seeds.of("tp0.crash.seed", "PostgresEndToEndIT crash test");
         Random random = new Random(seed);
-        System.out.println("PostgresEndToEndIT crash test: seed " + seed + " (rerun with -Dtp0.crash.seed=" + seed + ")");
         List<Boolean> events = new ArrayList<>(); // true: kill the server; false: crash PostgreSQL
         for (int i = 0; i < SERVER_KILLS; i++) events.add(true);
         for (int i = 0; i < DB_RESTARTS; i++) events.add(false);
@@ -159,16 +137,12 @@ class PostgresEndToEndIT {
                     run.crashAndRestartServer();
                     kills++;
                 } else {
-                    pg.restartImmediately();
+                    postgres.server().restartImmediately();
                     restarts++;
                 }
             }
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(LONG);
-            for (LotteryRun.AgencyOutcome outcome : outcomes) {
-                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency() + " exit status");
-                assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners(),
-                        "winners of agency " + outcome.agency() + " equal a clean run's");
-            }
+            Outcomes.assertEachLearnedItsWinners(outcomes, data);
             // The database's crashes reached the agencies as retryable refusals, never as a failure.
             long storageRetries = 0;
             for (int k = 1; k <= 5; k++) {
@@ -185,17 +159,14 @@ class PostgresEndToEndIT {
         }
         Path exported = exportBets(runDir.resolve("server"));
         StoredBets.Audit audit = StoredBets.audit(exported, data);
-        String counts = pg.sql("SELECT count(*), count(DISTINCT (agency, ordinal)), max(ordinal) FROM bets");
+        String counts = StoredBets.tableCounts(postgres.server());
         System.out.println("PostgresEndToEndIT crash test: " + kills + " kill -9 of the server, " + restarts
                 + " pg_ctl restart -m immediate (" + acked + " batches acknowledged before them); " + audit
                 + "; rows/distinct ordinals/max ordinal in the database: " + counts);
         assertEquals(SERVER_KILLS, kills);
         assertEquals(DB_RESTARTS, restarts);
-        assertEquals(0, audit.lost(), "lost bets");
-        assertEquals(0, audit.duplicates(), "duplicated bets");
-        assertEquals(data.totalBets(), audit.stored(), "stored bets");
-        assertTrue(audit.fileOrder(), "file order per agency");
-        assertEquals(String.valueOf(data.totalBets()), pg.sql("SELECT sum(stored) FROM agency_counts"));
+        audit.assertAllStoredOnceInOrder(data.totalBets());
+        assertEquals(String.valueOf(data.totalBets()), StoredBets.countedStored(postgres.server()));
     }
 
     /** /health/ready asks the database itself: 503 naming it while it is down, ready again once it is back. */
@@ -215,14 +186,14 @@ class PostgresEndToEndIT {
                 }
             };
             assertEquals(200, ask.get().statusCode());
-            pg.stop(false);
+            postgres.server().stop(false);
             try {
                 java.net.http.HttpResponse<String> down = ask.get();
                 assertEquals(503, down.statusCode(), down.body());
                 assertTrue(down.body().startsWith("{\"status\":\"not_ready\",\"checks\":{\"tcp_listener\":\"ok\","
                         + "\"store\":\"database: "), down.body());
             } finally {
-                pg.startAgain();
+                postgres.server().startAgain();
             }
             assertEquals(200, ask.get().statusCode(), "ready again with the database back");
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
@@ -254,7 +225,7 @@ class PostgresEndToEndIT {
             first.terminate();
             assertEquals(0, first.awaitExit(LONG).orElseThrow());
         }
-        pg.sql("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
+        postgres.server().sql("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
                 + " installed_by, execution_time, success) VALUES (99, '99', 'from the future', 'SQL', 'V99__x.sql', 0,"
                 + " 'test', 0, true)");
         try (ChildProcess server = ChildProcess.startScript("newer-schema", StartScript.of(ROOT, "lottery"), dir, pgEnv("SERVER_PORT", "0"), line -> { })) {

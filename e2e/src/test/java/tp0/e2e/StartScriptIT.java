@@ -1,10 +1,8 @@
 package tp0.e2e;
 
-import tp0.tools.ChildProcess;
-import tp0.tools.E2eData;
-import tp0.tools.StartScript;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tp0.e2e.RunDirs.ROOT;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,13 +14,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import tp0.tools.ChildProcess;
+import tp0.tools.StartScript;
 
 /**
  * The generated start scripts, {@code <module>/target/bin/<module>}, as a user runs them: from
@@ -30,19 +29,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * hand (this one, and JDK 25 where {@code TP0_JDK25_HOME} or the CI machines' path has it).
  */
 class StartScriptIT {
-    private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
     private static final Duration LONG = Duration.ofMinutes(2);
-    private static final Pattern CONTRACT = Pattern.compile(
-            "^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} (DEBUG|INFO|WARN|WARNING|ERROR)\\s+"
-                    + "action: [a-z_]+ \\| result: (success|fail|in_progress)( \\| [a-z0-9_]+: [^|]*)*$");
 
     private Path runDir;
 
     @BeforeEach
     void freshRunDir(TestInfo test) throws IOException {
-        runDir = ROOT.resolve("e2e/target/start-script").resolve(test.getDisplayName().replaceAll("[^A-Za-z0-9]+", "_"));
-        E2eData.reset(runDir);
-        Files.createDirectories(runDir);
+        runDir = RunDirs.fresh("start-script", test.getDisplayName().replaceAll("[^A-Za-z0-9]+", "_"));
     }
 
     /** This JVM's home, and JDK 25's where this machine has one. */
@@ -72,7 +65,7 @@ class StartScriptIT {
             server.terminate();
             assertEquals(0, server.awaitExit(LONG).orElseThrow(), "exit status after SIGTERM");
             // No JVM warning (sun.misc.Unsafe on JDK 23+, class-data sharing) among the log lines.
-            server.lines().forEach(StartScriptIT::assertContractLine);
+            LogLines.assertKeepTheContract(server.lines());
             assertTrue(Files.exists(work.resolve("bets.csv")), "bets.csv is written in the current folder");
         }
     }
@@ -86,7 +79,7 @@ class StartScriptIT {
                 Map.of("JAVA_HOME", javaHome, "CLI_ID", "1", "CLI_SERVER_ADDRESS", "127.0.0.1:1",
                         "CLI_DATA_FILE", "no-such-file.csv"), line -> { })) {
             assertEquals(2, agency.awaitExit(LONG).orElseThrow(), "a missing data file is exit status 2");
-            agency.lines().forEach(StartScriptIT::assertContractLine);
+            LogLines.assertKeepTheContract(agency.lines());
             assertEquals(1, agency.linesContaining("action: leer_apuestas | result: fail").size());
         }
     }
@@ -155,7 +148,7 @@ class StartScriptIT {
                 assertEquals(newer, args.contains(option), (newer ? "offered: " : "not offered: ") + args);
                 server.terminate();
                 assertEquals(0, server.awaitExit(LONG).orElseThrow());
-                server.lines().forEach(StartScriptIT::assertContractLine);
+                LogLines.assertKeepTheContract(server.lines());
             }
         }
     }
@@ -197,9 +190,5 @@ class StartScriptIT {
         Files.copy(target.resolve("lottery.jar"), home.resolve("lottery.jar"));
         Files.copy(target.resolve("jvm.options"), home.resolve("jvm.options"));
         return home;
-    }
-
-    private static void assertContractLine(String line) {
-        assertTrue(CONTRACT.matcher(line).matches(), "line breaks the log contract: " + line);
     }
 }

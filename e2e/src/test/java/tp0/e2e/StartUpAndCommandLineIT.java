@@ -1,11 +1,9 @@
 package tp0.e2e;
 
-import tp0.tools.ChildProcess;
-import tp0.tools.E2eData;
-import tp0.tools.StartScript;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tp0.e2e.RunDirs.ROOT;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +18,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import tp0.tools.ChildProcess;
+import tp0.tools.StartScript;
 
 /**
  * The first five minutes of a user with the real programs (through their start scripts): {@code --help} and {@code --version}
@@ -29,7 +29,6 @@ import org.junit.jupiter.api.TestInfo;
  * -Dtp0.startup.seed=N.
  */
 class StartUpAndCommandLineIT {
-    private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
     private static final Duration EXIT = Duration.ofSeconds(60);
     private static final long SEED = Long.getLong("tp0.startup.seed", System.nanoTime());
 
@@ -37,9 +36,7 @@ class StartUpAndCommandLineIT {
 
     @BeforeEach
     void freshRunDir(TestInfo test) throws IOException {
-        runDir = ROOT.resolve("e2e/target/e2e").resolve(test.getTestMethod().orElseThrow().getName());
-        E2eData.reset(runDir);
-        Files.createDirectories(runDir);
+        runDir = RunDirs.fresh("e2e", test);
     }
 
     @Test

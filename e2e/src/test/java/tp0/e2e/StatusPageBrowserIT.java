@@ -1,13 +1,10 @@
 package tp0.e2e;
 
-import tp0.tools.DatasetGenerator;
-import tp0.tools.E2eData;
-import tp0.tools.LotteryRun;
-import tp0.testkit.SlowLink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static tp0.e2e.RunDirs.ROOT;
 
 import java.io.File;
 import java.io.IOException;
@@ -32,6 +29,9 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import tp0.testkit.SlowLink;
+import tp0.tools.DatasetGenerator;
+import tp0.tools.LotteryRun;
 
 /**
  * The live status page in a real headless Chromium (Debian's {@code chromium} and
@@ -41,7 +41,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * lasts seconds however fast the server is. Screenshots: e2e/target/status-page-*.png.
  */
 class StatusPageBrowserIT {
-    private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final int[] BETS = {5000, 4000, 3000, 2500, 1500};
@@ -53,8 +52,7 @@ class StatusPageBrowserIT {
 
     @BeforeEach
     void freshRunDir(TestInfo test) throws IOException {
-        runDir = ROOT.resolve("e2e/target/e2e").resolve(test.getTestMethod().orElseThrow().getName());
-        E2eData.reset(runDir);
+        runDir = RunDirs.fresh("e2e", test);
     }
 
     @Test

@@ -1,8 +1,5 @@
 package tp0.e2e;
 
-import tp0.tools.ChildProcess;
-import tp0.tools.DatasetGenerator;
-import tp0.tools.StartScript;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +12,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import tp0.testkit.ThrowawayPostgres;
+import tp0.tools.ChildProcess;
+import tp0.tools.DatasetGenerator;
+import tp0.tools.StartScript;
 
 /** What bets.csv holds, compared with the agency files that were sent. */
 final class StoredBets {
@@ -26,9 +27,34 @@ final class StoredBets {
             return "bets expected " + expected + ", stored " + stored + ", lost " + lost + ", duplicates " + duplicates
                     + (fileOrder ? ", file order kept" : ", FILE ORDER BROKEN");
         }
+
+        /** No bet lost, none stored twice, every agency's in file order. */
+        void assertNoneLostNorDuplicatedInOrder() {
+            assertEquals(0, lost, "lost bets");
+            assertEquals(0, duplicates, "duplicated bets");
+            assertTrue(fileOrder, "file order per agency");
+        }
+
+        /** As {@link #assertNoneLostNorDuplicatedInOrder}, and {@code total} bets stored. */
+        void assertAllStoredOnceInOrder(long total) {
+            assertEquals(0, lost, "lost bets");
+            assertEquals(0, duplicates, "duplicated bets");
+            assertEquals(total, stored, "stored bets");
+            assertTrue(fileOrder, "file order per agency");
+        }
     }
 
     private StoredBets() {}
+
+    /** Rows, distinct (agency, ordinal) pairs and the highest ordinal of the bets table: a duplicate or a gap shows. */
+    static String tableCounts(ThrowawayPostgres pg) throws IOException {
+        return pg.sql("SELECT count(*), count(DISTINCT (agency, ordinal)), max(ordinal) FROM bets");
+    }
+
+    /** The bets the guarded per-agency counts say are stored. */
+    static String countedStored(ThrowawayPostgres pg) throws IOException {
+        return pg.sql("SELECT sum(stored) FROM agency_counts");
+    }
 
     /** Data rows of bets.csv without line ends (empty when the file does not exist). */
     static List<String> rows(Path betsFile) throws IOException {

@@ -1,14 +1,9 @@
 package tp0.e2e;
 
-import tp0.tools.ChildProcess;
-import tp0.tools.DatasetGenerator;
-import tp0.tools.E2eData;
-import tp0.tools.LotteryRun;
-import tp0.testkit.ChaosProxy;
-import tp0.testkit.TestCertificates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static tp0.e2e.RunDirs.ROOT;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,12 +15,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tp0.testkit.ChaosProxy;
+import tp0.testkit.TestCertificates;
+import tp0.tools.ChildProcess;
+import tp0.tools.DatasetGenerator;
+import tp0.tools.E2eData;
+import tp0.tools.LotteryRun;
 
 /**
  * TLS on the agency link with the real jars and certificates made at test time by
@@ -37,7 +37,6 @@ import org.junit.jupiter.api.Test;
  * waits for the draw), and the echo check still answered in plaintext on a TLS port.
  */
 class TlsIT {
-    private static final Path ROOT = Path.of(System.getProperty("tp0.root", "..")).toAbsolutePath().normalize();
     private static final Duration LONG = Duration.ofMinutes(3);
     /** Far above how long a refusal may take: a refused agency that retried would wait it out. */
     private static final String CONNECT_TIMEOUT = "30s";
@@ -58,8 +57,7 @@ class TlsIT {
 
     @Test
     void theWholeLotteryRunsOverTls() throws IOException {
-        Path runDir = ROOT.resolve("e2e/target/e2e/tls-lottery");
-        E2eData.reset(runDir);
+        Path runDir = RunDirs.fresh("e2e", "tls-lottery");
         Path zip = ROOT.resolve("../shared/datasets/dataset.zip").normalize();
         Map<Integer, Path> files;
         if (Files.isRegularFile(zip)) {
@@ -74,11 +72,7 @@ class TlsIT {
                 run.startAgency(k, files.get(k), certs.agencyEnv(certs.ca()), line -> { });
             }
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(LONG);
-            List<Integer> winners = new ArrayList<>();
-            for (LotteryRun.AgencyOutcome outcome : outcomes) {
-                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency());
-                winners.add(outcome.winners().size());
-            }
+            List<Integer> winners = Outcomes.winnerCounts(outcomes);
             assertEquals(List.of(2, 3, 3, 2, 0), winners, "winners per agency");
             long rows = files.values().stream().mapToLong(TlsIT::lines).sum();
             assertEquals(rows, StoredBets.rows(run.betsFile()).size(), "every bet stored once");
@@ -125,8 +119,7 @@ class TlsIT {
 
     @Test
     void aCertificateTheAgencyCannotTrustIsRefusedAtOnceNamingTheCause() throws IOException {
-        Path runDir = ROOT.resolve("e2e/target/e2e/tls-untrusted");
-        E2eData.reset(runDir);
+        Path runDir = RunDirs.fresh("e2e", "tls-untrusted");
         try (LotteryRun good = LotteryRun.start(ROOT, runDir.resolve("good"), 1,
                 certs.serverEnv(certs.serverKeystore()), line -> { })) {
             assertRefused(good, singleBet(certs.agencyEnv(certs.otherCa())),
@@ -155,8 +148,7 @@ class TlsIT {
 
     @Test
     void plaintextAndTlsPeersThatDoNotMatchTheServerAreRefusedWithAClearLine() throws IOException {
-        Path runDir = ROOT.resolve("e2e/target/e2e/tls-mismatch");
-        E2eData.reset(runDir);
+        Path runDir = RunDirs.fresh("e2e", "tls-mismatch");
         try (LotteryRun tls = LotteryRun.start(ROOT, runDir.resolve("tls"), 1,
                 certs.serverEnv(certs.serverKeystore()), line -> { })) {
             assertRefused(tls, singleBet(Map.of()), "action: conectado | result: fail | code: TLS_REQUIRED"
@@ -176,8 +168,7 @@ class TlsIT {
 
     @Test
     void mutualTlsBindsTheAgencyIdToItsCertificate() throws IOException {
-        Path runDir = ROOT.resolve("e2e/target/e2e/tls-mutual");
-        E2eData.reset(runDir);
+        Path runDir = RunDirs.fresh("e2e", "tls-mutual");
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
                 new int[] {2_000, 2_000}, new int[] {1, 2}, 43);
         try (LotteryRun run = LotteryRun.start(ROOT, runDir, 2, certs.mutualServerEnv(), line -> { })) {
@@ -203,10 +194,7 @@ class TlsIT {
             assertTrue(one.isAlive(), String.join("\n", one.tail(10)));
             run.startAgency(2, data.files().get(2), certs.agencyEnv(certs.ca(), certs.agencyKeystore(2)), line -> { });
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(LONG);
-            for (LotteryRun.AgencyOutcome outcome : outcomes) {
-                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency());
-                assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners());
-            }
+            Outcomes.assertEachLearnedItsWinners(outcomes, data);
             StoredBets.assertExactlyOnceInOrder(run.betsFile(), data);
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
         }
@@ -214,8 +202,7 @@ class TlsIT {
 
     @Test
     void theEchoCheckStillWorksInPlaintextOnATlsPort() throws IOException {
-        Path runDir = ROOT.resolve("e2e/target/e2e/tls-echo");
-        E2eData.reset(runDir);
+        Path runDir = RunDirs.fresh("e2e", "tls-echo");
         try (LotteryRun run = LotteryRun.start(ROOT, runDir, 1, certs.mutualServerEnv(), line -> { });
              Socket socket = new Socket(InetAddress.getLoopbackAddress(), run.port())) {
             socket.setSoTimeout(10_000);
@@ -231,8 +218,7 @@ class TlsIT {
 
     @Test
     void aLinkThatGoesDarkUnderTlsIsLeftWithinTheReadTimeoutAndResumedExactlyOnce() throws IOException {
-        Path runDir = ROOT.resolve("e2e/target/e2e/tls-black-hole");
-        E2eData.reset(runDir);
+        Path runDir = RunDirs.fresh("e2e", "tls-black-hole");
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
                 new int[] {60_000, 20_000}, new int[] {2, 1}, 47);
         try (LotteryRun run = LotteryRun.start(ROOT, runDir, 2, certs.serverEnv(certs.serverKeystore()), line -> { });
@@ -244,10 +230,7 @@ class TlsIT {
             run.startAgency(2, data.files().get(2), certs.agencyEnv(certs.ca()), line -> { });
             List<LotteryRun.AgencyOutcome> outcomes = run.awaitAgencies(LONG);
 
-            for (LotteryRun.AgencyOutcome outcome : outcomes) {
-                assertEquals(0, outcome.exitCode(), "agency " + outcome.agency());
-                assertEquals(data.winnersPerAgency().get(outcome.agency()), outcome.winners());
-            }
+            Outcomes.assertEachLearnedItsWinners(outcomes, data);
             StoredBets.assertExactlyOnceInOrder(run.betsFile(), data);
             Duration recovered = proxy.darkToReconnect();
             assertTrue(recovered != null && recovered.compareTo(Duration.ofSeconds(4)) < 0,

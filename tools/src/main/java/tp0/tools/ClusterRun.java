@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -58,13 +57,14 @@ public final class ClusterRun implements AutoCloseable {
     private final Consumer<String> echo;
     private final List<Node> nodes = new ArrayList<>();
     private final List<ChildProcess> everyNodeProcess = new ArrayList<>();
-    private final Map<Integer, ChildProcess> agencies = new LinkedHashMap<>();
+    private final Agencies agencies;
 
     private ClusterRun(Path root, Path runDir, Map<String, String> env, Consumer<String> echo) {
         this.root = root;
         this.runDir = runDir;
         this.env = env;
         this.echo = echo;
+        this.agencies = new Agencies(root, runDir);
     }
 
     /**
@@ -210,19 +210,7 @@ public final class ClusterRun implements AutoCloseable {
     /** Starts agency {@code id} on {@code dataFile} with every node's address; {@code env} overrides config.yaml keys. */
     public ChildProcess startAgency(int id, Path dataFile, Map<String, String> agencyEnv, Consumer<String> agencyEcho)
             throws IOException {
-        Path dir = runDir.resolve("agency-" + id);
-        ChildProcess.copy(root.resolve("agency/config.yaml"), dir.resolve("config.yaml"));
-        Map<String, String> all = new HashMap<>();
-        all.put("CLI_ID", Integer.toString(id));
-        all.put("CLI_SERVER_ADDRESS", addressList());
-        if (dataFile != null) {
-            all.put("CLI_DATA_FILE", dataFile.toAbsolutePath().toString());
-        }
-        all.putAll(agencyEnv);
-        ChildProcess agency = ChildProcess.startScript("agency-" + id, StartScript.of(root, "agency"), dir, all,
-                agencyEcho);
-        agencies.put(id, agency);
-        return agency;
+        return agencies.start(id, dataFile, addressList(), agencyEnv, agencyEcho);
     }
 
     public ChildProcess agency(int id) {
@@ -231,15 +219,7 @@ public final class ClusterRun implements AutoCloseable {
 
     /** Waits for every started agency to exit and reads the winners each one logged. */
     public List<LotteryRun.AgencyOutcome> awaitAgencies(Duration timeout) {
-        List<LotteryRun.AgencyOutcome> outcomes = new ArrayList<>();
-        for (Map.Entry<Integer, ChildProcess> entry : agencies.entrySet()) {
-            ChildProcess agency = entry.getValue();
-            int exit = agency.awaitExit(timeout).orElseThrow(() -> new IllegalStateException(
-                    agency.name() + " still running after " + timeout + "; last lines:\n  "
-                            + String.join("\n  ", agency.tail(20))));
-            outcomes.add(new LotteryRun.AgencyOutcome(entry.getKey(), exit, LotteryRun.winnersLogged(agency)));
-        }
-        return outcomes;
+        return agencies.awaitAll(timeout);
     }
 
     /** SIGTERM to every running node at once; each one's exit status, in node order. */
@@ -257,7 +237,7 @@ public final class ClusterRun implements AutoCloseable {
 
     @Override
     public void close() {
-        agencies.values().forEach(ChildProcess::close);
+        agencies.close();
         for (Node node : nodes) {
             if (node.process != null) {
                 node.process.close();

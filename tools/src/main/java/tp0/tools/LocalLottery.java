@@ -1,6 +1,5 @@
 package tp0.tools;
 
-import tp0.testkit.ThrowawayPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +7,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
+import tp0.testkit.ThrowawayPostgres;
 
 /**
  * Runs the whole lottery on this machine with the real jars: a server and N agencies
@@ -41,22 +42,12 @@ public final class LocalLottery {
                 "HTTP_IP", "127.0.0.1");
         try (LotteryRun run = LotteryRun.start(root, runDir, numAgencies, serverEnv, line -> echo("server", line))) {
             say("server listening on 127.0.0.1:" + run.port() + "; starting " + numAgencies + " agencies");
-            for (Map.Entry<Integer, Path> file : files.entrySet()) {
-                String name = "agency-" + file.getKey();
-                run.startAgency(file.getKey(), file.getValue(), Map.of(), line -> echo(name, line));
-            }
+            startAgencies(files, (id, file, echo) -> run.startAgency(id, file, Map.of(), echo));
             outcomes = run.awaitAgencies(Duration.ofMinutes(30));
             serverExit = run.stopServer(Duration.ofSeconds(30));
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        printTable(outcomes, files);
-        say(String.format("done in %.1f s; logs and bets.csv under %s", seconds, root.relativize(runDir)));
-
-        long failed = outcomes.stream().filter(o -> o.exitCode() != 0).count();
-        if (failed > 0 || serverExit != 0) {
-            throw new IllegalStateException(failed + " agencies failed, server exit status " + serverExit
-                    + "; see the logs under " + runDir);
-        }
+        report(root, runDir, started, outcomes, files, "logs and bets.csv", serverExit != 0,
+                "server exit status " + serverExit);
     }
 
     /**
@@ -77,21 +68,39 @@ public final class LocalLottery {
                 line -> echo(line.substring(0, line.indexOf(' ')), line.substring(line.indexOf(' ') + 1)))) {
             say(nodes + " nodes up in one cluster (" + cluster.addressList() + "), PostgreSQL on 127.0.0.1:"
                     + pg.port() + "; starting " + files.size() + " agencies");
-            for (Map.Entry<Integer, Path> file : files.entrySet()) {
-                String name = "agency-" + file.getKey();
-                // Agency k lists node k mod K first: the agencies (and their ledgers) spread over the nodes.
-                cluster.startAgency(file.getKey(), file.getValue(),
-                        Map.of("CLI_SERVER_ADDRESS", cluster.addressListFrom(file.getKey())), line -> echo(name, line));
-            }
+            // Agency k lists node k mod K first: the agencies (and their ledgers) spread over the nodes.
+            startAgencies(files, (id, file, echo) -> cluster.startAgency(id, file,
+                    Map.of("CLI_SERVER_ADDRESS", cluster.addressListFrom(id)), echo));
             outcomes = cluster.awaitAgencies(Duration.ofMinutes(30));
             exits = cluster.stopAll(Duration.ofSeconds(60));
         }
+        report(root, runDir, started, outcomes, files, "the nodes' and agencies' logs",
+                exits.stream().anyMatch(e -> e != 0), "node exit statuses " + exits);
+    }
+
+    /** How {@link #startAgencies} starts one agency of a run. */
+    private interface AgencyStarter {
+        void start(int id, Path dataFile, Consumer<String> echo) throws IOException;
+    }
+
+    /** One agency per data file, each one's lines echoed under its name. */
+    private static void startAgencies(Map<Integer, Path> files, AgencyStarter starter) throws IOException {
+        for (Map.Entry<Integer, Path> file : files.entrySet()) {
+            String name = "agency-" + file.getKey();
+            starter.start(file.getKey(), file.getValue(), line -> echo(name, line));
+        }
+    }
+
+    /** The results table and the time taken; fails (non-zero exit) when an agency or the central did. */
+    private static void report(Path root, Path runDir, long started, List<LotteryRun.AgencyOutcome> outcomes,
+                               Map<Integer, Path> files, String logs, boolean centralFailed, String centralStatus)
+            throws IOException {
         double seconds = (System.nanoTime() - started) / 1e9;
         printTable(outcomes, files);
-        say(String.format("done in %.1f s; the nodes' and agencies' logs under %s", seconds, root.relativize(runDir)));
+        say(String.format("done in %.1f s; %s under %s", seconds, logs, root.relativize(runDir)));
         long failed = outcomes.stream().filter(o -> o.exitCode() != 0).count();
-        if (failed > 0 || exits.stream().anyMatch(e -> e != 0)) {
-            throw new IllegalStateException(failed + " agencies failed, node exit statuses " + exits
+        if (failed > 0 || centralFailed) {
+            throw new IllegalStateException(failed + " agencies failed, " + centralStatus
                     + "; see the logs under " + runDir);
         }
     }

@@ -3,13 +3,10 @@ package tp0.tools;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +21,6 @@ public final class LotteryRun implements AutoCloseable {
     public record AgencyOutcome(int agency, int exitCode, List<String> winners) {}
 
     private static final Pattern LISTEN = Pattern.compile("action: listen \\| result: success .*\\| port: (\\d+)");
-    private static final Pattern WINNER = Pattern.compile("action: ganador \\| result: success \\| dni: (\\S+)");
 
     private final Path root;
     private final Path runDir;
@@ -33,7 +29,7 @@ public final class LotteryRun implements AutoCloseable {
     private ChildProcess server;
     private int port;
     private int incarnation = 1;
-    private final Map<Integer, ChildProcess> agencies = new LinkedHashMap<>();
+    private final Agencies agencies;
 
     private LotteryRun(Path root, Path runDir, Map<String, String> serverEnv, Consumer<String> serverEcho,
                        ChildProcess server, int port) {
@@ -43,6 +39,7 @@ public final class LotteryRun implements AutoCloseable {
         this.serverEcho = serverEcho;
         this.server = server;
         this.port = port;
+        this.agencies = new Agencies(root, runDir);
     }
 
     /**
@@ -106,19 +103,7 @@ public final class LotteryRun implements AutoCloseable {
     /** Starts agency {@code id} on {@code dataFile}; {@code env} overrides config.yaml keys. */
     public ChildProcess startAgency(int id, Path dataFile, Map<String, String> env, Consumer<String> echo)
             throws IOException {
-        Path dir = runDir.resolve("agency-" + id);
-        ChildProcess.copy(root.resolve("agency/config.yaml"), dir.resolve("config.yaml"));
-        Map<String, String> agencyEnv = new HashMap<>();
-        agencyEnv.put("CLI_ID", Integer.toString(id));
-        agencyEnv.put("CLI_SERVER_ADDRESS", "127.0.0.1:" + port);
-        if (dataFile != null) {
-            agencyEnv.put("CLI_DATA_FILE", dataFile.toAbsolutePath().toString());
-        }
-        agencyEnv.putAll(env);
-        ChildProcess agency = ChildProcess.startScript("agency-" + id, StartScript.of(root, "agency"), dir, agencyEnv,
-                echo);
-        agencies.put(id, agency);
-        return agency;
+        return agencies.start(id, dataFile, "127.0.0.1:" + port, env, echo);
     }
 
     /** Agency {@code id} as started by {@link #startAgency}. */
@@ -128,26 +113,12 @@ public final class LotteryRun implements AutoCloseable {
 
     /** Waits for every started agency to exit and reads the winners each one logged. */
     public List<AgencyOutcome> awaitAgencies(Duration timeout) {
-        List<AgencyOutcome> outcomes = new ArrayList<>();
-        for (Map.Entry<Integer, ChildProcess> entry : agencies.entrySet()) {
-            ChildProcess agency = entry.getValue();
-            int exit = agency.awaitExit(timeout).orElseThrow(() -> new IllegalStateException(
-                    agency.name() + " still running after " + timeout + "; last lines:\n  "
-                            + String.join("\n  ", agency.tail(20))));
-            outcomes.add(new AgencyOutcome(entry.getKey(), exit, winnersLogged(agency)));
-        }
-        return outcomes;
+        return agencies.awaitAll(timeout);
     }
 
+    /** The documents of the winners {@code agency} logged, in order. */
     public static List<String> winnersLogged(ChildProcess agency) {
-        List<String> winners = new ArrayList<>();
-        for (String line : agency.lines()) {
-            Matcher m = WINNER.matcher(line);
-            if (m.find()) {
-                winners.add(m.group(1));
-            }
-        }
-        return winners;
+        return Agencies.winnersLogged(agency);
     }
 
     /** SIGTERM to the server; its exit status once it stopped. */
@@ -159,7 +130,7 @@ public final class LotteryRun implements AutoCloseable {
 
     @Override
     public void close() {
-        agencies.values().forEach(ChildProcess::close);
+        agencies.close();
         server.close();
     }
 }

@@ -1,16 +1,16 @@
 package tp0.tools.bench;
 
-import tp0.tools.ClusterRun;
-import tp0.tools.E2eData;
-import tp0.tools.LotteryRun;
-import tp0.testkit.ProcCpu;
-import tp0.testkit.ThrowawayPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import tp0.testkit.ProcCpu;
+import tp0.testkit.ThrowawayPostgres;
+import tp0.tools.ClusterRun;
+import tp0.tools.E2eData;
+import tp0.tools.LotteryRun;
 
 /**
  * The cluster's throughput, on one throwaway PostgreSQL in one run: the same workload against one

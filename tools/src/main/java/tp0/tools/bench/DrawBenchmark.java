@@ -1,9 +1,5 @@
 package tp0.tools.bench;
 
-import tp0.tools.ChildProcess;
-import tp0.tools.DatasetGenerator;
-import tp0.tools.E2eData;
-import tp0.tools.LotteryRun;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
+import tp0.tools.ChildProcess;
+import tp0.tools.DatasetGenerator;
+import tp0.tools.E2eData;
+import tp0.tools.LotteryRun;
 
 /**
  * The draw alone, on the real server: a {@code bets.csv} of N stored rows (agencies 1..4,

@@ -1,11 +1,11 @@
 package tp0.tools.bench;
 
-import tp0.tools.E2eData;
-import tp0.tools.LotteryRun;
-import tp0.testkit.ThrowawayPostgres;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import tp0.testkit.ThrowawayPostgres;
+import tp0.tools.E2eData;
+import tp0.tools.LotteryRun;
 
 /**
  * The draw alone on the PostgreSQL store: a throwaway PostgreSQL whose bets table holds N rows of
