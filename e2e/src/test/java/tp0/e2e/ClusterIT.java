@@ -15,9 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tp0.testkit.PostgresExtension;
 import tp0.testkit.SlowLink;
@@ -48,17 +46,12 @@ class ClusterIT {
     /** This test's database (emptied before each test). */
     @RegisterExtension
     static final PostgresExtension postgres = new PostgresExtension();
-    private Path runDir;
+    @RegisterExtension
+    final RunDir runDir = new RunDir("e2e-cluster");
 
-    @BeforeEach
-    void freshRunDir(TestInfo test) throws IOException {
-        runDir = RunDirs.fresh("e2e-cluster", test);
-    }
-
-    private static Map<String, String> env(String... more) {
-        Map<String, String> env = postgres.serverEnv(more);
-        env.putIfAbsent("DB_CONNECT_TIMEOUT", "120");
-        return env;
+    /** The nodes' environment: this test's database, waited for up to two minutes. */
+    private static Map<String, String> env() {
+        return postgres.serverEnv("DB_CONNECT_TIMEOUT", "120");
     }
 
     /** Agencies keep trying for longer than any failover takes. */
@@ -80,18 +73,18 @@ class ClusterIT {
         Map<Integer, Path> files;
         List<Integer> expected;
         if (Files.isRegularFile(zip)) {
-            files = E2eData.unzip(zip, runDir.resolve("data"));
+            files = E2eData.unzip(zip, runDir.path().resolve("data"));
             expected = List.of(2, 3, 3, 2, 0);
             System.out.println("ClusterIT: the course dataset " + zip);
         } else {
-            DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
+            DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.path().resolve("data"),
                     new int[] {1200, 900, 700, 400, 150}, new int[] {2, 3, 3, 2, 0}, 42);
             files = data.files();
             expected = List.of(2, 3, 3, 2, 0);
             System.out.println("ClusterIT: no course dataset at " + zip + "; a generated one");
         }
         long started = System.nanoTime();
-        try (ClusterRun cluster = ClusterRun.start(ROOT, runDir, NODES, 5, env(), line -> { })) {
+        try (ClusterRun cluster = ClusterRun.start(ROOT, runDir.path(), NODES, 5, env(), line -> { })) {
             for (Map.Entry<Integer, Path> file : files.entrySet()) {
                 cluster.startAgency(file.getKey(), file.getValue(), agencyEnv(), line -> { });
             }
@@ -121,14 +114,14 @@ class ClusterIT {
     void killNineOfRandomNodesLosesAndDuplicatesNothing() throws IOException {
         // The agencies reach the nodes through throttled links while the cycles run (~40 batches/s
         // each: 40k bets last ~8 minutes of cycles however fast the machine), then at full speed.
-        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.path().resolve("data"),
                 new int[] {40_000, 38_000, 36_000, 34_000, 32_000}, new int[] {3, 2, 2, 1, 0}, 2024);
         long seed = Seeds.of("tp0.crash.seed", "ClusterIT kill test");
         Random random = new Random(seed);
         List<Double> failovers = new ArrayList<>();
         int oldestKills = 0;
         List<SlowLink> links = new ArrayList<>();
-        try (ClusterRun cluster = ClusterRun.start(ROOT, runDir, NODES, 5, env(), line -> { })) {
+        try (ClusterRun cluster = ClusterRun.start(ROOT, runDir.path(), NODES, 5, env(), line -> { })) {
             for (ClusterRun.Node node : cluster.nodes()) {
                 links.add(new SlowLink(node.tcpPort, LINK_BYTES_PER_SECOND));
             }
@@ -165,7 +158,7 @@ class ClusterIT {
                 link.close();
             }
         }
-        StoredBets.Audit audit = StoredBets.audit(exportBets(runDir), data);
+        StoredBets.Audit audit = StoredBets.audit(exportBets(runDir.path()), data);
         Collections.sort(failovers);
         System.out.printf("ClusterIT kill test: %d kill -9 (%d of the oldest), %s; failover (kill -> an affected"
                         + " agency resumed) over %d agency reconnections: p50 %.1f s, max %.1f s%n", KILLS, oldestKills,
@@ -181,9 +174,9 @@ class ClusterIT {
      */
     @Test
     void parkedWinnersQueriesAreAnsweredAfterTheirNodesAndTheSingletonsDie() throws IOException {
-        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.path().resolve("data"),
                 new int[] {3000, 2500, 2000, 1500, 1000}, new int[] {2, 1, 3, 0, 2}, 77);
-        try (ClusterRun cluster = ClusterRun.start(ROOT, runDir, NODES, 5, env(), line -> { })) {
+        try (ClusterRun cluster = ClusterRun.start(ROOT, runDir.path(), NODES, 5, env(), line -> { })) {
             for (int k = 1; k <= 4; k++) {
                 cluster.startAgency(k, data.files().get(k), agencyEnv(), line -> { });
             }
@@ -211,10 +204,10 @@ class ClusterIT {
      */
     @Test
     void aNodeStoppedGracefullyLeavesItsAgenciesGoOnAndItExitsZero() throws Exception {
-        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.path().resolve("data"),
                 new int[] {12_000, 11_000, 10_000, 9_000, 8_000}, new int[] {2, 0, 1, 3, 1}, 31);
         List<SlowLink> links = new ArrayList<>();
-        try (ClusterRun cluster = ClusterRun.start(ROOT, runDir, NODES, 5, env(), line -> { })) {
+        try (ClusterRun cluster = ClusterRun.start(ROOT, runDir.path(), NODES, 5, env(), line -> { })) {
             for (ClusterRun.Node node : cluster.nodes()) {
                 links.add(new SlowLink(node.tcpPort, LINK_BYTES_PER_SECOND));
             }
@@ -269,7 +262,7 @@ class ClusterIT {
                 link.close();
             }
         }
-        StoredBets.Audit audit = StoredBets.audit(exportBets(runDir), data);
+        StoredBets.Audit audit = StoredBets.audit(exportBets(runDir.path()), data);
         System.out.println("ClusterIT graceful stop: " + audit);
         audit.assertAllStoredOnceInOrder(data.totalBets());
     }
@@ -282,9 +275,9 @@ class ClusterIT {
      */
     @Test
     void aFrozenNodeIsDownedItsAgenciesContinueAndNothingIsStoredTwice() throws Exception {
-        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.path().resolve("data"),
                 new int[] {40_000, 38_000, 36_000, 34_000, 32_000}, new int[] {1, 2, 0, 1, 2}, 99);
-        try (ClusterRun cluster = ClusterRun.start(ROOT, runDir, NODES, 5, env(), line -> { })) {
+        try (ClusterRun cluster = ClusterRun.start(ROOT, runDir.path(), NODES, 5, env(), line -> { })) {
             for (int k = 1; k <= 5; k++) {
                 cluster.startAgency(k, data.files().get(k), Map.of("CLI_SERVER_CONNECTTIMEOUT", "120s",
                         "CLI_BATCH_MAXAMOUNT", BATCH, "CLI_BATCH_WINDOW", "1"), line -> { });
@@ -316,7 +309,7 @@ class ClusterIT {
             assertEquals(1, cluster.countOfAllNodes(SORTEO), "one draw across all nodes' logs");
             assertEveryNodeExitsZero(cluster);
         }
-        StoredBets.Audit audit = StoredBets.audit(exportBets(runDir), data);
+        StoredBets.Audit audit = StoredBets.audit(exportBets(runDir.path()), data);
         System.out.println("ClusterIT frozen node: " + audit);
         audit.assertNoneLostNorDuplicatedInOrder();
     }

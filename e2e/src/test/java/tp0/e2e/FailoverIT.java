@@ -12,9 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tp0.testkit.PostgresExtension;
 import tp0.tools.ChildProcess;
@@ -38,12 +36,8 @@ class FailoverIT {
     /** This test's database (emptied before each test). */
     @RegisterExtension
     static final PostgresExtension postgres = new PostgresExtension();
-    private Path runDir;
-
-    @BeforeEach
-    void freshRunDir(TestInfo test) throws IOException {
-        runDir = RunDirs.fresh("e2e-failover", test);
-    }
+    @RegisterExtension
+    final RunDir runDir = new RunDir("e2e-failover");
 
     private static Map<String, String> pgEnv() {
         return postgres.serverEnv();
@@ -59,13 +53,13 @@ class FailoverIT {
 
     @Test
     void agenciesWhoseFirstNodeIsDeadAtStartLandOnTheNextOne() throws IOException {
-        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.path().resolve("data"),
                 new int[] {1200, 900, 700, 400, 150}, new int[] {2, 1, 3, 0, 2}, 7);
         String dead;
         try (ServerSocket s = new ServerSocket(0)) {
             dead = "127.0.0.1:" + s.getLocalPort(); // nothing listens there once closed
         }
-        try (LotteryRun run = LotteryRun.start(ROOT, runDir, 5, pgEnv(), line -> { })) {
+        try (LotteryRun run = LotteryRun.start(ROOT, runDir.path(), 5, pgEnv(), line -> { })) {
             String live = address(run);
             for (int k = 1; k <= 5; k++) {
                 run.startAgency(k, data.files().get(k), Map.of("CLI_SERVER_ADDRESS", dead + ", " + live), line -> { });
@@ -86,7 +80,7 @@ class FailoverIT {
             assertEquals(1, run.server().linesContaining("action: sorteo | result: success").size(), "one draw");
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)), "server exit status after SIGTERM");
         }
-        StoredBets.Audit audit = StoredBets.audit(StoredBets.exportBets(ROOT, runDir.resolve("server"), pgEnv(), LONG), data);
+        StoredBets.Audit audit = StoredBets.audit(StoredBets.exportBets(ROOT, runDir.path().resolve("server"), pgEnv(), LONG), data);
         System.out.println("FailoverIT first node dead at start: " + audit);
         assertEquals(0, audit.lost());
         assertEquals(0, audit.duplicates());
@@ -99,12 +93,12 @@ class FailoverIT {
      */
     @Test
     void theAgenciesOfANodeKilledMidIngestionContinueOnTheOtherExactlyOnce() throws IOException {
-        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.path().resolve("data"),
                 new int[] {40_000, 35_000, 30_000, 25_000, 20_000}, new int[] {3, 2, 2, 1, 0}, 2026);
         // Small batches: many of them, so that the kill surely falls in the middle of A's agencies' files.
         Map<String, String> agencyEnv = Map.of("CLI_BATCH_MAXAMOUNT", "50", "CLI_SERVER_CONNECTTIMEOUT", "60s");
-        try (LotteryRun a = LotteryRun.start(ROOT, runDir.resolve("a"), 5, pgEnv(), line -> { });
-             LotteryRun b = LotteryRun.start(ROOT, runDir.resolve("b"), 5, pgEnv(), line -> { })) {
+        try (LotteryRun a = LotteryRun.start(ROOT, runDir.path().resolve("a"), 5, pgEnv(), line -> { });
+             LotteryRun b = LotteryRun.start(ROOT, runDir.path().resolve("b"), 5, pgEnv(), line -> { })) {
             String nodeA = address(a);
             String nodeB = address(b);
             for (int k = 1; k <= 5; k++) {
@@ -151,7 +145,7 @@ class FailoverIT {
             assertEquals(1, b.server().linesContaining("action: sorteo | result: success").size(), "one draw, on B");
             assertEquals(0, b.stopServer(Duration.ofSeconds(30)), "B's exit status after SIGTERM");
         }
-        Path exported = StoredBets.exportBets(ROOT, runDir.resolve("b/server"), pgEnv(), LONG);
+        Path exported = StoredBets.exportBets(ROOT, runDir.path().resolve("b/server"), pgEnv(), LONG);
         StoredBets.Audit audit = StoredBets.audit(exported, data);
         String counts = StoredBets.tableCounts(postgres.server());
         System.out.println("FailoverIT node killed mid-ingestion: " + audit

@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,9 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tp0.tools.ChildProcess;
 import tp0.tools.DatasetGenerator;
 import tp0.tools.LotteryRun;
@@ -47,12 +45,8 @@ class HttpEndpointsIT {
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
-    private Path runDir;
-
-    @BeforeEach
-    void freshRunDir(TestInfo test) throws IOException {
-        runDir = RunDirs.fresh("e2e", test);
-    }
+    @RegisterExtension
+    final RunDir runDir = new RunDir("e2e");
 
     /** The server with its HTTP port on a free port of loopback; returns that port. */
     static int httpPort(LotteryRun run) {
@@ -73,9 +67,9 @@ class HttpEndpointsIT {
     void endpointsAnswerAndMetricsSayWhatBetsCsvHoldsWhile100PagesWatch() throws Exception {
         long seed = System.nanoTime();
         System.out.println("HttpEndpointsIT seed " + seed);
-        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.path().resolve("data"),
                 new int[] {6000, 4500, 3000, 1500, 700}, new int[] {3, 1, 2, 0, 4}, seed);
-        try (LotteryRun run = LotteryRun.start(ROOT, runDir, 5, httpOn(), line -> { })) {
+        try (LotteryRun run = LotteryRun.start(ROOT, runDir.path(), 5, httpOn(), line -> { })) {
             String base = "http://127.0.0.1:" + httpPort(run);
             assertTrue(run.server().lines().stream().map(l -> l.contains("action: listen |") ? 1 : l.contains("http_listen") ? 2 : 0)
                     .filter(k -> k > 0).toList().equals(List.of(1, 2)), "the TCP port is bound before the HTTP port");
@@ -161,7 +155,7 @@ class HttpEndpointsIT {
     void anHttpPortInUseIsAFailLineAndExitStatus1() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Map<String, String> env = Map.of("HTTP_PORT", Integer.toString(taken.getLocalPort()), "HTTP_IP", "127.0.0.1");
-            try (LotteryRun run = LotteryRun.start(ROOT, runDir, 1, env, line -> { })) {
+            try (LotteryRun run = LotteryRun.start(ROOT, runDir.path(), 1, env, line -> { })) {
                 run.server().awaitLine("action: http_listen \\| result: fail \\| ip: 127.0.0.1 \\| port: "
                         + taken.getLocalPort() + " \\| error: ", Duration.ofSeconds(60));
                 assertEquals(1, run.server().awaitExit(Duration.ofSeconds(30)).orElseThrow(),

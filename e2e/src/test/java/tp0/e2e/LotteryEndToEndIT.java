@@ -14,9 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tp0.tools.ChildProcess;
 import tp0.tools.DatasetGenerator;
 import tp0.tools.E2eData;
@@ -30,19 +29,15 @@ import tp0.tools.StartScript;
 class LotteryEndToEndIT {
     private static final Duration LONG = Duration.ofMinutes(3);
 
-    private Path runDir;
-
-    @BeforeEach
-    void freshRunDir(TestInfo test) throws IOException {
-        runDir = RunDirs.fresh("e2e", test);
-    }
+    @RegisterExtension
+    final RunDir runDir = new RunDir("e2e");
 
     @Test
     void fiveAgenciesStoreEveryBetAndEachLearnsOnlyItsOwnWinners() throws IOException {
-        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.path().resolve("data"),
                 new int[] {1200, 900, 700, 400, 150}, new int[] {2, 1, 3, 0, 2}, 42);
 
-        try (LotteryRun run = LotteryRun.start(ROOT, runDir, 5, Map.of("LOGGING_LEVEL", "DEBUG"), line -> { })) {
+        try (LotteryRun run = LotteryRun.start(ROOT, runDir.path(), 5, Map.of("LOGGING_LEVEL", "DEBUG"), line -> { })) {
             for (int k = 1; k <= 5; k++) {
                 run.startAgency(k, data.files().get(k), Map.of(), line -> { });
             }
@@ -74,7 +69,7 @@ class LotteryEndToEndIT {
 
         for (int agency = 1; agency <= 5; agency++) {
             final int k = agency;
-            List<String> agencyLog = Files.readAllLines(runDir.resolve("agency-" + k).resolve("agency-" + k + ".log"));
+            List<String> agencyLog = Files.readAllLines(runDir.path().resolve("agency-" + k).resolve("agency-" + k + ".log"));
             assertTrue(agencyLog.stream().anyMatch(l -> l.contains("action: config | result: success | client_id: " + k
                     + " | server_address: 127.0.0.1:")), "agency config line");
             assertTrue(agencyLog.stream().anyMatch(l -> l.endsWith("action: consulta_ganadores | result: success | cant_ganadores: "
@@ -86,7 +81,7 @@ class LotteryEndToEndIT {
 
     @Test
     void singleBetFromTheEnvironmentIsConfirmedAndWins() throws IOException {
-        try (LotteryRun run = LotteryRun.start(ROOT, runDir, 1, Map.of(), line -> { })) {
+        try (LotteryRun run = LotteryRun.start(ROOT, runDir.path(), 1, Map.of(), line -> { })) {
             ChildProcess agency = run.startAgency(1, null, Map.of(
                     "NOMBRE", "Nicolás", "APELLIDO", "Saldaña", "DOCUMENTO", "00012345",
                     "NACIMIENTO", "1999-03-17", "NUMERO", "7574"), line -> { });
@@ -104,8 +99,8 @@ class LotteryEndToEndIT {
     @Test
     void agencyRetriesWhileTheServerIsDownThenDeliversWhenItComesUp() throws IOException {
         int port = freePort();
-        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"), new int[] {300}, new int[] {1}, 7);
-        Path agencyDir = runDir.resolve("early-agency");
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.path().resolve("data"), new int[] {300}, new int[] {1}, 7);
+        Path agencyDir = runDir.path().resolve("early-agency");
         ChildProcess.copy(ROOT.resolve("agency/config.yaml"), agencyDir.resolve("config.yaml"));
         try (ChildProcess agency = ChildProcess.startScript("agency-1", StartScript.of(ROOT, "agency"), agencyDir,
                 Map.of(
@@ -113,7 +108,7 @@ class LotteryEndToEndIT {
                 "CLI_DATA_FILE", data.files().get(1).toString()), line -> { })) {
             agency.awaitLine("action: connect \\| result: in_progress", LONG);
 
-            try (LotteryRun run = LotteryRun.start(ROOT, runDir, 1, Map.of("SERVER_PORT", Integer.toString(port)), line -> { })) {
+            try (LotteryRun run = LotteryRun.start(ROOT, runDir.path(), 1, Map.of("SERVER_PORT", Integer.toString(port)), line -> { })) {
                 assertEquals(0, agency.awaitExit(LONG).orElseThrow(), "agency exit status");
                 assertEquals(data.winnersPerAgency().get(1), LotteryRun.winnersLogged(agency));
                 assertTrue(agency.linesContaining("result: fail").isEmpty(), "retrying is not a failure");
@@ -125,9 +120,9 @@ class LotteryEndToEndIT {
 
     @Test
     void agencyGivesUpWithAFailLineWhenTheServerNeverComes() throws IOException {
-        Path agencyDir = runDir.resolve("lonely-agency");
+        Path agencyDir = runDir.path().resolve("lonely-agency");
         ChildProcess.copy(ROOT.resolve("agency/config.yaml"), agencyDir.resolve("config.yaml"));
-        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"), new int[] {10}, new int[] {0}, 1);
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.path().resolve("data"), new int[] {10}, new int[] {0}, 1);
         try (ChildProcess agency = ChildProcess.startScript("agency-1", StartScript.of(ROOT, "agency"), agencyDir,
                 Map.of(
                 "CLI_ID", "1", "CLI_SERVER_ADDRESS", "127.0.0.1:" + freePort(), "CLI_SERVER_CONNECTTIMEOUT", "2s",
@@ -141,8 +136,8 @@ class LotteryEndToEndIT {
 
     @Test
     void sigtermStopsAWaitingAgencyAndTheServerWithStatusZero() throws IOException {
-        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"), new int[] {2000, 10}, new int[] {1, 0}, 3);
-        try (LotteryRun run = LotteryRun.start(ROOT, runDir, 2, Map.of(), line -> { })) {
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.path().resolve("data"), new int[] {2000, 10}, new int[] {1, 0}, 3);
+        try (LotteryRun run = LotteryRun.start(ROOT, runDir.path(), 2, Map.of(), line -> { })) {
             // Agency 2 never comes, so agency 1 waits for the draw with its connection open.
             ChildProcess agency = run.startAgency(1, data.files().get(1), Map.of(), line -> { });
             run.server().awaitLine("action: agencia_finalizada \\| result: success \\| agencia: 1", LONG);
@@ -160,11 +155,11 @@ class LotteryEndToEndIT {
 
     @Test
     void malformedRowStopsTheAgencyBeforeItsBatchIsSent() throws IOException {
-        Path file = runDir.resolve("agency-1.csv");
+        Path file = runDir.path().resolve("agency-1.csv");
         Files.writeString(file, "Ana,Paz,30904465,1999-03-17,2201\r\n"
                 + "Inés,Núñez,00123456,2000-05-10,9325\r\n"
                 + "Luis,Gómez,21689196,2001-02-30,1033\r\n", StandardCharsets.UTF_8);
-        try (LotteryRun run = LotteryRun.start(ROOT, runDir, 1, Map.of(), line -> { })) {
+        try (LotteryRun run = LotteryRun.start(ROOT, runDir.path(), 1, Map.of(), line -> { })) {
             ChildProcess agency = run.startAgency(1, file, Map.of(), line -> { });
             int exit = agency.awaitExit(LONG).orElseThrow();
             assertEquals(2, exit, "bad data file exit status");
@@ -180,10 +175,10 @@ class LotteryEndToEndIT {
     void theCourseDatasetWhenAvailable() throws IOException {
         Path zip = ROOT.resolve("../shared/datasets/dataset.zip").normalize();
         assumeTrue(Files.isRegularFile(zip), "no course dataset at " + zip);
-        Path dataDir = runDir.resolve("data");
+        Path dataDir = runDir.path().resolve("data");
         E2eData.unzip(zip, dataDir);
 
-        try (LotteryRun run = LotteryRun.start(ROOT, runDir, 5, Map.of(), line -> { })) {
+        try (LotteryRun run = LotteryRun.start(ROOT, runDir.path(), 5, Map.of(), line -> { })) {
             for (int k = 1; k <= 5; k++) {
                 run.startAgency(k, dataDir.resolve("agency-" + k + ".csv"), Map.of(), line -> { });
             }

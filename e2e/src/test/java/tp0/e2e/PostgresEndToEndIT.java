@@ -14,9 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tp0.testkit.BetsCsvRows;
 import tp0.testkit.PostgresExtension;
@@ -40,12 +38,8 @@ class PostgresEndToEndIT {
     /** This test's database (emptied before each test). */
     @RegisterExtension
     static final PostgresExtension postgres = new PostgresExtension();
-    private Path runDir;
-
-    @BeforeEach
-    void freshRunDir(TestInfo test) throws IOException {
-        runDir = RunDirs.fresh("e2e-pg", test);
-    }
+    @RegisterExtension
+    final RunDir runDir = new RunDir("e2e-pg");
 
     private static Map<String, String> pgEnv(String... more) {
         Map<String, String> env = postgres.serverEnv(more);
@@ -82,22 +76,22 @@ class PostgresEndToEndIT {
         Map<Integer, Path> files;
         List<Integer> expectedWinners = null;
         if (Files.isRegularFile(zip)) {
-            files = E2eData.unzip(zip, runDir.resolve("data"));
+            files = E2eData.unzip(zip, runDir.path().resolve("data"));
             expectedWinners = List.of(2, 3, 3, 2, 0);
             System.out.println("PostgresEndToEndIT: the course dataset " + zip);
         } else {
-            files = DatasetGenerator.generate(runDir.resolve("data"), new int[] {1200, 900, 700, 400, 150},
+            files = DatasetGenerator.generate(runDir.path().resolve("data"), new int[] {1200, 900, 700, 400, 150},
                     new int[] {2, 1, 3, 0, 2}, 42).files();
             System.out.println("PostgresEndToEndIT: no course dataset at " + zip + "; a generated one");
         }
-        List<List<String>> onFile = runAll(runDir.resolve("file"), Map.of(), files);
-        List<List<String>> onPostgres = runAll(runDir.resolve("postgres"), pgEnv(), files);
+        List<List<String>> onFile = runAll(runDir.path().resolve("file"), Map.of(), files);
+        List<List<String>> onPostgres = runAll(runDir.path().resolve("postgres"), pgEnv(), files);
         assertEquals(onFile, onPostgres, "each agency's winners, file store vs postgres");
         if (expectedWinners != null) {
             assertEquals(expectedWinners, onPostgres.stream().map(List::size).toList(), "winners per agency");
         }
-        Path exported = exportBets(runDir.resolve("postgres/server"));
-        byte[] fileStore = BetsCsvRows.perAgency(Files.readAllBytes(runDir.resolve("file/server/bets.csv")));
+        Path exported = exportBets(runDir.path().resolve("postgres/server"));
+        byte[] fileStore = BetsCsvRows.perAgency(Files.readAllBytes(runDir.path().resolve("file/server/bets.csv")));
         byte[] export = Files.readAllBytes(exported);
         assertEquals(fileStore.length, export.length, "export-bets size vs bets.csv");
         assertTrue(java.util.Arrays.equals(fileStore, export), "export-bets is bets.csv byte for byte, per agency");
@@ -111,7 +105,7 @@ class PostgresEndToEndIT {
      */
     @Test
     void serverAndDatabaseCrashesLoseAndDuplicateNothing() throws IOException {
-        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.path().resolve("data"),
                 new int[] {60_000, 50_000, 40_000, 30_000, 20_000}, new int[] {3, 2, 2, 1, 0}, 2024);
         long seed = Seeds.of("tp0.crash.seed", "PostgresEndToEndIT crash test");
         Random random = new Random(seed);
@@ -124,7 +118,7 @@ class PostgresEndToEndIT {
         int restarts = 0;
         long acked = 0;
         String received = "action: apuesta_recibida | result: success";
-        try (LotteryRun run = LotteryRun.start(ROOT, runDir, 5, pgEnv("DB_CONNECT_TIMEOUT", "120"), line -> { })) {
+        try (LotteryRun run = LotteryRun.start(ROOT, runDir.path(), 5, pgEnv("DB_CONNECT_TIMEOUT", "120"), line -> { })) {
             for (int k = 1; k <= 5; k++) {
                 run.startAgency(k, data.files().get(k), Map.of("CLI_SERVER_CONNECTTIMEOUT", "120s"), line -> { });
             }
@@ -146,7 +140,7 @@ class PostgresEndToEndIT {
             // The database's crashes reached the agencies as retryable refusals, never as a failure.
             long storageRetries = 0;
             for (int k = 1; k <= 5; k++) {
-                List<String> lines = Files.readAllLines(runDir.resolve("agency-" + k).resolve("agency-" + k + ".log"));
+                List<String> lines = Files.readAllLines(runDir.path().resolve("agency-" + k).resolve("agency-" + k + ".log"));
                 storageRetries += lines.stream().filter(l -> l.contains("result: in_progress")
                         && l.contains("STORAGE_FAILURE")).count();
                 assertEquals(0, lines.stream().filter(l -> l.contains("result: fail")).count(), "agency " + k + " fail lines");
@@ -157,7 +151,7 @@ class PostgresEndToEndIT {
             run.server().awaitLine("action: sorteo \\| result: success$", LONG);
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
         }
-        Path exported = exportBets(runDir.resolve("server"));
+        Path exported = exportBets(runDir.path().resolve("server"));
         StoredBets.Audit audit = StoredBets.audit(exported, data);
         String counts = StoredBets.tableCounts(postgres.server());
         System.out.println("PostgresEndToEndIT crash test: " + kills + " kill -9 of the server, " + restarts
@@ -174,7 +168,7 @@ class PostgresEndToEndIT {
     void readinessFollowsTheDatabase() throws Exception {
         java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-        try (LotteryRun run = LotteryRun.start(ROOT, runDir, 5, pgEnv("HTTP_PORT", "any", "HTTP_IP", "127.0.0.1"),
+        try (LotteryRun run = LotteryRun.start(ROOT, runDir.path(), 5, pgEnv("HTTP_PORT", "any", "HTTP_IP", "127.0.0.1"),
                 line -> { })) {
             java.net.URI ready = java.net.URI.create("http://127.0.0.1:" + HttpEndpointsIT.httpPort(run) + "/health/ready");
             java.util.function.Supplier<java.net.http.HttpResponse<String>> ask = () -> {
@@ -202,7 +196,7 @@ class PostgresEndToEndIT {
 
     @Test
     void aWrongPasswordOrAnUnreachableDatabaseStopsTheServerNamingTheKey() throws IOException {
-        Path dir = runDir.resolve("server");
+        Path dir = runDir.path().resolve("server");
         ChildProcess.copy(ROOT.resolve("lottery/config.ini"), dir.resolve("config.ini"));
         Map<String, String> wrongPassword = pgEnv("DB_PASSWORD", "not-the-password", "SERVER_PORT", "0");
         try (ChildProcess server = ChildProcess.startScript("wrong-password", StartScript.of(ROOT, "lottery"), dir, wrongPassword, line -> { })) {

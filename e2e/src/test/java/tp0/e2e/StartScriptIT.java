@@ -15,9 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tp0.tools.ChildProcess;
@@ -31,12 +30,8 @@ import tp0.tools.StartScript;
 class StartScriptIT {
     private static final Duration LONG = Duration.ofMinutes(2);
 
-    private Path runDir;
-
-    @BeforeEach
-    void freshRunDir(TestInfo test) throws IOException {
-        runDir = RunDirs.fresh("start-script", test.getDisplayName().replaceAll("[^A-Za-z0-9]+", "_"));
-    }
+    @RegisterExtension
+    final RunDir runDir = RunDir.perInvocation("start-script");
 
     /** This JVM's home, and JDK 25's where this machine has one. */
     static Stream<String> javaHomes() {
@@ -51,9 +46,9 @@ class StartScriptIT {
     @ParameterizedTest
     @MethodSource("javaHomes")
     void serverStartsCleanFromAnyFolderThroughASymlinkAndStopsWithZero(String javaHome) throws IOException {
-        Path link = Files.createDirectories(runDir.resolve("elsewhere/bin")).resolve("lottery");
+        Path link = Files.createDirectories(runDir.path().resolve("elsewhere/bin")).resolve("lottery");
         Files.createSymbolicLink(link, StartScript.of(ROOT, "lottery"));
-        Path work = Files.createDirectories(runDir.resolve("work"));
+        Path work = Files.createDirectories(runDir.path().resolve("work"));
         Files.writeString(work.resolve("config.ini"), "[DEFAULT]\nSERVER_PORT = 0\nSERVER_IP = 127.0.0.1\nHTTP_PORT = 0\n",
                 StandardCharsets.UTF_8);
         try (ChildProcess server = ChildProcess.start("server", List.of(link.toString()), work,
@@ -73,7 +68,7 @@ class StartScriptIT {
     @ParameterizedTest
     @MethodSource("javaHomes")
     void agencyRunsCleanAndItsExitStatusIsTheJvms(String javaHome) throws IOException {
-        Path work = Files.createDirectories(runDir.resolve("agency"));
+        Path work = Files.createDirectories(runDir.path().resolve("agency"));
         ChildProcess.copy(ROOT.resolve("agency/config.yaml"), work.resolve("config.yaml"));
         try (ChildProcess agency = ChildProcess.startScript("agency", StartScript.of(ROOT, "agency"), work,
                 Map.of("JAVA_HOME", javaHome, "CLI_ID", "1", "CLI_SERVER_ADDRESS", "127.0.0.1:1",
@@ -86,7 +81,7 @@ class StartScriptIT {
 
     @Test
     void configIsReadFromTheCurrentFolderAndAConfigErrorIsExitOne() throws IOException {
-        Path work = Files.createDirectories(runDir.resolve("work"));
+        Path work = Files.createDirectories(runDir.path().resolve("work"));
         Files.writeString(work.resolve("config.ini"), "[DEFAULT]\nSERVER_PORT = not-a-port\n", StandardCharsets.UTF_8);
         try (ChildProcess server = ChildProcess.startScript("server", StartScript.of(ROOT, "lottery"), work,
                 Map.of(), line -> { })) {
@@ -99,7 +94,7 @@ class StartScriptIT {
     @Test
     void javaOptsComeAfterTheProgramsOwnOptionsAndAreSplitOnBlanks() throws IOException {
         // -version ends the JVM before the jar runs: what it prints shows which options won.
-        try (ChildProcess server = ChildProcess.startScript("server", StartScript.of(ROOT, "lottery"), runDir,
+        try (ChildProcess server = ChildProcess.startScript("server", StartScript.of(ROOT, "lottery"), runDir.path(),
                 Map.of("JAVA_OPTS", "-Xmx64m -XX:+PrintFlagsFinal -version"), line -> { })) {
             assertEquals(0, server.awaitExit(LONG).orElseThrow());
             // jvm.options says -Xmx256m; JAVA_OPTS' -Xmx64m (67108864 bytes) comes later and wins.
@@ -116,7 +111,7 @@ class StartScriptIT {
     void javaOptsThatChooseAboutClassDataSharingGetNoArchiveFromTheScript(String javaHome) throws IOException {
         // On JDK 25 an AOT cache together with -Xshare:off stops the JVM at start.
         try (ChildProcess agency = ChildProcess.startScript("agency", StartScript.of(ROOT, "agency"),
-                List.of("--version"), runDir, Map.of("JAVA_HOME", javaHome, "JAVA_OPTS", "-Xshare:off"), line -> { })) {
+                List.of("--version"), runDir.path(), Map.of("JAVA_HOME", javaHome, "JAVA_OPTS", "-Xshare:off"), line -> { })) {
             assertEquals(0, agency.awaitExit(LONG).orElseThrow(), String.join("\n", agency.lines()));
             assertEquals(1, agency.lines().size(), agency.lines().toString());
             assertTrue(agency.lines().get(0).startsWith("agency "), agency.lines().get(0));
@@ -139,7 +134,7 @@ class StartScriptIT {
         String option = aot ? "-XX:AOTCache=" + archive : "-XX:SharedArchiveFile=" + archive;
         for (boolean newer : List.of(true, false)) {
             Files.setLastModifiedTime(archive, FileTime.fromMillis(jarTime.toMillis() + (newer ? 60_000 : -60_000)));
-            Path work = Files.createDirectories(runDir.resolve("work-" + newer));
+            Path work = Files.createDirectories(runDir.path().resolve("work-" + newer));
             try (ChildProcess server = ChildProcess.startScript("server", home.resolve("bin/lottery"), work,
                     Map.of("JAVA_HOME", javaHome, "SERVER_PORT", "0", "SERVER_IP", "127.0.0.1", "HTTP_PORT", "0"), line -> { })) {
                 server.awaitLine("action: listen \\| result: success", LONG);
@@ -158,7 +153,7 @@ class StartScriptIT {
         // A JVM home as a jlink'd runtime has it: a release file with JAVA_VERSION only (here with a
         // blank, a slash and no final line break), its bin/ this JVM's. The script reads the version
         // with shell built-ins alone; the archive it offers must carry the same name as before.
-        Path javaHome = Files.createDirectories(runDir.resolve("jre"));
+        Path javaHome = Files.createDirectories(runDir.path().resolve("jre"));
         Files.createSymbolicLink(javaHome.resolve("bin"), Path.of(System.getProperty("java.home"), "bin"));
         int feature = Runtime.version().feature();
         Files.writeString(javaHome.resolve("release"), "IMPLEMENTOR=\"someone\"\nMODULES=\"java.base\"\nJAVA_VERSION=\""
@@ -167,7 +162,7 @@ class StartScriptIT {
         boolean aot = feature >= 25;
         Path archive = home.resolve("archives").resolve("lottery-" + feature + ".0.99_local_build" + (aot ? ".aot" : ".jsa"));
         Files.writeString(archive, "not an archive"); // refused in silence by the JVM: only its name matters here
-        Path work = Files.createDirectories(runDir.resolve("work"));
+        Path work = Files.createDirectories(runDir.path().resolve("work"));
         try (ChildProcess server = ChildProcess.startScript("server", home.resolve("bin/lottery"), work,
                 Map.of("JAVA_HOME", javaHome.toString(), "SERVER_PORT", "0", "SERVER_IP", "127.0.0.1", "HTTP_PORT", "0"),
                 line -> { })) {
@@ -182,7 +177,7 @@ class StartScriptIT {
 
     /** A copy of the server's install (script, jar, options) in this test's folder, with an empty archives/. */
     private Path serverInstallCopy() throws IOException {
-        Path home = runDir.resolve("app");
+        Path home = runDir.path().resolve("app");
         Path target = ROOT.resolve("lottery/target");
         Files.createDirectories(home.resolve("bin"));
         Files.createDirectories(home.resolve("archives"));

@@ -15,9 +15,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tp0.tools.ChildProcess;
 import tp0.tools.StartScript;
 
@@ -32,17 +31,13 @@ class StartUpAndCommandLineIT {
     private static final Duration EXIT = Duration.ofSeconds(60);
     private static final long SEED = Long.getLong("tp0.startup.seed", System.nanoTime());
 
-    private Path runDir;
-
-    @BeforeEach
-    void freshRunDir(TestInfo test) throws IOException {
-        runDir = RunDirs.fresh("e2e", test);
-    }
+    @RegisterExtension
+    final RunDir runDir = new RunDir("e2e");
 
     @Test
     void helpAndVersionAnswerWithoutSideEffects() throws IOException {
         for (String module : List.of("lottery", "agency")) {
-            Path dir = runDir.resolve(module);
+            Path dir = runDir.path().resolve(module);
             List<String> help = run(module, dir, 0, "--help");
             assertTrue(help.get(0).startsWith("Usage: " + module + " [--help | --version]"), help.toString());
             assertTrue(help.stream().anyMatch(line -> line.startsWith("Exit status:")), "exit codes: " + help);
@@ -75,7 +70,7 @@ class StartUpAndCommandLineIT {
         System.out.println("StartUpAndCommandLineIT seed: " + SEED + " (replay with -Dtp0.startup.seed=" + SEED + ")");
         Random random = new Random(SEED);
         // Some rows, so that repairing and counting the file takes a moment too.
-        Path bets = runDir.resolve("bets.csv");
+        Path bets = runDir.path().resolve("bets.csv");
         StringBuilder rows = new StringBuilder();
         for (int i = 0; i < 100_000; i++) {
             rows.append(1 + i % 5).append(",Ana,Paz,").append(i).append(",2000-01-01,").append(i).append("\r\n");
@@ -90,7 +85,7 @@ class StartUpAndCommandLineIT {
             points.add("action: bets_file +" + random.nextInt(1500) + "ms");
         }
         for (String point : points) {
-            Path dir = runDir.resolve("server-" + points.indexOf(point));
+            Path dir = runDir.path().resolve("server-" + points.indexOf(point));
             ChildProcess.copy(bets, dir.resolve("bets.csv"));
             ChildProcess.copy(ROOT.resolve("lottery/config.ini"), dir.resolve("config.ini"));
             try (ChildProcess server = ChildProcess.startScript("server", StartScript.of(ROOT, "lottery"),
@@ -119,7 +114,7 @@ class StartUpAndCommandLineIT {
     /** An actor system that cannot start is one fail line and status 1, not a JVM left running. */
     @Test
     void serverWhoseActorSystemCannotStartExitsOne() throws IOException {
-        Path dir = runDir.resolve("server");
+        Path dir = runDir.path().resolve("server");
         ChildProcess.copy(ROOT.resolve("lottery/config.ini"), dir.resolve("config.ini"));
         try (ChildProcess server = ChildProcess.startScript("server", StartScript.of(ROOT, "lottery"), dir,
                 Map.of("SERVER_IP", "127.0.0.1", "SERVER_PORT", "0", "HTTP_PORT", "0",
@@ -135,7 +130,7 @@ class StartUpAndCommandLineIT {
     @Test
     void agencyStoppedRightAfterItsFirstLineExitsZero() throws IOException {
         for (String address : List.of("127.0.0.1:1", "unresolvable.invalid:12345")) {
-            Path dir = runDir.resolve("agency-" + address.replaceAll("[^a-z0-9]", "_"));
+            Path dir = runDir.path().resolve("agency-" + address.replaceAll("[^a-z0-9]", "_"));
             ChildProcess.copy(ROOT.resolve("agency/config.yaml"), dir.resolve("config.yaml"));
             Files.createDirectories(dir.resolve(".data"));
             Files.writeString(dir.resolve(".data/agency-1.csv"), "Ana,Paz,00123,2000-02-29,7574\n");

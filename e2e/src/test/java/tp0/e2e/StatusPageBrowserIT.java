@@ -17,9 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -48,12 +47,8 @@ class StatusPageBrowserIT {
     /** Per agency: 5000 bets of ~55 bytes at 60 kB/s take ~4.5 s. */
     private static final long LINK_BYTES_PER_SECOND = 60_000;
 
-    private Path runDir;
-
-    @BeforeEach
-    void freshRunDir(TestInfo test) throws IOException {
-        runDir = RunDirs.fresh("e2e", test);
-    }
+    @RegisterExtension
+    final RunDir runDir = new RunDir("e2e");
 
     @Test
     void thePageShowsTheCountsRiseAndTheDrawWithWinnersCounts() throws Exception {
@@ -61,16 +56,16 @@ class StatusPageBrowserIT {
                 "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
         long seed = System.nanoTime();
         System.out.println("StatusPageBrowserIT seed " + seed);
-        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"), BETS, WINNERS, seed);
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.path().resolve("data"), BETS, WINNERS, seed);
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1500,1000", "--user-data-dir=" + runDir.resolve("chromium-profile"));
+                "--window-size=1500,1000", "--user-data-dir=" + runDir.path().resolve("chromium-profile"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         WebDriver browser = new ChromeDriver(service, options);
-        try (LotteryRun run = LotteryRun.start(ROOT, runDir, 5, HttpEndpointsIT.httpOn(), line -> { });
+        try (LotteryRun run = LotteryRun.start(ROOT, runDir.path(), 5, HttpEndpointsIT.httpOn(), line -> { });
              SlowLink link = new SlowLink(run.port(), LINK_BYTES_PER_SECOND)) {
             browser.get("http://127.0.0.1:" + HttpEndpointsIT.httpPort(run) + "/");
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofMillis(100));
