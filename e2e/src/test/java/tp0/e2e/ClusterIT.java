@@ -116,8 +116,7 @@ class ClusterIT {
         // each: 40k bets last ~8 minutes of cycles however fast the machine), then at full speed.
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.path().resolve("data"),
                 new int[] {40_000, 38_000, 36_000, 34_000, 32_000}, new int[] {3, 2, 2, 1, 0}, 2024);
-        long seed = Seeds.of("tp0.crash.seed", "ClusterIT kill test");
-        Random random = new Random(seed);
+        Random random = Seeds.random("tp0.crash.seed", "ClusterIT kill test");
         List<Double> failovers = new ArrayList<>();
         int oldestKills = 0;
         List<SlowLink> links = new ArrayList<>();

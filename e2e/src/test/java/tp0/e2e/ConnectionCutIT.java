@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tp0.testkit.ChaosProxy;
 import tp0.tools.DatasetGenerator;
 import tp0.tools.LotteryRun;
@@ -22,10 +23,12 @@ import tp0.tools.LotteryRun;
 class ConnectionCutIT {
     private static final int CUTS = 100;
     private static final Duration LONG = Duration.ofMinutes(5);
+    @RegisterExtension
+    final RunDir folder = new RunDir("e2e");
 
     @Test
     void resetConnectionsLoseAndDuplicateNothing() throws IOException {
-        Path runDir = RunDirs.fresh("e2e", "connection-cuts");
+        Path runDir = folder.path();
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
                 new int[] {60_000, 50_000, 40_000, 30_000, 20_000}, new int[] {1, 2, 0, 3, 1}, 77);
         long seed = Seeds.of("tp0.cut.seed", "connection cut test");

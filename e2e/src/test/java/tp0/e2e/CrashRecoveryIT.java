@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tp0.tools.DatasetGenerator;
 import tp0.tools.LotteryRun;
 
@@ -23,14 +24,15 @@ import tp0.tools.LotteryRun;
 class CrashRecoveryIT {
     private static final int CYCLES = Integer.parseInt(System.getProperty("tp0.crash.cycles", "20"));
     private static final Duration LONG = Duration.ofMinutes(5);
+    @RegisterExtension
+    final RunDir folder = new RunDir("e2e");
 
     @Test
     void serverKilledAtRandomPointsLosesAndDuplicatesNothing() throws IOException {
-        Path runDir = RunDirs.fresh("e2e", "crash-recovery");
+        Path runDir = folder.path();
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
                 new int[] {60_000, 50_000, 40_000, 30_000, 20_000}, new int[] {3, 2, 2, 1, 0}, 2024);
-        long seed = Seeds.of("tp0.crash.seed", "crash test");
-        Random random = new Random(seed);
+        Random random = Seeds.random("tp0.crash.seed", "crash test");
 
         int cycles = 0;
         try (LotteryRun run = LotteryRun.start(ROOT, runDir, 5, Map.of(), line -> { })) {

@@ -26,7 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tp0.protocol.Batches;
 import tp0.protocol.Bet;
 import tp0.protocol.Codec;
@@ -47,10 +47,12 @@ class HostileInputIT {
     private static final Duration LONG = Duration.ofMinutes(5);
     private static final int FUZZ_CONNECTIONS = 1_000;
     private static final int FRAMES_PER_CONNECTION = 100;
+    @RegisterExtension
+    final RunDir folder = new RunDir("e2e");
 
     @Test
-    void fuzzedFramesNeitherCrashNorHangNorSlowTheGoodAgencies(TestInfo test) throws Exception {
-        Path runDir = freshDir(test);
+    void fuzzedFramesNeitherCrashNorHangNorSlowTheGoodAgencies() throws Exception {
+        Path runDir = folder.path();
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
                 new int[] {20_000, 15_000, 10_000, 8_000, 5_000}, new int[] {2, 0, 1, 1, 3}, 31);
         long seed = Seeds.of("tp0.fuzz.seed", "live fuzz");
@@ -90,12 +92,12 @@ class HostileInputIT {
     }
 
     @Test
-    void aThousandIdleConnectionsDoNotDisturbIngestion(TestInfo test) throws Exception {
-        Path runDir = freshDir(test);
+    void aThousandIdleConnectionsDoNotDisturbIngestion() throws Exception {
+        Path runDir = folder.path();
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
                 new int[] {10_000, 10_000, 10_000, 10_000, 10_000}, new int[] {1, 1, 1, 1, 1}, 8);
-        List<Socket> idle = new ArrayList<>();
-        try (LotteryRun run = LotteryRun.start(ROOT, runDir, 5,
+        try (HeldSockets idle = new HeldSockets();
+             LotteryRun run = LotteryRun.start(ROOT, runDir, 5,
                 // A backlog of 5 would make a burst of 1000 connects wait on SYN retries.
                 Map.of("MAX_CONNECTIONS", "1100", "FRAME_TIMEOUT", "600", "SERVER_LISTEN_BACKLOG", "1024"), line -> { })) {
             for (int i = 0; i < 1_000; i++) {
@@ -112,21 +114,19 @@ class HostileInputIT {
             System.out.printf("idle connections: 1000 held; server RSS %d MiB with them, peak %d MiB%n",
                     rssIdle / 1024, peak / 1024);
             Outcomes.assertEachLearnedItsWinners(outcomes, data);
-            for (Socket s : idle) {
+            for (Socket s : idle.all()) {
                 assertTrue(!s.isClosed(), "idle connections are held, not dropped");
             }
             StoredBets.assertExactlyOnceInOrder(run.betsFile(), data);
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
-        } finally {
-            closeAll(idle);
         }
     }
 
     @Test
-    void connectionsOverTheCapAreRefusedPolitely(TestInfo test) throws Exception {
-        Path runDir = freshDir(test);
-        List<Socket> held = new ArrayList<>();
-        try (LotteryRun run = LotteryRun.start(ROOT, runDir, 1, Map.of("MAX_CONNECTIONS", "3"), line -> { })) {
+    void connectionsOverTheCapAreRefusedPolitely() throws Exception {
+        Path runDir = folder.path();
+        try (HeldSockets held = new HeldSockets();
+             LotteryRun run = LotteryRun.start(ROOT, runDir, 1, Map.of("MAX_CONNECTIONS", "3"), line -> { })) {
             for (int i = 0; i < 3; i++) {
                 Socket s = new Socket("127.0.0.1", run.port());
                 held.add(s);
@@ -142,14 +142,12 @@ class HostileInputIT {
             }
             run.server().awaitLine("code: TOO_MANY_CONNECTIONS", Duration.ofSeconds(30));
             assertEquals(0, run.stopServer(Duration.ofSeconds(30)));
-        } finally {
-            closeAll(held);
         }
     }
 
     @Test
-    void secretsKeepAgenciesFromActingAsEachOther(TestInfo test) throws Exception {
-        Path runDir = freshDir(test);
+    void secretsKeepAgenciesFromActingAsEachOther() throws Exception {
+        Path runDir = folder.path();
         Path secrets = runDir.resolve("secrets.txt");
         Files.writeString(secrets, "# agency=secret\n1=alfa-1\n2=bravo-2\n");
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.resolve("data"),
@@ -262,14 +260,4 @@ class HostileInputIT {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private static Path freshDir(TestInfo test) throws IOException {
-        return RunDirs.fresh("e2e", test);
-    }
-
-    private static void closeAll(List<Socket> sockets) throws IOException {
-        for (Socket s : sockets) {
-            s.close();
-        }
-    }
 }

@@ -107,8 +107,7 @@ class PostgresEndToEndIT {
     void serverAndDatabaseCrashesLoseAndDuplicateNothing() throws IOException {
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.path().resolve("data"),
                 new int[] {60_000, 50_000, 40_000, 30_000, 20_000}, new int[] {3, 2, 2, 1, 0}, 2024);
-        long seed = Seeds.of("tp0.crash.seed", "PostgresEndToEndIT crash test");
-        Random random = new Random(seed);
+        Random random = Seeds.random("tp0.crash.seed", "PostgresEndToEndIT crash test");
         List<Boolean> events = new ArrayList<>(); // true: kill the server; false: crash PostgreSQL
         for (int i = 0; i < SERVER_KILLS; i++) events.add(true);
         for (int i = 0; i < DB_RESTARTS; i++) events.add(false);

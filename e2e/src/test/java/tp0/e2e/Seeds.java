@@ -1,5 +1,7 @@
 package tp0.e2e;
 
+import java.util.Random;
+
 /** Seeds of the randomised suites: given to replay a run, else new; always printed. */
 final class Seeds {
     private Seeds() {}
@@ -9,5 +11,10 @@ final class Seeds {
         long seed = Long.getLong(property, System.nanoTime());
         System.out.println(what + ": seed " + seed + " (rerun with -D" + property + "=" + seed + ")");
         return seed;
+    }
+
+    /** A generator seeded as {@link #of} says. */
+    static Random random(String property, String what) {
+        return new Random(of(property, what));
     }
 }
