@@ -3,7 +3,8 @@
 # must give byte-identical jars (every */target/*.jar: the shaded lottery.jar and agency.jar, the
 # shade plugin's original-*.jar, protocol's, testkit's and tools' jars, the JMH microbench.jar;
 # e2e holds only tests). Fails naming the jars that differ, with the entries that differ.
-# agency/target/agency.jsa is not compared: it is a JVM class-data archive dumped by a training run, not a build output meant to be reproducible.
+# agency/target/agency.jsa is not compared: it is a JVM class-data archive dumped by a training
+# run, not a build output meant to be reproducible.
 #   .ci/reproducible-check.sh            (from anywhere; uses ./mvnw, needs only a JDK and git)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
