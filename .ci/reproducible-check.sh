@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Reproducible builds: two clean builds of this tree, in two different folders and time zones,
 # must give byte-identical jars (every */target/*.jar: the shaded lottery.jar and agency.jar, the
-# shade plugin's original-*.jar, protocol's and launcher's jars). Fails naming the jars that
-# differ, with the entries that differ. agency/target/agency.jsa is not compared: it is a JVM
-# class-data archive dumped by a training run, not a build output meant to be reproducible.
+# shade plugin's original-*.jar, protocol's, testkit's and tools' jars, the JMH microbench.jar;
+# e2e holds only tests). Fails naming the jars that differ, with the entries that differ.
+# agency/target/agency.jsa is not compared: it is a JVM class-data archive dumped by a training
+# run, not a build output meant to be reproducible.
 #   .ci/reproducible-check.sh            (from anywhere; uses ./mvnw, needs only a JDK and git)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

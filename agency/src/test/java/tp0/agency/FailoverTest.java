@@ -15,7 +15,6 @@ import tp0.agency.StoringLottery.Fault;
 import tp0.agency.config.AgencyConfig;
 import tp0.agency.config.ServerAddress;
 import tp0.agency.config.ServerAddresses;
-import tp0.agency.log.LogCapture;
 import tp0.agency.log.LogLevel;
 import tp0.protocol.Bet;
 import tp0.protocol.ErrorCode;

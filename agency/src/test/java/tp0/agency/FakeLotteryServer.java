@@ -1,5 +1,7 @@
 package tp0.agency;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.core.ConditionTimeoutException;
 import tp0.agency.config.ServerAddress;
 import tp0.protocol.Bet;
 import tp0.protocol.Codec;
@@ -113,7 +117,7 @@ final class FakeLotteryServer implements AutoCloseable {
     private final Thread thread;
     private final List<Message> received = Collections.synchronizedList(new ArrayList<>());
     private final List<List<Message>> byConnection = Collections.synchronizedList(new ArrayList<>());
-    private int finished; // scripts that have ended; guarded by this
+    private final AtomicInteger finished = new AtomicInteger(); // scripts that have ended
     private volatile Throwable failure;
     private volatile Socket connection;
 
@@ -172,10 +176,7 @@ final class FakeLotteryServer implements AutoCloseable {
                 failure = t;
             }
         } finally {
-            synchronized (this) {
-                finished++;
-                notifyAll();
-            }
+            finished.incrementAndGet();
         }
     }
 
@@ -225,14 +226,12 @@ final class FakeLotteryServer implements AutoCloseable {
     }
 
     /** Waits for {@code count} scripts to end and rethrows what broke any of them. */
-    synchronized void awaitScripts(int count, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (finished < count) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new AssertionError(finished + " of " + count + " fake server scripts finished within " + timeout);
-            }
-            wait(Math.max(1, left / 1_000_000));
+    void awaitScripts(int count, Duration timeout) throws Exception {
+        try {
+            await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                    .until(() -> finished.get() >= count);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(finished.get() + " of " + count + " fake server scripts finished within " + timeout);
         }
         if (failure != null) {
             throw new AssertionError("fake server script failed", failure);

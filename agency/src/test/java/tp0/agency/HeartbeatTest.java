@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import tp0.agency.StoringLottery.Fault;
 import tp0.agency.config.AgencyConfig;
 import tp0.agency.config.ServerAddresses;
-import tp0.agency.log.LogCapture;
 import tp0.agency.log.LogLevel;
 import tp0.protocol.Bet;
 import tp0.protocol.Message;

@@ -20,7 +20,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import tp0.agency.StoringLottery.Fault;
 import tp0.agency.config.AgencyConfig;
 import tp0.agency.config.ServerAddresses;
-import tp0.agency.log.LogCapture;
 import tp0.agency.log.LogLevel;
 import tp0.protocol.Batches;
 import tp0.protocol.Bet;

@@ -1,5 +1,7 @@
 package tp0.agency.log;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -7,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** A {@link Log} whose lines tests can read, and wait for, without sleeping. */
 public final class LogCapture {
@@ -47,26 +51,26 @@ public final class LogCapture {
     }
 
     /** The first line containing {@code fragment}, waiting up to {@code timeout} for it. */
-    public synchronized String awaitLine(String fragment, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            for (String line : lines) {
-                if (line.contains(fragment)) {
-                    return line;
-                }
+    public String awaitLine(String fragment, Duration timeout) throws InterruptedException {
+        Optional<String> line = firstLine(fragment);
+        if (line.isEmpty() && timeout.compareTo(Duration.ZERO) > 0) {
+            try {
+                line = await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                        .until(() -> firstLine(fragment), Optional::isPresent);
+            } catch (ConditionTimeoutException e) {
+                // said below, with every line captured
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new AssertionError("no log line with '" + fragment + "' within " + timeout + "; got:\n"
-                        + String.join("\n", lines));
-            }
-            wait(Math.max(1, left / 1_000_000));
         }
+        return line.orElseThrow(() -> new AssertionError("no log line with '" + fragment + "' within " + timeout
+                + "; got:\n" + this));
+    }
+
+    private Optional<String> firstLine(String fragment) {
+        return lines().stream().filter(line -> line.contains(fragment)).findFirst();
     }
 
     private synchronized void add(String line) {
         lines.add(line);
-        notifyAll();
     }
 
     @Override
