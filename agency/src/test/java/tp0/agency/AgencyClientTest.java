@@ -76,6 +76,16 @@ class AgencyClientTest extends AgainstFakeServers {
         }
     }
 
+    /** The Hello, answered with a Welcome that holds none of the agency's bets. */
+    private static void welcomeAsNew(FakeLotteryServer.Peer peer) throws Exception {
+        FakeLotteryServer.expectHello(peer);
+        peer.send(new Message.Welcome(Protocol.VERSION, 0));
+    }
+
+    private void assertLogged(String text) {
+        assertTrue(capture.contains(text), capture.toString());
+    }
+
     @Test
     void happyPathSendsEveryBetInBatchesAndLogsTheWinners() throws Exception {
         List<Bet> bets = bets(1234);
@@ -165,31 +175,27 @@ class AgencyClientTest extends AgainstFakeServers {
     @Test
     void anAckForTheWrongCountIsAFailure() throws Exception {
         FakeLotteryServer server = server(peer -> {
-            FakeLotteryServer.expectHello(peer);
-            peer.send(new Message.Welcome(Protocol.VERSION, 0));
+            welcomeAsNew(peer);
             peer.receive();
             peer.send(new Message.BatchAck(9, 9));
             peer.receive();
         });
         assertEquals(ExitCodes.FAILURE, run(config(server, csv(bets(10), ""), 10)));
-        assertTrue(capture.contains("action: batch_enviado | result: fail | cantidad: 10 | error: server acked 9"),
-                capture.toString());
+        assertLogged("action: batch_enviado | result: fail | cantidad: 10 | error: server acked 9");
     }
 
     @Test
     void aConnectionLostForGoodEndsWithAConnectFailOnceTheWindowHasPassed() throws Exception {
         FakeLotteryServer server = server(peer -> {
-            FakeLotteryServer.expectHello(peer);
-            peer.send(new Message.Welcome(Protocol.VERSION, 0));
+            welcomeAsNew(peer);
             peer.receive(); // the first batch, then hang up and stop listening
         });
         assertEquals(ExitCodes.FAILURE, run(config(server.address(), csv(bets(10), ""), 5, Duration.ofMillis(500))));
-        assertTrue(capture.contains("WARNING  action: connection_lost | result: in_progress | error: "
-                + "server closed the connection | sent: 0 | during: batch_enviado"), capture.toString());
-        assertTrue(capture.contains("action: connect | result: in_progress | server_address: " + server.address()
-                + " | attempt: 1 | error: "), capture.toString());
-        assertTrue(capture.contains("action: connect | result: fail | server_address: " + server.address()),
-                capture.toString());
+        assertLogged("WARNING  action: connection_lost | result: in_progress | error: "
+                + "server closed the connection | sent: 0 | during: batch_enviado");
+        assertLogged("action: connect | result: in_progress | server_address: " + server.address()
+                + " | attempt: 1 | error: ");
+        assertLogged("action: connect | result: fail | server_address: " + server.address());
         assertEquals(1, capture.count("result: fail"));
     }
 
@@ -201,8 +207,7 @@ class AgencyClientTest extends AgainstFakeServers {
             peer.receive();
         });
         assertEquals(ExitCodes.FAILURE, run(config(server, csv(bets(1), ""), 5)));
-        assertTrue(capture.contains("action: conectado | result: fail | error: unexpected ALL_BETS_SENT_ACK from server"),
-                capture.toString());
+        assertLogged("action: conectado | result: fail | error: unexpected ALL_BETS_SENT_ACK from server");
     }
 
     @Test
@@ -267,8 +272,7 @@ class AgencyClientTest extends AgainstFakeServers {
         CountDownLatch queried = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         FakeLotteryServer server = server(peer -> {
-            FakeLotteryServer.expectHello(peer);
-            peer.send(new Message.Welcome(Protocol.VERSION, 0));
+            welcomeAsNew(peer);
             for (Message m; (m = peer.receive()) != null; ) {
                 if (m instanceof Message.BetBatch b) {
                     peer.send(new Message.BatchAck(b.bets().size(), 0));
@@ -299,8 +303,7 @@ class AgencyClientTest extends AgainstFakeServers {
         CountDownLatch firstBatch = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         FakeLotteryServer server = server(peer -> {
-            FakeLotteryServer.expectHello(peer);
-            peer.send(new Message.Welcome(Protocol.VERSION, 0));
+            welcomeAsNew(peer);
             peer.receive();
             firstBatch.countDown(); // hold the ack: the agency is blocked mid-file
             release.await();

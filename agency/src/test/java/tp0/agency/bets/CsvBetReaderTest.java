@@ -32,6 +32,11 @@ class CsvBetReaderTest {
         return f;
     }
 
+    /** {@code text} as a file reads as exactly {@code expected}. */
+    private void assertReads(String text, Bet... expected) throws IOException, BetFileException {
+        assertEquals(List.of(expected), readAll(file(text)));
+    }
+
     private static List<Bet> readAll(Path f) throws BetFileException {
         List<Bet> bets = new ArrayList<>();
         try (CsvBetReader reader = CsvBetReader.open(f)) {
@@ -79,8 +84,7 @@ class CsvBetReaderTest {
 
     @Test
     void readsCharactersOutsideTheBasicPlaneEvenFirstInTheFile() throws Exception {
-        assertEquals(List.of(new Bet("😀Ana", "Paz 𝄞", "1", LocalDate.of(1990, 1, 2), 3)),
-                readAll(file("😀Ana,Paz 𝄞,1,1990-01-02,3\n")));
+        assertReads("😀Ana,Paz 𝄞,1,1990-01-02,3\n", new Bet("😀Ana", "Paz 𝄞", "1", LocalDate.of(1990, 1, 2), 3));
     }
 
     @Test
@@ -90,8 +94,8 @@ class CsvBetReaderTest {
 
     @Test
     void trimsSpacesAroundFieldsButKeepsTheDocumentVerbatim() throws Exception {
-        assertEquals(List.of(new Bet("Ana María", "Paz", "007", LocalDate.of(1990, 1, 2), 42)),
-                readAll(file(" Ana María , Paz , 007 , 1990-01-02 , 42\n")));
+        assertReads(" Ana María , Paz , 007 , 1990-01-02 , 42\n",
+                new Bet("Ana María", "Paz", "007", LocalDate.of(1990, 1, 2), 42));
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -232,8 +236,8 @@ class CsvBetReaderTest {
 
     @Test
     void aQuoteInsideAnUnquotedFieldIsLiteralAndSoIsOneAfterLeadingSpaces() throws Exception {
-        assertEquals(List.of(new Bet("O\"Brien", "\"Paz\"", "1", LocalDate.of(1990, 1, 1), 1)),
-                readAll(file("O\"Brien, \"Paz\",1,1990-01-01,1\n")));
+        assertReads("O\"Brien, \"Paz\",1,1990-01-01,1\n",
+                new Bet("O\"Brien", "\"Paz\"", "1", LocalDate.of(1990, 1, 1), 1));
     }
 
     @Test
@@ -292,10 +296,9 @@ class CsvBetReaderTest {
 
     @Test
     void aQuotedLastFieldClosedRightAtTheEndOfTheFileIsFine() throws Exception {
-        assertEquals(List.of(new Bet("Ana", "Paz", "1", LocalDate.of(1990, 1, 1), 5)),
-                readAll(file("Ana,Paz,1,1990-01-01,\"5\"")));
-        assertEquals(List.of(new Bet("Ana", "Paz, \"Ana\"", "1", LocalDate.of(1990, 1, 1), 5)),
-                readAll(file("Ana,\"Paz, \"\"Ana\"\"\",1,1990-01-01,5\r\n")));
+        assertReads("Ana,Paz,1,1990-01-01,\"5\"", new Bet("Ana", "Paz", "1", LocalDate.of(1990, 1, 1), 5));
+        assertReads("Ana,\"Paz, \"\"Ana\"\"\",1,1990-01-01,5\r\n",
+                new Bet("Ana", "Paz, \"Ana\"", "1", LocalDate.of(1990, 1, 1), 5));
     }
 
     /** Stricter than commons-csv was: it skipped spaces between a closing quote and the comma. */
@@ -318,8 +321,8 @@ class CsvBetReaderTest {
     @Test
     void fieldsLongerThanTheParsersBufferAreTrimmedAndRead() throws Exception {
         String pad = " ".repeat(40_000);
-        assertEquals(List.of(new Bet("Ana", "Paz", "1", LocalDate.of(1990, 1, 1), 1)),
-                readAll(file(pad + "Ana" + pad + ",Paz,1,1990-01-01,1\n")));
+        assertReads(pad + "Ana" + pad + ",Paz,1,1990-01-01,1\n",
+                new Bet("Ana", "Paz", "1", LocalDate.of(1990, 1, 1), 1));
     }
 
     @Test

@@ -24,11 +24,6 @@ import tp0.testkit.TestCertificates;
 class TlsConfigTest {
     private static TestCertificates certs;
 
-    @BeforeAll
-    static void makeCertificates() throws IOException {
-        certs = TestCertificates.forUnitTests();
-    }
-
     private static AgencyConfig load(String... keyValues) throws ConfigException {
         Map<String, String> env = new HashMap<>(Map.of("CLI_ID", "1", "CLI_SERVER_ADDRESS", "localhost:12345"));
         for (int i = 0; i < keyValues.length; i += 2) {
@@ -45,6 +40,11 @@ class TlsConfigTest {
 
     private static String cert(String name) {
         return certs.dir().resolve(name).toString();
+    }
+
+    @BeforeAll
+    static void makeCertificates() throws IOException {
+        certs = TestCertificates.forUnitTests();
     }
 
     @Test

@@ -7,12 +7,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class ProgressReporterTest {
+    private final LogCapture capture = new LogCapture(LogLevel.INFO);
+    /** The reporter's clock, in nanoseconds, moved by hand. */
+    private final AtomicLong now = new AtomicLong(1_000);
+    private final ProgressReporter progress = new ProgressReporter(capture.log, now::get);
 
     @Test
     void reportsEveryTwoSecondsWithTheRateOfTheLastInterval() {
-        LogCapture capture = new LogCapture(LogLevel.INFO);
-        AtomicLong now = new AtomicLong(1_000);
-        ProgressReporter progress = new ProgressReporter(capture.log, now::get);
 
         progress.acked(100);
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(1_000));
@@ -32,9 +33,6 @@ class ProgressReporterTest {
 
     @Test
     void aReconnectionContinuesFromTheServersCountWithoutARateJump() {
-        LogCapture capture = new LogCapture(LogLevel.INFO);
-        AtomicLong now = new AtomicLong(1_000);
-        ProgressReporter progress = new ProgressReporter(capture.log, now::get);
         progress.acked(300);
         now.addAndGet(TimeUnit.SECONDS.toNanos(10)); // an outage
         progress.resume(250); // the last batch's ack was lost, and it was not stored
