@@ -43,7 +43,7 @@ class CrashRecoveryIT {
             while (cycles < CYCLES) {
                 // Kill after a random number of batches has reached this incarnation: a point in
                 // the ingestion chosen by events, not by guessing times.
-                long batches = 1 + random.nextInt(25);
+                long batches = 1L + random.nextInt(25);
                 run.server().awaitCount("action: apuesta_recibida | result: success", batches, LONG);
                 received += batches;
                 run.crashAndRestartServer();

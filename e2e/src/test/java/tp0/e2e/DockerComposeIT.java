@@ -553,7 +553,7 @@ class DockerComposeIT {
         Shell.Result logs = compose("logs", "--no-color");
         Map<String, List<String>> byContainer = new HashMap<>();
         Pattern prefix = Pattern.compile("^(\\S+)\\s+\\| (.*)$");
-        for (String line : logs.output().split("\n")) {
+        for (String line : logs.output().split("\n", -1)) { // a trailing empty line matches no prefix
             Matcher m = prefix.matcher(line);
             if (m.matches()) {
                 byContainer.computeIfAbsent(m.group(1), c -> new ArrayList<>()).add(m.group(2));

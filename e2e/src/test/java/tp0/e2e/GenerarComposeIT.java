@@ -87,7 +87,7 @@ class GenerarComposeIT {
     @Test
     void storePostgresAddsADatabaseTheServerWaitsFor() throws IOException {
         Path file = dir.resolve("docker-compose-pg.yaml");
-        Shell.Result result = generate(Map.of("STORE", "postgres", "DB_PASSWORD", "s3cret"), file, "5");
+        generate(Map.of("STORE", "postgres", "DB_PASSWORD", "s3cret"), file, "5");
         Map<String, Object> compose = new Yaml().load(Files.readString(file));
         Map<String, Object> services = map(compose.get("services"));
         assertEquals(7, services.size(), "server, postgres and 5 clients");
@@ -156,7 +156,7 @@ class GenerarComposeIT {
     @Test
     void aClusterWithoutClientsKeepsConfigIniNumAgencies() throws IOException {
         Path file = dir.resolve("dc.yaml");
-        Shell.Result result = generate(Map.of("NODES", "2", "STORE", "postgres", "DB_PASSWORD", "pw"), file, "0");
+        generate(Map.of("NODES", "2", "STORE", "postgres", "DB_PASSWORD", "pw"), file, "0");
         Map<String, Object> services = map(new Yaml().<Map<String, Object>>load(Files.readString(file)).get("services"));
         assertEquals(List.of("server1", "server2", "postgres"), List.copyOf(services.keySet()));
         assertEquals(List.of("STORE=postgres", "DB_URL=jdbc:postgresql://postgres:5432/lottery", "DB_USER=lottery",
@@ -168,8 +168,8 @@ class GenerarComposeIT {
     @ParameterizedTest
     @ValueSource(strings = {"file:0", "file:5", "postgres:0", "postgres:5"})
     void nodesOneIsByteForByteTheSingleServer(String storeAndClients) throws IOException {
-        String store = storeAndClients.split(":")[0];
-        String clients = storeAndClients.split(":")[1];
+        String store = storeAndClients.split(":", -1)[0];
+        String clients = storeAndClients.split(":", -1)[1];
         Path without = dir.resolve("a/dc.yaml");
         Path withOne = dir.resolve("b/dc.yaml");
         Shell.Result a = Shell.run(ROOT, Map.of("STORE", store), java.time.Duration.ofSeconds(30),

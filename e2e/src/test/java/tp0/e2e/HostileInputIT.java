@@ -8,6 +8,7 @@ import static tp0.e2e.RunDirs.ROOT;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -102,7 +103,7 @@ class HostileInputIT {
                 Map.of("MAX_CONNECTIONS", "1100", "FRAME_TIMEOUT", "600", "SERVER_LISTEN_BACKLOG", "1024"), line -> { })) {
             for (int i = 0; i < 1_000; i++) {
                 Socket s = new Socket();
-                s.connect(new InetSocketAddress("127.0.0.1", run.port()), 5_000);
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), run.port()), 5_000);
                 idle.add(s);
             }
             long rssIdle = run.server().memoryKib("VmRSS");
@@ -128,14 +129,14 @@ class HostileInputIT {
         try (HeldSockets held = new HeldSockets();
              LotteryRun run = LotteryRun.start(ROOT, runDir, 1, Map.of("MAX_CONNECTIONS", "3"), line -> { })) {
             for (int i = 0; i < 3; i++) {
-                Socket s = new Socket("127.0.0.1", run.port());
+                Socket s = new Socket(InetAddress.getLoopbackAddress(), run.port());
                 held.add(s);
                 if (i == 0) { // one agency and two idle peers fill the cap
                     s.getOutputStream().write(Codec.encode(new Message.Hello(Protocol.VERSION, 1, "")));
                     assertInstanceOf(Message.Welcome.class, new FrameReader(s.getInputStream()).read());
                 }
             }
-            try (Socket extra = new Socket("127.0.0.1", run.port())) {
+            try (Socket extra = new Socket(InetAddress.getLoopbackAddress(), run.port())) {
                 extra.setSoTimeout(10_000);
                 Message refusal = new FrameReader(extra.getInputStream()).read();
                 assertEquals(ErrorCode.TOO_MANY_CONNECTIONS, ((Message.Error) refusal).code());
@@ -176,7 +177,7 @@ class HostileInputIT {
     /** Sends a burst of random and mutated frames, stops sending, and reads until the server closes. */
     private static void fuzzOneConnection(int port, Random random) throws IOException {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
             socket.setSoTimeout(60_000);
             ByteArrayOutputStream burst = new ByteArrayOutputStream();
             for (int i = 0; i < FRAMES_PER_CONNECTION; i++) {

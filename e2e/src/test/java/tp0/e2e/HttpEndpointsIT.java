@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -181,13 +182,13 @@ class HttpEndpointsIT {
     private static void assertType(HttpResponse<String> response, int status, String type) {
         assertEquals(status, response.statusCode(), response.uri().toString());
         String actual = response.headers().firstValue("Content-Type").orElse("");
-        assertTrue(actual.toLowerCase().startsWith(type), response.uri() + ": " + actual);
+        assertTrue(actual.toLowerCase(Locale.ROOT).startsWith(type), response.uri() + ": " + actual);
     }
 
     /** The value of the sample named exactly {@code series} (name with its labels). */
     static double metric(String exposition, String series) {
         return exposition.lines().filter(line -> line.startsWith(series + " "))
-                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).trim().split(" ")[0]))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).trim().split(" ", -1)[0]))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + series + " in\n" + exposition));
     }
 

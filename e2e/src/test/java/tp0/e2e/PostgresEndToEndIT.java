@@ -122,7 +122,7 @@ class PostgresEndToEndIT {
                 run.startAgency(k, data.files().get(k), Map.of("CLI_SERVER_CONNECTTIMEOUT", "120s"), line -> { });
             }
             for (boolean killServer : events) {
-                long batches = 1 + random.nextInt(25);
+                long batches = 1L + random.nextInt(25);
                 long seen = run.server().linesContaining(received).size();
                 run.server().awaitCount(received, seen + batches, LONG);
                 acked += batches;

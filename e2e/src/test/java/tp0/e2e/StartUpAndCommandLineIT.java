@@ -91,7 +91,7 @@ class StartUpAndCommandLineIT {
             try (ChildProcess server = ChildProcess.startScript("server", StartScript.of(ROOT, "lottery"),
                     dir, Map.of("SERVER_IP", "127.0.0.1", "SERVER_PORT", "0", "HTTP_PORT", "0"),
                     line -> { })) {
-                String[] at = point.split(" \\+");
+                String[] at = point.split(" \\+", -1);
                 server.awaitLine(at[0].replace("|", "\\|"), EXIT);
                 if (at.length > 1) {
                     // The moment of the signal is this test's input, not a wait for something.

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -110,7 +111,7 @@ class ServerProtocolTest {
     @Test
     void aTextLineIsEchoedOnTheSamePortEvenAfterTheClientStopsSending() throws Exception {
         startServer(1);
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(READ_TIMEOUT_MS);
             socket.getOutputStream().write("chequeo|de salud ñ\n".getBytes(StandardCharsets.UTF_8));
             socket.shutdownOutput(); // what `echo msg | nc server 12345` does
@@ -221,7 +222,7 @@ class ServerProtocolTest {
 
     private static boolean accepts(int port) throws IOException {
         try (Socket probe = new Socket()) {
-            probe.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_000);
             return true;
         } catch (ConnectException notYet) {
             return false;
@@ -249,7 +250,7 @@ class ServerProtocolTest {
         final FrameReader reader;
 
         Client() throws IOException {
-            socket = new Socket("127.0.0.1", port);
+            socket = new Socket(InetAddress.getLoopbackAddress(), port);
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(READ_TIMEOUT_MS);
             out = socket.getOutputStream();
@@ -462,32 +463,33 @@ class ServerProtocolTest {
         startServer(2);
         Client agency = connect().hello(2, 0);
         Bet good = bet("555", 7574);
+        @SuppressWarnings("ArrayRecordComponent") // only carries the frame to send; no Case is compared
         record Case(ErrorCode code, int declared, byte[] frame) {}
         byte[] badUtf8 = {'J', (byte) 0xC3, (byte) 0x28};
         List<Case> cases = List.of(
                 new Case(ErrorCode.BAD_DATE, 2,
-                        betBatchFrame(batchOf(2).bet(good).bet("A".getBytes(), "B", "1", 2001, 2, 30, 5))),
+                        betBatchFrame(batchOf(2).bet(good).bet("A".getBytes(StandardCharsets.UTF_8), "B", "1", 2001, 2, 30, 5))),
                 new Case(ErrorCode.BAD_DATE, 1,
-                        betBatchFrame(batchOf(1).bet("A".getBytes(), "B", "1", 2001, 13, 1, 5))),
+                        betBatchFrame(batchOf(1).bet("A".getBytes(StandardCharsets.UTF_8), "B", "1", 2001, 13, 1, 5))),
                 new Case(ErrorCode.NEGATIVE_NUMBER, 2,
-                        betBatchFrame(batchOf(2).bet(good).bet("A".getBytes(), "B", "1", 2001, 1, 1, -1))),
+                        betBatchFrame(batchOf(2).bet(good).bet("A".getBytes(StandardCharsets.UTF_8), "B", "1", 2001, 1, 1, -1))),
                 // (after a good bet: a lone bet with an empty field is shorter than any valid bet,
                 // and the codec calls that TRUNCATED_PAYLOAD)
                 new Case(ErrorCode.EMPTY_FIELD, 2,
                         betBatchFrame(batchOf(2).bet(good).bet(new byte[0], "B", "1", 2001, 1, 1, 5))),
                 new Case(ErrorCode.EMPTY_FIELD, 1,
-                        betBatchFrame(batchOf(1).bet("A".getBytes(), "   ", "1", 2001, 1, 1, 5))),
+                        betBatchFrame(batchOf(1).bet("A".getBytes(StandardCharsets.UTF_8), "   ", "1", 2001, 1, 1, 5))),
                 new Case(ErrorCode.BAD_DOCUMENT, 1,
-                        betBatchFrame(batchOf(1).bet("A".getBytes(), "B", "12a", 2001, 1, 1, 5))),
+                        betBatchFrame(batchOf(1).bet("A".getBytes(StandardCharsets.UTF_8), "B", "12a", 2001, 1, 1, 5))),
                 new Case(ErrorCode.BAD_TEXT, 1,
-                        betBatchFrame(batchOf(1).bet("A".getBytes(), "B\nC", "1", 2001, 1, 1, 5))),
+                        betBatchFrame(batchOf(1).bet("A".getBytes(StandardCharsets.UTF_8), "B\nC", "1", 2001, 1, 1, 5))),
                 new Case(ErrorCode.INVALID_UTF8, 2,
                         betBatchFrame(batchOf(2).bet(good).bet(badUtf8, "B", "1", 2001, 1, 1, 5))),
                 // declares 3 bets, carries 1
                 new Case(ErrorCode.TRUNCATED_PAYLOAD, 3, betBatchFrame(batchOf(3).bet(good))),
                 // the second bet stops inside its document
                 new Case(ErrorCode.TRUNCATED_PAYLOAD, 2,
-                        betBatchFrame(batchOf(2).bet(good).string("A").string("B").u16(10).raw("12".getBytes()))),
+                        betBatchFrame(batchOf(2).bet(good).string("A").string("B").u16(10).raw("12".getBytes(StandardCharsets.UTF_8)))),
                 new Case(ErrorCode.TRAILING_BYTES, 1, betBatchFrame(batchOf(1).bet(good).u8(0))));
 
         List<StoredBet> expected = new ArrayList<>();
@@ -1107,7 +1109,7 @@ class ServerProtocolTest {
             }
         };
         threeGood.run();
-        frames.add(betBatchFrame(batchOf(2).bet(good).bet("A".getBytes(), "B", "1", 2001, 2, 30, 5)));
+        frames.add(betBatchFrame(batchOf(2).bet(good).bet("A".getBytes(StandardCharsets.UTF_8), "B", "1", 2001, 2, 30, 5)));
         expected.add(new Message.BatchRejected(ErrorCode.BAD_DATE, 2));
         threeGood.run();
         frames.add(new Payload().u16(1).frame(0x7F));

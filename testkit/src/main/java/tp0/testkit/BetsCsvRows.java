@@ -14,7 +14,7 @@ public final class BetsCsvRows {
     public static byte[] perAgency(byte[] csv) {
         String text = new String(csv, StandardCharsets.UTF_8);
         TreeMap<Integer, StringBuilder> groups = new TreeMap<>();
-        for (String row : text.split("(?<=\r\n)")) {
+        for (String row : text.split("(?<=\r\n)", -1)) {
             if (!row.isEmpty()) {
                 groups.computeIfAbsent(Integer.parseInt(row.substring(0, row.indexOf(','))), a -> new StringBuilder())
                         .append(row);

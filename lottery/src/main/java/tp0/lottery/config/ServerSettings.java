@@ -106,20 +106,21 @@ public record ServerSettings(
 
     /** 0 or off: no HTTP port; any: a free port (what tests use); else 1..65535. */
     private static int httpPort(String value) throws ConfigException {
-        switch (value.toLowerCase(Locale.ROOT)) {
-            case "0": case "off": return HTTP_OFF;
-            case "any": return 0;
-            default:
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "0", "off" -> HTTP_OFF;
+            case "any" -> 0;
+            default -> {
                 try {
                     int port = Integer.parseInt(value);
                     if (port >= 1 && port <= 65535) {
-                        return port;
+                        yield port;
                     }
                 } catch (NumberFormatException e) {
                     // the message below says what is accepted
                 }
                 throw new ConfigException(ServerKey.HTTP_PORT.name(), "'" + value + "' is not 0 (off), any or 1..65535");
-        }
+            }
+        };
     }
 
     /**
@@ -132,7 +133,10 @@ public record ServerSettings(
             return ClusterSettings.SINGLE_NODE;
         }
         List<String> seeds = new java.util.ArrayList<>();
-        for (String part : seedList.get().split(",")) {
+        // Deliberately split's dropping of trailing empty strings: "a:1,b:2," lists two seeds.
+        @SuppressWarnings("StringSplitter")
+        String[] parts = seedList.get().split(",");
+        for (String part : parts) {
             String seed = part.strip();
             int colon = seed.lastIndexOf(':');
             boolean valid = colon > 0 && colon < seed.length() - 1 && seed.indexOf(' ') < 0;
@@ -170,12 +174,13 @@ public record ServerSettings(
     private static StoreSettings store(Source source, Path workDir) throws ConfigException {
         String kind = source.string(ServerKey.STORE).toLowerCase(Locale.ROOT);
         switch (kind) {
-            case "file":
+            case "file" -> {
                 return StoreSettings.FILE;
-            case "postgres":
-                break;
-            default:
-                throw new ConfigException(ServerKey.STORE.name(), "'" + kind + "' is not file or postgres");
+            }
+            case "postgres" -> {
+                // the database's keys follow
+            }
+            default -> throw new ConfigException(ServerKey.STORE.name(), "'" + kind + "' is not file or postgres");
         }
         String url = source.string(ServerKey.DB_URL);
         if (!url.startsWith("jdbc:postgresql://")) {
@@ -218,18 +223,15 @@ public record ServerSettings(
 
     /** Accepts Python's level names too (WARNING, CRITICAL); returns Logback's. */
     private static String loggingLevel(String value) throws ConfigException {
-        switch (value.toUpperCase(Locale.ROOT)) {
-            case "TRACE": return "TRACE";
-            case "DEBUG": return "DEBUG";
-            case "INFO": return "INFO";
-            case "WARN":
-            case "WARNING": return "WARN";
-            case "ERROR":
-            case "CRITICAL": return "ERROR";
-            default:
-                throw new ConfigException(ServerKey.LOGGING_LEVEL.name(),
-                        "'" + value + "' is not one of DEBUG, INFO, WARNING, ERROR");
-        }
+        return switch (value.toUpperCase(Locale.ROOT)) {
+            case "TRACE" -> "TRACE";
+            case "DEBUG" -> "DEBUG";
+            case "INFO" -> "INFO";
+            case "WARN", "WARNING" -> "WARN";
+            case "ERROR", "CRITICAL" -> "ERROR";
+            default -> throw new ConfigException(ServerKey.LOGGING_LEVEL.name(),
+                    "'" + value + "' is not one of DEBUG, INFO, WARNING, ERROR");
+        };
     }
 
     /** env first, then config.ini, then the key's default. */
@@ -258,11 +260,11 @@ public record ServerSettings(
         /** on/off, or any other spelling Python's configparser getboolean accepts. */
         boolean onOff(ServerKey key) throws ConfigException {
             String value = value(key);
-            switch (value.toLowerCase(Locale.ROOT)) {
-                case "on": case "true": case "yes": case "1": return true;
-                case "off": case "false": case "no": case "0": return false;
-                default: throw new ConfigException(key.name(), "'" + value + "' is not on or off");
-            }
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "on", "true", "yes", "1" -> true;
+                case "off", "false", "no", "0" -> false;
+                default -> throw new ConfigException(key.name(), "'" + value + "' is not on or off");
+            };
         }
 
         int integer(ServerKey key, int min, int max) throws ConfigException {

@@ -47,7 +47,7 @@ public final class PrometheusMetrics implements LotteryMetrics {
                     for (int agency = 1; agency <= n; agency++) {
                         long stored = status.stored(agency);
                         if (stored > 0 || status.connected(agency)) {
-                            cb.call(stored, Integer.toString(agency));
+                            cb.call((double) stored, Integer.toString(agency));
                         }
                     }
                 })

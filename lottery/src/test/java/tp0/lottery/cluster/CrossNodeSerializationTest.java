@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -121,7 +120,7 @@ class CrossNodeSerializationTest {
     /** The members of another actor's open protocol that the cluster's code creates (and sends). */
     private static Set<Class<?>> createdByTheCluster(Class<?> protocol) {
         Set<Class<?>> created = new LinkedHashSet<>();
-        for (JavaClass clazz : CLUSTER_CODE.get()) {
+        for (JavaClass clazz : clusterCode()) {
             clazz.getConstructorCallsFromSelf().stream().map(call -> call.getTargetOwner())
                     .filter(owner -> owner.isAssignableTo(protocol) && !owner.isInterface())
                     .forEach(owner -> created.add(owner.reflect()));
@@ -143,7 +142,7 @@ class CrossNodeSerializationTest {
     private static final Comparator<Class<?>> BY_NAME = Comparator.comparing(Class::getName);
 
     /** The cluster package's main classes, read from their class files (with the server's others they use). */
-    private static final Supplier<Iterable<JavaClass>> CLUSTER_CODE = () -> {
+    private static Iterable<JavaClass> clusterCode() {
         try {
             Path classes = Path.of(ClusterTopology.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return new ClassFileImporter().importPath(classes)
@@ -151,7 +150,7 @@ class CrossNodeSerializationTest {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-    };
+    }
 
     private static Map<Class<?>, List<Object>> samples() {
         ActorRef<AgencySession.Command> session = kit.<AgencySession.Command>createTestProbe().ref();

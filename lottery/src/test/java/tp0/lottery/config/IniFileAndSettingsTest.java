@@ -81,7 +81,7 @@ class IniFileAndSettingsTest {
     @Test
     void aByteOrderMarkIsRefused() throws Exception {
         Path file = workDir.resolve("config.ini");
-        Files.write(file, ("\uFEFF[DEFAULT]\nSERVER_PORT = 1\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(file, "\uFEFF[DEFAULT]\nSERVER_PORT = 1\n".getBytes(StandardCharsets.UTF_8));
         ConfigException e = assertThrows(ConfigException.class, () -> IniFile.load(file));
         assertEquals(file.toString(), e.key());
         assertTrue(e.getMessage().startsWith("line 1 starts with a byte order mark"), e.getMessage());

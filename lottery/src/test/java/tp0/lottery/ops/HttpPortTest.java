@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -133,7 +134,7 @@ class HttpPortTest {
         metrics.storeCommitted(2, 3_000_000);
         HttpResponse<String> response = send("GET", "/metrics");
         assertEquals(200, response.statusCode());
-        assertEquals("text/plain; version=0.0.4; charset=utf-8", contentType(response).toLowerCase());
+        assertEquals("text/plain; version=0.0.4; charset=utf-8", contentType(response).toLowerCase(Locale.ROOT));
         String body = response.body();
         for (String line : List.of("# TYPE lottery_bets_stored_total counter", "lottery_bets_stored_total{agency=\"2\"} 150.0",
                 "lottery_batches_refused_total{code=\"BETS_CLOSED\"} 1.0",

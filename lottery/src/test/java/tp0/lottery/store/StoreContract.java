@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ public abstract class StoreContract {
     }
 
     protected StoreClient start(OpenedStore opened) {
-        return new StoreClient(testKit, testKit.spawn(opened.behavior(true), "store-" + (++stores),
+        return new StoreClient(testKit, testKit.spawn(opened.behavior(true), "store-" + ++stores,
                 DispatcherSelector.fromConfig("lottery.store-dispatcher")), WAIT);
     }
 
@@ -110,7 +111,7 @@ public abstract class StoreContract {
         assertEquals(80, from);
         assertEquals(new BetStore.Stored(40, 120), restarted.store(1, one.subList((int) from, 120)));
         restarted.close();
-        assertEquals(new String(rows(Map.of(1, one, 2, two))), new String(rowsPerAgency()), "each bet once, in order");
+        assertEquals(text(rows(Map.of(1, one, 2, two))), text(rowsPerAgency()), "each bet once, in order");
     }
 
     @Test
@@ -127,7 +128,7 @@ public abstract class StoreContract {
         assertTrue(from >= 30 && from < 60, "the acknowledged rows, and none past the cut: " + from);
         assertEquals(new BetStore.Stored(90 - from, 90), restarted.store(3, all.subList(from, 90)));
         restarted.close();
-        assertEquals(new String(rows(Map.of(3, all))), new String(rowsPerAgency()));
+        assertEquals(text(rows(Map.of(3, all))), text(rowsPerAgency()));
     }
 
     @Test
@@ -143,7 +144,7 @@ public abstract class StoreContract {
         assertEquals(new BetStore.Stored(110, 120), store.storeAll(1, one.subList(10, 120), 110),
                 "after the count it stores again");
         store.close();
-        assertEquals(new String(rows(Map.of(1, one, 2, two))), new String(rowsPerAgency()));
+        assertEquals(text(rows(Map.of(1, one, 2, two))), text(rowsPerAgency()));
     }
 
     @Test
@@ -159,7 +160,7 @@ public abstract class StoreContract {
         assertRefused(ErrorCode.BETS_CLOSED, store.store(2, bets(2, 1, 8)));
         assertEquals(40, store.count(1), "counts still answer after the draw");
         store.close();
-        assertEquals(new String(rows(Map.of(1, one))), new String(rowsPerAgency()), "nothing stored after the draw");
+        assertEquals(text(rows(Map.of(1, one))), text(rowsPerAgency()), "nothing stored after the draw");
     }
 
     @Test
@@ -172,5 +173,10 @@ public abstract class StoreContract {
         assertInstanceOf(BetStore.MarkFailed.class, store.mark(5));
         store.close(); // a second Close is answered too
         assertEquals(Set.of(4), open().finished(), "the mark made before closing is durable");
+    }
+
+    /** The rows as text, so a failed comparison shows which bets differ. */
+    private static String text(byte[] rows) {
+        return new String(rows, StandardCharsets.UTF_8);
     }
 }

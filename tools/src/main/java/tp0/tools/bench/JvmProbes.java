@@ -29,7 +29,7 @@ final class JvmProbes {
                 try {
                     String name = Files.readString(task.resolve("comm")).strip().replaceAll("[-#]?\\d+$", "");
                     String stat = Files.readString(task.resolve("stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
                     double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
                     byKind.merge(name, seconds, Double::sum);
                 } catch (IOException | RuntimeException gone) {

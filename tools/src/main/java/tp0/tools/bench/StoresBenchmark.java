@@ -3,6 +3,7 @@ package tp0.tools.bench;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,8 +28,9 @@ final class StoresBenchmark {
                     + ", fsync " + pg.sql("SHOW fsync") + ", synchronous_commit " + pg.sql("SHOW synchronous_commit") + ")");
             AtomicLong pgPeak = new AtomicLong();
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-            sampler.scheduleAtFixedRate(() -> pgPeak.accumulateAndGet(pg.rssKb(), Math::max), 0, 200,
-                    TimeUnit.MILLISECONDS);
+            // The samples land in pgPeak; shutdownNow() below ends the sampling.
+            Future<?> unused = sampler.scheduleAtFixedRate(
+                    () -> pgPeak.accumulateAndGet(pg.rssKb(), Math::max), 0, 200, TimeUnit.MILLISECONDS);
             RunResult postgres;
             double pgCpuBefore = pg.cpuSeconds();
             try {

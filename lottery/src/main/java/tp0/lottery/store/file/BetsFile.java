@@ -45,14 +45,17 @@ public interface BetsFile extends AutoCloseable {
                 StandardOpenOption.READ);
         channel.position(channel.size());
         return new BetsFile() {
+            @Override
             public Path path() {
                 return path;
             }
 
+            @Override
             public long size() throws IOException {
                 return channel.size();
             }
 
+            @Override
             public void append(byte[] bytes) throws IOException {
                 append(bytes, 0, bytes.length);
             }
@@ -65,15 +68,18 @@ public interface BetsFile extends AutoCloseable {
                 }
             }
 
+            @Override
             public void sync() throws IOException {
                 channel.force(false);
             }
 
+            @Override
             public void truncate(long size) throws IOException {
                 channel.truncate(size);
                 channel.position(size);
             }
 
+            @Override
             public void close() throws IOException {
                 if (channel.isOpen()) {
                     channel.force(false);

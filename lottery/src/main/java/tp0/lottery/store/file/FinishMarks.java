@@ -64,7 +64,7 @@ public final class FinishMarks {
         Map<Integer, Long> counts = new HashMap<>();
         List<String> ignored = new ArrayList<>();
         int complete = text.lastIndexOf('\n') + 1;
-        String[] lines = text.substring(0, complete).split("\n");
+        String[] lines = text.substring(0, complete).split("\n", -1); // the trailing empty string is skipped below as any empty line
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
             if (line.isEmpty()) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -161,7 +162,7 @@ public final class PostgresBackend implements StoreBackend {
      * moved (0 rows updated). An agency's first bets: its row may not exist yet, and a racing
      * first writer blocks on the key until the other commits, then finds stored <> 0.
      */
-    private List<Integer> guard(Connection c, TreeMap<Integer, Long> byAgency) throws SQLException {
+    private List<Integer> guard(Connection c, SortedMap<Integer, Long> byAgency) throws SQLException {
         List<Integer> first = new ArrayList<>();
         List<Integer> more = new ArrayList<>();
         byAgency.keySet().forEach(agency -> (expected.get(agency) == 0 ? first : more).add(agency));

@@ -51,7 +51,7 @@ class PostgresBackendTest extends StoreContract {
     @Override
     protected OpenedStore open() throws Exception {
         PgStore.Opened store = PgStore.open(settings(), 5);
-        storeName = "contract-store-" + (++opened);
+        storeName = "contract-store-" + ++opened;
         store.db().nameConnections(storeName); // before the store connects (on its first request)
         return store;
     }
