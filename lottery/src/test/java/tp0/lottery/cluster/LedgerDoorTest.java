@@ -11,6 +11,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tp0.lottery.session.AgencySession;
+import tp0.lottery.session.SessionLinks;
 import tp0.lottery.session.SessionRegistry;
 import tp0.lottery.store.BetStore;
 import tp0.protocol.Batches;
@@ -36,18 +37,28 @@ class LedgerDoorTest {
 
     /** The shard region, as the door sees it (a new door and probes for each test). */
     private final TestProbe<AgencyLedger.Request> ledgers = kit.createTestProbe();
-    private final LedgerDoor.Entrances door = door(ledgers);
     private final TestProbe<AgencySession.Command> session = kit.createTestProbe();
+    private final SessionLinks.Links door = linksOf(session, door(ledgers));
     private final TestProbe<SessionRegistry.ClaimReply> claims = kit.createTestProbe();
     private final TestProbe<BetStore.StoredCount> counts = kit.createTestProbe();
 
-    private static LedgerDoor.Entrances door(TestProbe<AgencyLedger.Request> ledgers) {
-        TestProbe<LedgerDoor.Entrances> spawned = kit.createTestProbe();
+    private static SessionLinks door(TestProbe<AgencyLedger.Request> ledgers) {
+        TestProbe<SessionLinks> spawned = kit.createTestProbe();
         kit.spawn(Behaviors.setup(ctx -> {
             spawned.ref().tell(LedgerDoor.spawn(ctx, ledgers.ref(), "ledger-door"));
             return Behaviors.empty();
         }));
         return spawned.receiveMessage();
+    }
+
+    /** The links a session gets, as it starts (an actor stands in for it: the links live in its context). */
+    private static SessionLinks.Links linksOf(TestProbe<AgencySession.Command> session, SessionLinks links) {
+        TestProbe<SessionLinks.Links> given = kit.createTestProbe();
+        kit.spawn(Behaviors.setup(ctx -> {
+            given.ref().tell(links.linksFor(session.ref(), ctx));
+            return Behaviors.empty();
+        }));
+        return given.receiveMessage();
     }
 
     @Test
@@ -64,8 +75,8 @@ class LedgerDoorTest {
         ledgers.expectMessageClass(AgencyLedger.GetStoredCount.class).replyTo().tell(new BetStore.StoredCount(4, 9));
         assertEquals(new BetStore.StoredCount(4, 9), counts.receiveMessage());
 
-        // The batch carries its session to the ledger (which fences by it); the release comes after it.
-        door.writer().tell(new BetStore.StoreBatch(4, BATCH, replies.ref(), session.ref()));
+        // The batch reaches the ledger with its session (the ledger fences by it); the release comes after it.
+        door.writer().tell(new BetStore.StoreBatch(4, BATCH, replies.ref()));
         door.registry().tell(new SessionRegistry.Release(4, session.ref()));
         assertEquals(new AgencyLedger.Append(4, BATCH, session.ref(), replies.ref()), ledgers.receiveMessage());
         assertEquals(new AgencyLedger.Release(4, session.ref()), ledgers.receiveMessage());
