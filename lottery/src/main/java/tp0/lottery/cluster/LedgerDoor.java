@@ -69,9 +69,10 @@ final class LedgerDoor {
     }
 
     /**
-     * Each session's link to {@code door}, spawned in the session's context (it stops with the
-     * session; the ledger learns of that by watching its holder); {@code counts}: where counts are
-     * asked outside any session.
+     * Each session's link to {@code door}, spawned in the session's context, so it stops with the
+     * session. What it still held then goes with it, harmlessly: the ledger lets go of a holder
+     * that stopped as it does on a release, and a batch never answered was never acknowledged.
+     * {@code counts}: where counts are asked outside any session.
      */
     static SessionLinks links(ActorRef<Command> door, ActorRef<BetStore.Command> counts) {
         return new SessionLinks() {

@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,8 @@ class LedgerDoorTest {
     /** The shard region, as the door sees it (a new door and probes for each test). */
     private final TestProbe<AgencyLedger.Request> ledgers = kit.createTestProbe();
     private final TestProbe<AgencySession.Command> session = kit.createTestProbe();
-    private final SessionLinks.Links door = linksOf(session, door(ledgers));
+    private final SessionLinks door = door(ledgers);
+    private final SessionLinks.Links links = linksOf(session, door);
     private final TestProbe<SessionRegistry.ClaimReply> claims = kit.createTestProbe();
     private final TestProbe<BetStore.StoredCount> counts = kit.createTestProbe();
 
@@ -52,32 +54,43 @@ class LedgerDoorTest {
     }
 
     /** The links a session gets, as it starts (an actor stands in for it: the links live in its context). */
-    private static SessionLinks.Links linksOf(TestProbe<AgencySession.Command> session, SessionLinks links) {
-        TestProbe<SessionLinks.Links> given = kit.createTestProbe();
-        kit.spawn(Behaviors.setup(ctx -> {
-            given.ref().tell(links.linksFor(session.ref(), ctx));
-            return Behaviors.empty();
+    private static SessionLinks.Links linksOf(TestProbe<AgencySession.Command> session, SessionLinks door) {
+        return linksOf(session, door, kit.createTestProbe()).links();
+    }
+
+    private record StandIn(ActorRef<Stop> actor, SessionLinks.Links links) {}
+
+    private enum Stop {
+        INSTANCE
+    }
+
+    /** {@code standsIn} gets the actor in whose context the links were made (told {@link Stop}, it stops). */
+    private static StandIn linksOf(TestProbe<AgencySession.Command> session, SessionLinks door,
+                                   TestProbe<StandIn> standsIn) {
+        kit.spawn(Behaviors.<Stop>setup(ctx -> {
+            standsIn.ref().tell(new StandIn(ctx.getSelf(), door.linksFor(session.ref(), ctx)));
+            return Behaviors.receiveMessage(stop -> Behaviors.stopped());
         }));
-        return given.receiveMessage();
+        return standsIn.receiveMessage();
     }
 
     @Test
     void aSessionsMessagesReachItsLedgerInTheOrderSent() {
         TestProbe<BetStore.StoreReply> replies = kit.createTestProbe();
-        door.registry().tell(new SessionRegistry.Claim(4, session.ref(), claims.ref()));
+        links.registry().tell(new SessionRegistry.Claim(4, session.ref(), claims.ref()));
         AgencyLedger.Claim claim = ledgers.expectMessageClass(AgencyLedger.Claim.class);
         assertEquals(4, claim.agency());
         assertEquals(session.ref(), claim.session());
         claim.replyTo().tell(new SessionRegistry.Granted(4));
         assertEquals(new SessionRegistry.Granted(4), claims.receiveMessage());
 
-        door.writer().tell(new BetStore.GetStoredCount(4, counts.ref()));
+        links.writer().tell(new BetStore.GetStoredCount(4, counts.ref()));
         ledgers.expectMessageClass(AgencyLedger.GetStoredCount.class).replyTo().tell(new BetStore.StoredCount(4, 9));
         assertEquals(new BetStore.StoredCount(4, 9), counts.receiveMessage());
 
         // The batch reaches the ledger with its session (the ledger fences by it); the release comes after it.
-        door.writer().tell(new BetStore.StoreBatch(4, BATCH, replies.ref()));
-        door.registry().tell(new SessionRegistry.Release(4, session.ref()));
+        links.writer().tell(new BetStore.StoreBatch(4, BATCH, replies.ref()));
+        links.registry().tell(new SessionRegistry.Release(4, session.ref()));
         assertEquals(new AgencyLedger.Append(4, BATCH, session.ref(), replies.ref()), ledgers.receiveMessage());
         assertEquals(new AgencyLedger.Release(4, session.ref()), ledgers.receiveMessage());
     }
@@ -85,17 +98,33 @@ class LedgerDoorTest {
     @Test
     void aClaimOrCountTheRegionLostIsAskedAgain() {
 
-        door.registry().tell(new SessionRegistry.Claim(5, session.ref(), claims.ref()));
+        links.registry().tell(new SessionRegistry.Claim(5, session.ref(), claims.ref()));
         ledgers.expectMessageClass(AgencyLedger.Claim.class); // lost with a node that died
         time.timePasses(LedgerDoor.RETRY);
         ledgers.expectMessageClass(AgencyLedger.Claim.class).replyTo().tell(new SessionRegistry.Granted(5));
         assertEquals(new SessionRegistry.Granted(5), claims.receiveMessage());
 
-        door.writer().tell(new BetStore.GetStoredCount(5, counts.ref()));
+        links.writer().tell(new BetStore.GetStoredCount(5, counts.ref()));
         ledgers.expectMessageClass(AgencyLedger.GetStoredCount.class);
         time.timePasses(LedgerDoor.RETRY);
         ledgers.expectMessageClass(AgencyLedger.GetStoredCount.class).replyTo().tell(new BetStore.StoredCount(5, 0));
         assertEquals(new BetStore.StoredCount(5, 0), counts.receiveMessage());
         claims.expectNoMessage();
+    }
+
+    @Test
+    void aCountAskedOutsideAnySessionReachesTheLedger() {
+        door.counts().tell(new BetStore.GetStoredCount(1, counts.ref()));
+        ledgers.expectMessageClass(AgencyLedger.GetStoredCount.class).replyTo().tell(new BetStore.StoredCount(1, 0));
+        assertEquals(new BetStore.StoredCount(1, 0), counts.receiveMessage());
+    }
+
+    @Test
+    void aSessionsLinksStopWithTheSession() {
+        StandIn standIn = linksOf(session, door, kit.createTestProbe());
+        TestProbe<Object> watcher = kit.createTestProbe();
+        standIn.actor().tell(Stop.INSTANCE);
+        watcher.expectTerminated(standIn.links().writer());
+        watcher.expectTerminated(standIn.links().registry());
     }
 }
