@@ -70,8 +70,8 @@ public final class LotteryGuardian {
                     DispatcherSelector.fromConfig(STORE_DISPATCHER));
             ctx.watch(store);
             Topology.Routes routes = topology.start(ctx, store, opened, settings.numAgencies(), metrics);
-            AgencySession.Deps deps = new AgencySession.Deps(settings.numAgencies(), routes.writer(),
-                    routes.coordinator(), routes.registry(), settings.agencySecrets(), settings.frameTimeout(),
+            AgencySession.Deps deps = new AgencySession.Deps(settings.numAgencies(), routes.links(),
+                    routes.coordinator(), settings.agencySecrets(), settings.frameTimeout(),
                     settings.sessionPipeline(), settings.heartbeatTimeout(), metrics, routes.writerTimeout());
             // The HTTP port comes after the agencies' port is bound, never in its way: its start
             // (loading Pekko HTTP and the JVM metrics) runs on a blocking thread, not the listener's.

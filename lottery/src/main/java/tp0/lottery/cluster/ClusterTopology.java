@@ -101,8 +101,7 @@ public final class ClusterTopology implements Topology {
                 SingletonActor.of(coordinator, "draw-coordinator").withProps(DispatcherSelector.blocking()));
         ActorRef<DrawCoordinator.Command> relay = guardian.spawn(WinnersRelay.create(singleton), "winners-relay");
         // Sessions claim, count and write through the door: their agency's ledger is their registry and writer.
-        LedgerDoor.Entrances door = LedgerDoor.spawn(guardian, ledgers, "ledger-door");
-        return new Routes(door.writer(), door.registry(), relay, WRITER_TIMEOUT);
+        return new Routes(LedgerDoor.spawn(guardian, ledgers, "ledger-door"), relay, WRITER_TIMEOUT);
     }
 
     /** One shard per agency: each agency's ledger moves on its own when a node dies or joins. */

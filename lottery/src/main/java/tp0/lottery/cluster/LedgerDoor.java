@@ -6,6 +6,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import tp0.lottery.session.AgencySession;
+import tp0.lottery.session.SessionLinks;
 import tp0.lottery.session.SessionRegistry;
 import tp0.lottery.store.BetStore;
 
@@ -19,9 +21,11 @@ import tp0.lottery.store.BetStore;
  * reconnect and resume from the stored count).
  *
  * <p>Sessions hold a writer (the store's protocol) and a registry (the registry's protocol); here
- * both are one actor, so that a session's release never overtakes its batches. What sessions send
- * is wrapped at the door's mailbox ({@link ToWriter}, {@link ToRegistry}), and turned into the
- * ledger's own {@link AgencyLedger.Request requests}.
+ * both are one small actor per session, its link ({@link #links}): it wraps what the session
+ * sends as {@link FromSession}, naming the session (the store's protocol does not, and the ledger
+ * fences batches by it), and passes it to the door. One path, from the session through its link
+ * to the door, so a session's release never overtakes its batches. Its requests are turned into
+ * the ledger's own {@link AgencyLedger.Request requests}.
  */
 final class LedgerDoor {
 
@@ -36,11 +40,17 @@ final class LedgerDoor {
 
     interface Command {}
 
+    /** What {@code session} told its writer or its registry, through its link. */
+    record FromSession(ActorRef<AgencySession.Command> session, SessionRequest request) implements Command {}
+
+    /** What a session tells its writer or its registry. */
+    sealed interface SessionRequest {}
+
     /** What a session told its writer: a batch, or its stored count. */
-    record ToWriter(BetStore.Command request) implements Command {}
+    record ToWriter(BetStore.Command request) implements SessionRequest {}
 
     /** What a session told its registry: a claim, or a release. */
-    record ToRegistry(SessionRegistry.Command request) implements Command {}
+    record ToRegistry(SessionRegistry.Command request) implements SessionRequest {}
 
     /**
      * One try of a question to the region, asked for {@code asker}; {@code reply} null while
@@ -49,43 +59,78 @@ final class LedgerDoor {
     private record Attempt<R>(Function<ActorRef<R>, AgencyLedger.Request> question, Class<R> replyClass,
                               ActorRef<R> asker, int number, R reply) implements Command {}
 
-    /** The door as sessions see it: their writer and their registry. */
-    record Entrances(ActorRef<BetStore.Command> writer, ActorRef<SessionRegistry.Command> registry) {}
-
     private LedgerDoor() {}
 
-    /** Spawns the door under {@code parent}, its sessions' messages wrapped into its own protocol. */
-    static Entrances spawn(ActorContext<?> parent, ActorRef<AgencyLedger.Request> ledgers, String name) {
-        ActorRef<Object> door = parent.spawn(Behaviors.transformMessages(Object.class, create(ledgers), pf -> pf
+    /** Spawns the door under {@code parent}; sessions reach it through the links it gives. */
+    static SessionLinks spawn(ActorContext<?> parent, ActorRef<AgencyLedger.Request> ledgers, String name) {
+        ActorRef<Command> door = parent.spawn(create(ledgers), name);
+        ActorRef<Object> sessionless = parent.spawn(link(door, null), name + "-counts");
+        return links(door, sessionless.narrow());
+    }
+
+    /**
+     * Each session's link to {@code door}, spawned in the session's context, so it stops with the
+     * session. What it still held then goes with it, harmlessly: the ledger lets go of a holder
+     * that stopped as it does on a release, and a batch never answered was never acknowledged.
+     * {@code counts}: where counts are asked outside any session.
+     */
+    static SessionLinks links(ActorRef<Command> door, ActorRef<BetStore.Command> counts) {
+        return new SessionLinks() {
+            @Override
+            public Links linksFor(ActorRef<AgencySession.Command> session, ActorContext<?> sessionContext) {
+                ActorRef<Object> link = sessionContext.spawn(link(door, session), "ledger-link");
+                return new Links(link.narrow(), link.narrow());
+            }
+
+            @Override
+            public ActorRef<BetStore.Command> counts() {
+                return counts;
+            }
+        };
+    }
+
+    /** Passes on what {@code session} (null: none, for counts only) tells its writer and registry, naming it. */
+    private static Behavior<Object> link(ActorRef<Command> door, ActorRef<AgencySession.Command> session) {
+        return Behaviors.transformMessages(Object.class, Behaviors.<SessionRequest>receiveMessage(request -> {
+            door.tell(new FromSession(session, request));
+            return Behaviors.same();
+        }), pf -> pf
                 .match(BetStore.Command.class, ToWriter::new)
-                .match(SessionRegistry.Command.class, ToRegistry::new)
-                .match(Command.class, own -> own)), name);
-        return new Entrances(door.narrow(), door.narrow());
+                .match(SessionRegistry.Command.class, ToRegistry::new));
     }
 
     static Behavior<Command> create(ActorRef<AgencyLedger.Request> ledgers) {
         return Behaviors.setup(ctx -> Behaviors.receive(Command.class)
-                .onMessage(ToRegistry.class, msg -> {
-                    if (msg.request() instanceof SessionRegistry.Claim claim) {
-                        ask(ctx, ledgers, new Attempt<>(replyTo -> new AgencyLedger.Claim(claim.agency(), claim.session(),
-                                replyTo), SessionRegistry.ClaimReply.class, claim.replyTo(), 1, null));
-                    } else if (msg.request() instanceof SessionRegistry.Release release) {
-                        ledgers.tell(new AgencyLedger.Release(release.agency(), release.session()));
-                    }
-                    return Behaviors.same();
-                })
-                .onMessage(ToWriter.class, msg -> {
-                    if (msg.request() instanceof BetStore.StoreBatch batch) {
-                        ledgers.tell(new AgencyLedger.Append(batch.agency(), batch.batch(), batch.session(),
-                                batch.replyTo()));
-                    } else if (msg.request() instanceof BetStore.GetStoredCount count) {
-                        ask(ctx, ledgers, new Attempt<>(replyTo -> new AgencyLedger.GetStoredCount(count.agency(), replyTo),
-                                BetStore.StoredCount.class, count.replyTo(), 1, null));
+                .onMessage(FromSession.class, msg -> {
+                    if (msg.request() instanceof ToWriter writer) {
+                        onWriter(ctx, ledgers, msg.session(), writer.request());
+                    } else if (msg.request() instanceof ToRegistry registry) {
+                        onRegistry(ctx, ledgers, registry.request());
                     }
                     return Behaviors.same();
                 })
                 .onMessage(Attempt.class, attempt -> onAttempt(ctx, ledgers, attempt))
                 .build());
+    }
+
+    private static void onWriter(ActorContext<Command> ctx, ActorRef<AgencyLedger.Request> ledgers,
+                                 ActorRef<AgencySession.Command> session, BetStore.Command request) {
+        if (request instanceof BetStore.StoreBatch batch) {
+            ledgers.tell(new AgencyLedger.Append(batch.agency(), batch.batch(), session, batch.replyTo()));
+        } else if (request instanceof BetStore.GetStoredCount count) {
+            ask(ctx, ledgers, new Attempt<>(replyTo -> new AgencyLedger.GetStoredCount(count.agency(), replyTo),
+                    BetStore.StoredCount.class, count.replyTo(), 1, null));
+        }
+    }
+
+    private static void onRegistry(ActorContext<Command> ctx, ActorRef<AgencyLedger.Request> ledgers,
+                                   SessionRegistry.Command request) {
+        if (request instanceof SessionRegistry.Claim claim) {
+            ask(ctx, ledgers, new Attempt<>(replyTo -> new AgencyLedger.Claim(claim.agency(), claim.session(), replyTo),
+                    SessionRegistry.ClaimReply.class, claim.replyTo(), 1, null));
+        } else if (request instanceof SessionRegistry.Release release) {
+            ledgers.tell(new AgencyLedger.Release(release.agency(), release.session()));
+        }
     }
 
     private static <R> Behavior<Command> onAttempt(ActorContext<Command> ctx, ActorRef<AgencyLedger.Request> ledgers,

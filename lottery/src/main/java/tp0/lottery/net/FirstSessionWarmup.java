@@ -48,7 +48,7 @@ final class FirstSessionWarmup {
                         Outbound.Close.INSTANCE))
                 .via(WireFormat.outbound())
                 .runWith(Sink.ignore(), mat);
-        CompletionStage<?> count = AskPattern.<BetStore.Command, BetStore.StoredCount>ask(deps.store(),
+        CompletionStage<?> count = AskPattern.<BetStore.Command, BetStore.StoredCount>ask(deps.links().counts(),
                 replyTo -> new BetStore.GetStoredCount(1, replyTo), TIMEOUT, system.scheduler());
         return CompletableFuture.allOf(inbound.toCompletableFuture(), echo.toCompletableFuture(),
                 outbound.toCompletableFuture(), count.toCompletableFuture());

@@ -99,6 +99,7 @@ public final class AgencySession {
     /**
      * Everything a session needs from the rest of the server.
      *
+     * @param links           each session's writer and registry ({@link SessionLinks})
      * @param sessionPipeline replies a session may owe before it stops reading (1: stop-and-wait)
      * @param metrics         told of connections opened, refused and closed
      * @param writerTimeout   null: the store always answers (it is on this node); else the longest a
@@ -106,24 +107,24 @@ public final class AgencySession {
      *                        STORAGE_FAILURE, so its agency reconnects and resumes (a cluster: the
      *                        agency's writer may have died with its node, taking the batch along)
      */
-    public record Deps(int numAgencies, ActorRef<BetStore.Command> store, ActorRef<DrawCoordinator.Command> coordinator,
-                       ActorRef<SessionRegistry.Command> registry, AgencySecrets secrets, Duration frameTimeout,
-                       int sessionPipeline, Duration heartbeatTimeout, LotteryMetrics metrics, Duration writerTimeout) {
+    public record Deps(int numAgencies, SessionLinks links, ActorRef<DrawCoordinator.Command> coordinator,
+                       AgencySecrets secrets, Duration frameTimeout, int sessionPipeline, Duration heartbeatTimeout,
+                       LotteryMetrics metrics, Duration writerTimeout) {
 
-        /** A single node's (the store never loses a batch). */
+        /** Every session writes to {@code store} and claims at {@code registry} directly. */
         public Deps(int numAgencies, ActorRef<BetStore.Command> store, ActorRef<DrawCoordinator.Command> coordinator,
                     ActorRef<SessionRegistry.Command> registry, AgencySecrets secrets, Duration frameTimeout,
-                    int sessionPipeline, Duration heartbeatTimeout, LotteryMetrics metrics) {
-            this(numAgencies, store, coordinator, registry, secrets, frameTimeout, sessionPipeline, heartbeatTimeout,
-                    metrics, null);
+                    int sessionPipeline, Duration heartbeatTimeout, LotteryMetrics metrics, Duration writerTimeout) {
+            this(numAgencies, SessionLinks.direct(store, registry), coordinator, secrets, frameTimeout, sessionPipeline,
+                    heartbeatTimeout, metrics, writerTimeout);
         }
 
-        /** Observed by no metrics. */
+        /** A single node's, observed by no metrics (the store never loses a batch). */
         public Deps(int numAgencies, ActorRef<BetStore.Command> store, ActorRef<DrawCoordinator.Command> coordinator,
                     ActorRef<SessionRegistry.Command> registry, AgencySecrets secrets, Duration frameTimeout,
                     int sessionPipeline, Duration heartbeatTimeout) {
             this(numAgencies, store, coordinator, registry, secrets, frameTimeout, sessionPipeline, heartbeatTimeout,
-                    LotteryMetrics.NONE);
+                    LotteryMetrics.NONE, null);
         }
     }
 
@@ -212,7 +213,7 @@ public final class AgencySession {
         }
         int id = hello.agencyId();
         ActorRef<Command> self = c.ctx.getSelf();
-        c.ctx.ask(SessionRegistry.ClaimReply.class, c.deps.registry(), ASK_TIMEOUT,
+        c.ctx.ask(SessionRegistry.ClaimReply.class, c.links.registry(), ASK_TIMEOUT,
                 replyTo -> new SessionRegistry.Claim(id, self, replyTo),
                 (reply, failure) -> new Claimed(id, reply));
         return claiming(hello.version()); // the stream waits for the claim
@@ -238,7 +239,7 @@ public final class AgencySession {
         }
         // Asked only now that no other session of this agency can send batches: the count
         // includes every batch that reached the store before, and no later one can sneak in.
-        c.ctx.ask(BetStore.StoredCount.class, c.deps.store(), ASK_TIMEOUT,
+        c.ctx.ask(BetStore.StoredCount.class, c.links.writer(), ASK_TIMEOUT,
                 replyTo -> new BetStore.GetStoredCount(id, replyTo),
                 (count, failure) -> new Welcomed(id, count != null ? count : new BetStore.StoredCount(id, -1)));
         return welcoming(new Identified(id, version, false));

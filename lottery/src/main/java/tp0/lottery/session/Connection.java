@@ -45,6 +45,8 @@ final class Connection {
 
     final ActorContext<Command> ctx;
     final AgencySession.Deps deps;
+    /** This session's writer and registry. */
+    final SessionLinks.Links links;
     final ActorRef<Outbound> out;
     final String peer;
     final Logger log;
@@ -61,6 +63,7 @@ final class Connection {
                ActorRef<Outbound> out, String peer, LongSupplier nanoClock) {
         this.ctx = ctx;
         this.deps = deps;
+        this.links = deps.links().linksFor(ctx.getSelf(), ctx);
         this.out = out;
         this.peer = peer;
         ctx.setLoggerName(AgencySession.class); // the session's lines, whichever of its classes writes them
@@ -278,7 +281,7 @@ final class Connection {
     }
 
     void release(int agency) {
-        deps.registry().tell(new SessionRegistry.Release(agency, ctx.getSelf()));
+        links.registry().tell(new SessionRegistry.Release(agency, ctx.getSelf()));
     }
 
     Behavior<Command> closeNow(int agency) {

@@ -105,7 +105,7 @@ final class IdentifiedSession {
                 c.inTurn(to -> c.answers.batchRejected(to, who.agency(), code, count, code.description));
                 return carryOn(who, Behaviors::same);
             }
-            c.deps.store().tell(new BetStore.StoreBatch(who.agency(), batch, storeReplies, c.ctx.getSelf()));
+            c.links.writer().tell(new BetStore.StoreBatch(who.agency(), batch, storeReplies));
             c.replies.batchSent(batch.count(), c.deps.writerTimeout() == null ? 0 : c.nanoClock.getAsLong());
             return carryOn(who, Behaviors::same); // reads on while the pipeline has room
         }

@@ -55,19 +55,7 @@ public final class BetStore {
      * batch must be valid (a decoded one always is): its rows are written straight from its
      * wire bytes.
      */
-    public record StoreBatch(int agency, Message.BetBatch batch, ActorRef<StoreReply> replyTo,
-                             ActorRef<?> session) implements Command {
-        /**
-         * {@code session}: the session that sent it. The store ignores it; a cluster's agency
-         * ledger refuses a batch whose session is not the agency's live one (a late delivery).
-         */
-        public StoreBatch {}
-
-        /** From no particular session (the store's own tests). */
-        public StoreBatch(int agency, Message.BetBatch batch, ActorRef<StoreReply> replyTo) {
-            this(agency, batch, replyTo, null);
-        }
-    }
+    public record StoreBatch(int agency, Message.BetBatch batch, ActorRef<StoreReply> replyTo) implements Command {}
 
     public sealed interface StoreReply {}
 

@@ -5,6 +5,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import tp0.lottery.draw.DrawCoordinator;
 import tp0.lottery.ops.LotteryMetrics;
+import tp0.lottery.session.SessionLinks;
 import tp0.lottery.session.SessionRegistry;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.OpenedStore;
@@ -20,22 +21,21 @@ public interface Topology {
     /**
      * What sessions talk to.
      *
-     * @param writer        where an agency's claim-then-count and batches go (its one writer)
-     * @param registry      where a session claims and releases its agency
+     * @param links         each session's writer (where its agency's count and batches go) and
+     *                      registry (where it claims and releases its agency)
      * @param coordinator   "all bets sent" and the winners queries
      * @param writerTimeout null when the writer cannot lose a batch; else how long a session waits
      *                      for a batch's answer before it gives up and lets its agency reconnect
      */
-    record Routes(ActorRef<BetStore.Command> writer, ActorRef<SessionRegistry.Command> registry,
-                  ActorRef<DrawCoordinator.Command> coordinator, Duration writerTimeout) {}
+    record Routes(SessionLinks links, ActorRef<DrawCoordinator.Command> coordinator, Duration writerTimeout) {}
 
     /** Spawns (under the guardian) or joins what the sessions need, around this node's {@code store}. */
     Routes start(ActorContext<Void> guardian, ActorRef<BetStore.Command> store, OpenedStore opened, int numAgencies,
                  LotteryMetrics metrics);
 
     /** One server: its store is every agency's writer, one registry, one coordinator. */
-    Topology SINGLE_NODE = (guardian, store, opened, numAgencies, metrics) -> new Routes(store,
-            guardian.spawn(SessionRegistry.create(metrics), "session-registry"),
+    Topology SINGLE_NODE = (guardian, store, opened, numAgencies, metrics) -> new Routes(
+            SessionLinks.direct(store, guardian.spawn(SessionRegistry.create(metrics), "session-registry")),
             guardian.spawn(DrawCoordinator.create(numAgencies, store, opened.finished(), metrics), "draw-coordinator"),
             null);
 }

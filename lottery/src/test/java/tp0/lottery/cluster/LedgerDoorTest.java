@@ -7,10 +7,12 @@ import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tp0.lottery.session.AgencySession;
+import tp0.lottery.session.SessionLinks;
 import tp0.lottery.session.SessionRegistry;
 import tp0.lottery.store.BetStore;
 import tp0.protocol.Batches;
@@ -36,13 +38,14 @@ class LedgerDoorTest {
 
     /** The shard region, as the door sees it (a new door and probes for each test). */
     private final TestProbe<AgencyLedger.Request> ledgers = kit.createTestProbe();
-    private final LedgerDoor.Entrances door = door(ledgers);
     private final TestProbe<AgencySession.Command> session = kit.createTestProbe();
+    private final SessionLinks door = door(ledgers);
+    private final SessionLinks.Links links = linksOf(session, door);
     private final TestProbe<SessionRegistry.ClaimReply> claims = kit.createTestProbe();
     private final TestProbe<BetStore.StoredCount> counts = kit.createTestProbe();
 
-    private static LedgerDoor.Entrances door(TestProbe<AgencyLedger.Request> ledgers) {
-        TestProbe<LedgerDoor.Entrances> spawned = kit.createTestProbe();
+    private static SessionLinks door(TestProbe<AgencyLedger.Request> ledgers) {
+        TestProbe<SessionLinks> spawned = kit.createTestProbe();
         kit.spawn(Behaviors.setup(ctx -> {
             spawned.ref().tell(LedgerDoor.spawn(ctx, ledgers.ref(), "ledger-door"));
             return Behaviors.empty();
@@ -50,23 +53,44 @@ class LedgerDoorTest {
         return spawned.receiveMessage();
     }
 
+    /** The links a session gets, as it starts (an actor stands in for it: the links live in its context). */
+    private static SessionLinks.Links linksOf(TestProbe<AgencySession.Command> session, SessionLinks door) {
+        return linksOf(session, door, kit.createTestProbe()).links();
+    }
+
+    private record StandIn(ActorRef<Stop> actor, SessionLinks.Links links) {}
+
+    private enum Stop {
+        INSTANCE
+    }
+
+    /** {@code standsIn} gets the actor in whose context the links were made (told {@link Stop}, it stops). */
+    private static StandIn linksOf(TestProbe<AgencySession.Command> session, SessionLinks door,
+                                   TestProbe<StandIn> standsIn) {
+        kit.spawn(Behaviors.<Stop>setup(ctx -> {
+            standsIn.ref().tell(new StandIn(ctx.getSelf(), door.linksFor(session.ref(), ctx)));
+            return Behaviors.receiveMessage(stop -> Behaviors.stopped());
+        }));
+        return standsIn.receiveMessage();
+    }
+
     @Test
     void aSessionsMessagesReachItsLedgerInTheOrderSent() {
         TestProbe<BetStore.StoreReply> replies = kit.createTestProbe();
-        door.registry().tell(new SessionRegistry.Claim(4, session.ref(), claims.ref()));
+        links.registry().tell(new SessionRegistry.Claim(4, session.ref(), claims.ref()));
         AgencyLedger.Claim claim = ledgers.expectMessageClass(AgencyLedger.Claim.class);
         assertEquals(4, claim.agency());
         assertEquals(session.ref(), claim.session());
         claim.replyTo().tell(new SessionRegistry.Granted(4));
         assertEquals(new SessionRegistry.Granted(4), claims.receiveMessage());
 
-        door.writer().tell(new BetStore.GetStoredCount(4, counts.ref()));
+        links.writer().tell(new BetStore.GetStoredCount(4, counts.ref()));
         ledgers.expectMessageClass(AgencyLedger.GetStoredCount.class).replyTo().tell(new BetStore.StoredCount(4, 9));
         assertEquals(new BetStore.StoredCount(4, 9), counts.receiveMessage());
 
-        // The batch carries its session to the ledger (which fences by it); the release comes after it.
-        door.writer().tell(new BetStore.StoreBatch(4, BATCH, replies.ref(), session.ref()));
-        door.registry().tell(new SessionRegistry.Release(4, session.ref()));
+        // The batch reaches the ledger with its session (the ledger fences by it); the release comes after it.
+        links.writer().tell(new BetStore.StoreBatch(4, BATCH, replies.ref()));
+        links.registry().tell(new SessionRegistry.Release(4, session.ref()));
         assertEquals(new AgencyLedger.Append(4, BATCH, session.ref(), replies.ref()), ledgers.receiveMessage());
         assertEquals(new AgencyLedger.Release(4, session.ref()), ledgers.receiveMessage());
     }
@@ -74,17 +98,33 @@ class LedgerDoorTest {
     @Test
     void aClaimOrCountTheRegionLostIsAskedAgain() {
 
-        door.registry().tell(new SessionRegistry.Claim(5, session.ref(), claims.ref()));
+        links.registry().tell(new SessionRegistry.Claim(5, session.ref(), claims.ref()));
         ledgers.expectMessageClass(AgencyLedger.Claim.class); // lost with a node that died
         time.timePasses(LedgerDoor.RETRY);
         ledgers.expectMessageClass(AgencyLedger.Claim.class).replyTo().tell(new SessionRegistry.Granted(5));
         assertEquals(new SessionRegistry.Granted(5), claims.receiveMessage());
 
-        door.writer().tell(new BetStore.GetStoredCount(5, counts.ref()));
+        links.writer().tell(new BetStore.GetStoredCount(5, counts.ref()));
         ledgers.expectMessageClass(AgencyLedger.GetStoredCount.class);
         time.timePasses(LedgerDoor.RETRY);
         ledgers.expectMessageClass(AgencyLedger.GetStoredCount.class).replyTo().tell(new BetStore.StoredCount(5, 0));
         assertEquals(new BetStore.StoredCount(5, 0), counts.receiveMessage());
         claims.expectNoMessage();
+    }
+
+    @Test
+    void aCountAskedOutsideAnySessionReachesTheLedger() {
+        door.counts().tell(new BetStore.GetStoredCount(1, counts.ref()));
+        ledgers.expectMessageClass(AgencyLedger.GetStoredCount.class).replyTo().tell(new BetStore.StoredCount(1, 0));
+        assertEquals(new BetStore.StoredCount(1, 0), counts.receiveMessage());
+    }
+
+    @Test
+    void aSessionsLinksStopWithTheSession() {
+        StandIn standIn = linksOf(session, door, kit.createTestProbe());
+        TestProbe<Object> watcher = kit.createTestProbe();
+        standIn.actor().tell(Stop.INSTANCE);
+        watcher.expectTerminated(standIn.links().writer());
+        watcher.expectTerminated(standIn.links().registry());
     }
 }
