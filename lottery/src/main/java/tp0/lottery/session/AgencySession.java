@@ -19,8 +19,8 @@ import tp0.protocol.Message;
 /**
  * One agency connection, as states: {@link #identifying} (until a Hello passes its checks) →
  * {@link #claiming} (the registry grants the agency id) → {@link #welcoming} (the store counts what
- * the agency stored) → {@link #ingesting} batches ⇄ {@link #finishing} (the coordinator makes "all
- * bets sent" durable) → {@link #finished}; any of them → {@link #closing} on a refusal that ends
+ * the agency stored) → {@link IdentifiedSession ingesting} batches ⇄ {@link IdentifiedSession finishing} (the coordinator makes "all
+ * bets sent" durable) → {@link IdentifiedSession finished}; any of them → {@link Connection closing} on a refusal that ends
  * the connection, a take-over or a timeout. A parked winners query is part of the identified
  * states' data.
  *

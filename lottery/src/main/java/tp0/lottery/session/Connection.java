@@ -175,8 +175,8 @@ final class Connection {
         silence.frameArrived();
         intake.hold(msg.ackTo());
         Inbound element = msg.element();
-        boolean pipelined = element instanceof Inbound.Malformed || element instanceof Inbound.Decoded decoded
-                && (decoded.message() instanceof Message.BetBatch || decoded.message() == Message.Ping.INSTANCE);
+        boolean pipelined = element instanceof Inbound.Malformed || (element instanceof Inbound.Decoded decoded
+                && (decoded.message() instanceof Message.BetBatch || decoded.message() == Message.Ping.INSTANCE));
         if (!replies.isEmpty() && !pipelined) {
             intake.defer(element);
             return Behaviors.same();
