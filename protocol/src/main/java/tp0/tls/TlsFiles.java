@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -51,6 +52,19 @@ public final class TlsFiles {
             return read.read();
         } catch (Unusable e) {
             throw configError.apply(e.key(), e.getMessage());
+        }
+    }
+
+    /**
+     * A setting's value as a file, resolved against {@code base} (the program's working folder);
+     * a value that is no path is the program's config error naming {@code key}.
+     */
+    public static <E extends Exception> Path path(String value, String key, Path base,
+                                                  BiFunction<String, String, E> configError) throws E {
+        try {
+            return base.resolve(value);
+        } catch (InvalidPathException e) {
+            throw configError.apply(key, "'" + value + "' is not a path: " + e.getReason());
         }
     }
 

@@ -1,6 +1,5 @@
 package tp0.agency.config;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -98,12 +97,9 @@ public sealed interface TlsSettings {
 
     /** A setting's text and the key (env var or YAML path) it came from. */
     record Setting(String key, String value) {
+        /** Relative to the agency's working folder, as {@code Path.of} takes it. */
         Path path() throws ConfigException {
-            try {
-                return Path.of(value);
-            } catch (InvalidPathException e) {
-                throw new ConfigException(key, "'" + value + "' is not a path: " + e.getReason());
-            }
+            return TlsFiles.path(value, key, Path.of(""), ConfigException::new);
         }
     }
 

@@ -1,6 +1,5 @@
 package tp0.lottery.config;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -127,11 +126,7 @@ public sealed interface TlsSettings {
     }
 
     private static Path path(String value, String key, Path workDir) throws ConfigException {
-        try {
-            return workDir.resolve(value);
-        } catch (InvalidPathException e) {
-            throw new ConfigException(key, "'" + value + "' is not a path: " + e.getReason());
-        }
+        return TlsFiles.path(value, key, workDir, ConfigException::new);
     }
 
     /** A TLS file that cannot serve is a config error naming its key. */
