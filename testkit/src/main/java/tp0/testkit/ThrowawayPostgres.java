@@ -207,8 +207,13 @@ public final class ThrowawayPostgres implements AutoCloseable {
             full.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         full.addAll(command);
-        ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true);
+        // From /, not the build's folder: run as the postgres user, psql and pg_ctl complain into
+        // their output when they cannot enter a folder only root may (a CI copy under mktemp -d).
+        ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true).directory(new java.io.File("/"));
         builder.environment().put("PGPASSWORD", PASSWORD);
+        // A statement of ours that waits on a lock fails after two minutes rather than hanging the
+        // build (the output is read to its end before the exit status is awaited).
+        builder.environment().put("PGOPTIONS", "-c lock_timeout=120s");
         Process process = builder.start();
         byte[] out;
         try {
