@@ -17,12 +17,20 @@ public final class ProcCpu {
      */
     public static double cpuSeconds(String pid, int field) {
         try {
-            String stat = Files.readString(Path.of("/proc", pid, "stat"));
-            // Fields after the command name, which may hold blanks, start at field 3.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
-            return (Long.parseLong(fields[field - 3]) + Long.parseLong(fields[field - 2])) / 100.0;
+            return statSeconds(Path.of("/proc", pid, "stat"), field);
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /**
+     * Fields {@code field} and the next of a {@code stat} file (a process's, or a thread's under
+     * {@code task/}), in seconds; throws where the file is gone or unreadable.
+     */
+    public static double statSeconds(Path statFile, int field) throws IOException {
+        String stat = Files.readString(statFile);
+        // Fields after the command name, which may hold blanks, start at field 3.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
+        return (Long.parseLong(fields[field - 3]) + Long.parseLong(fields[field - 2])) / 100.0;
     }
 }

@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import tp0.testkit.ProcCpu;
 
 /** What a live JVM of the run spends: CPU per kind of thread, heap. */
 final class JvmProbes {
@@ -28,9 +29,7 @@ final class JvmProbes {
             for (Path task : tasks.toList()) {
                 try {
                     String name = Files.readString(task.resolve("comm")).strip().replaceAll("[-#]?\\d+$", "");
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
-                    double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+                    double seconds = ProcCpu.statSeconds(task.resolve("stat"), 14);
                     byKind.merge(name, seconds, Double::sum);
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended meanwhile
