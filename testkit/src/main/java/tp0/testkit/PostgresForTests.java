@@ -27,17 +27,10 @@ public final class PostgresForTests implements AutoCloseable {
         }
     }
 
-    /**
-     * The server with an empty {@code public} schema and no other session, for one test; skips the
-     * test where there is none. Sessions an earlier test left behind (a store stopped mid-COPY, a
-     * writer it froze on purpose) are ended first: one that holds a lock would otherwise make the
-     * DROP wait for ever.
-     */
+    /** The server with an empty database ({@link ThrowawayPostgres#emptyDatabase}), for one test; skips the test where there is none. */
     public ThrowawayPostgres fresh() throws IOException {
         Assumptions.assumeTrue(server != null, () -> "SKIPPED: " + unavailable);
-        server.sql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                + " WHERE datname = current_database() AND pid <> pg_backend_pid()");
-        server.sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+        server.emptyDatabase();
         return server;
     }
 

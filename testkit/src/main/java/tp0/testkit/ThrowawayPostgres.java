@@ -129,6 +129,17 @@ public final class ThrowawayPostgres implements AutoCloseable {
         startServer();
     }
 
+    /**
+     * An empty {@code public} schema and no other session: sessions an earlier user left behind (a
+     * store stopped mid-COPY, a writer frozen on purpose) are ended first, since one that holds a
+     * lock would make the DROP wait.
+     */
+    public void emptyDatabase() throws IOException {
+        sql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+        sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    }
+
     /** Runs {@code sql} in the database with psql; returns its unaligned, tuples-only output. */
     public String sql(String sql) throws IOException {
         return run(List.of(bin.resolve("psql").toString(), "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h",

@@ -35,7 +35,7 @@ final class ClusterBenchmark {
             System.out.println(single.describe(totalBets));
             System.out.printf(Locale.ROOT, "cpu:    PostgreSQL %.2f s (all its processes, the whole run), %,d commits%n",
                     pg.cpuSeconds() - pgBefore, commits(pg) - commitsBefore);
-            pg.sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+            pg.emptyDatabase();
             System.out.println("== " + nodes + " nodes in one cluster, the same database, agencies spread over the nodes");
             long clusterCommitsBefore = commits(pg);
             double[] cluster = runCluster(root, runDir.resolve("cluster"), files, pg, nodes);
