@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -77,9 +78,11 @@ public final class LotteryGuardian {
             // (loading Pekko HTTP and the JVM metrics) runs on a blocking thread, not the listener's.
             ActorSystem<Void> system = ctx.getSystem(); // the context is the actor's own: not for other threads
             Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+            Topology.Observed shown = observed == null ? null : topology.observe(ctx, observed);
             Runnable afterBind = observed == null ? () -> { } : () -> blocking.execute(() -> HttpPort.start(
-                    system, settings.httpHost(), settings.httpPort(), observed,
-                    readinessChecks(observed.status(), opened), fatal));
+                    system, settings.httpHost(), settings.httpPort(), observed, shown.view(),
+                    Stream.concat(readinessChecks(observed.status(), opened).stream(), shown.checks().stream())
+                            .toList(), fatal));
             ctx.spawn(TcpListener.create(settings, deps, fatal, afterBind), "listener");
 
             CoordinatedShutdown.get(ctx.getSystem()).addTask(

@@ -2,10 +2,12 @@ package tp0.lottery.cluster;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -113,9 +115,13 @@ public final class AgencyLedger extends AbstractBehavior<AgencyLedger.Command> {
         }
     }
 
-    /** @param store this node's store, which writes for every ledger living on this node */
-    public static Behavior<Command> create(int agency, ActorRef<BetStore.Command> store, String node) {
-        return Behaviors.setup(ctx -> new AgencyLedger(ctx, agency, store, node));
+    /**
+     * @param store       this node's store, which writes for every ledger living on this node
+     * @param ledgersHere the ledgers living on this node: one more while this one lives (the metrics' shards)
+     */
+    public static Behavior<Command> create(int agency, ActorRef<BetStore.Command> store, String node,
+                                           AtomicInteger ledgersHere) {
+        return Behaviors.setup(ctx -> new AgencyLedger(ctx, agency, store, node, ledgersHere));
     }
 
     private final int agency;
@@ -123,10 +129,14 @@ public final class AgencyLedger extends AbstractBehavior<AgencyLedger.Command> {
     private final ActorRef<BetStore.StoreReply> batchReplies;
     private final ActorRef<BetStore.StoredCount> countReplies;
     private final Deque<Slot> slots = new ArrayDeque<>();
+    private final AtomicInteger ledgersHere;
     private ActorRef<AgencySession.Command> holder;
 
-    private AgencyLedger(ActorContext<Command> context, int agency, ActorRef<BetStore.Command> store, String node) {
+    private AgencyLedger(ActorContext<Command> context, int agency, ActorRef<BetStore.Command> store, String node,
+                         AtomicInteger ledgersHere) {
         super(context);
+        this.ledgersHere = ledgersHere;
+        ledgersHere.incrementAndGet();
         this.agency = agency;
         this.store = store;
         this.batchReplies = context.messageAdapter(BetStore.StoreReply.class, BatchAnswered::new);
@@ -165,6 +175,10 @@ public final class AgencyLedger extends AbstractBehavior<AgencyLedger.Command> {
                 .onMessage(CountAnswered.class, msg -> {
                     answered(slot -> slot.countReply = msg.count());
                     return afterAnswer.get();
+                })
+                .onSignal(PostStop.class, stopped -> {
+                    ledgersHere.decrementAndGet();
+                    return Behaviors.same();
                 });
     }
 

@@ -5,8 +5,10 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -23,6 +25,8 @@ import tp0.logline.LogLine;
 import tp0.lottery.config.ClusterSettings;
 import tp0.lottery.draw.DrawCoordinator;
 import tp0.lottery.ops.LotteryMetrics;
+import tp0.lottery.ops.PrometheusMetrics;
+import tp0.lottery.ops.ReadinessCheck;
 import tp0.lottery.store.BetStore;
 import tp0.lottery.store.OpenedStore;
 import tp0.lottery.store.pg.PgDatabase;
@@ -46,6 +50,8 @@ public final class ClusterTopology implements Topology {
 
     private final ClusterSettings.Member member;
     private final PgDatabase db;
+    /** The agencies' ledgers living on this node now (the status page's and the metrics' shards). */
+    private final AtomicInteger ledgersHere = new AtomicInteger();
 
     public ClusterTopology(ClusterSettings.Member member, PgDatabase db) {
         this.member = member;
@@ -82,7 +88,7 @@ public final class ClusterTopology implements Topology {
 
         ActorRef<AgencyLedger.Request> ledgers = ClusterSharding.get(guardian.getSystem()).init(
                 Entity.of(AgencyLedger.TYPE, entity -> AgencyLedger.create(
-                                Integer.parseInt(entity.getEntityId()), store, node))
+                                Integer.parseInt(entity.getEntityId()), store, node, ledgersHere))
                         .withMessageExtractor(new ByAgency())
                         .withAllocationStrategy(new NearTheAsker())
                         .withStopMessage(AgencyLedger.HandOff.INSTANCE));
@@ -101,7 +107,21 @@ public final class ClusterTopology implements Topology {
                 SingletonActor.of(coordinator, "draw-coordinator").withProps(DispatcherSelector.blocking()));
         ActorRef<DrawCoordinator.Command> relay = guardian.spawn(WinnersRelay.create(singleton), "winners-relay");
         // Sessions claim, count and write through the door: their agency's ledger is their registry and writer.
-        return new Routes(LedgerDoor.spawn(guardian, ledgers, "ledger-door"), relay, WRITER_TIMEOUT);
+        return new Routes(LedgerDoor.spawn(guardian, ledgers, "ledger-door", metrics), relay, WRITER_TIMEOUT);
+    }
+
+    /**
+     * The whole lottery on this node's page, spread between the nodes ({@link ClusterStatus}), the
+     * cluster's figures on its {@code /metrics}, and its membership as one more readiness check.
+     */
+    @Override
+    public Observed observe(ActorContext<Void> guardian, PrometheusMetrics metrics) {
+        Cluster cluster = Cluster.get(guardian.getSystem());
+        ClusterView view = new ClusterView(metrics.status(), () -> Membership.of(cluster), ledgersHere);
+        guardian.spawn(ClusterStatus.create(Membership.hostPort(cluster.selfMember().address()), view),
+                "cluster-status");
+        metrics.addCluster(view);
+        return new Observed(view, List.of(ReadinessCheck.of("cluster", view::notReady)));
     }
 
     /** One shard per agency: each agency's ledger moves on its own when a node dies or joins. */

@@ -4,8 +4,13 @@ import java.time.Duration;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.BehaviorInterceptor;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Signal;
+import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import tp0.lottery.ops.LotteryMetrics;
 import tp0.lottery.session.AgencySession;
 import tp0.lottery.session.SessionLinks;
 import tp0.lottery.session.SessionRegistry;
@@ -61,11 +66,17 @@ final class LedgerDoor {
 
     private LedgerDoor() {}
 
-    /** Spawns the door under {@code parent}; sessions reach it through the links it gives. */
-    static SessionLinks spawn(ActorContext<?> parent, ActorRef<AgencyLedger.Request> ledgers, String name) {
+    /**
+     * Spawns the door under {@code parent}; sessions reach it through the links it gives.
+     *
+     * @param metrics told which agencies' sessions this node holds (the ledger, the registry in a
+     *                cluster, may live on another node)
+     */
+    static SessionLinks spawn(ActorContext<?> parent, ActorRef<AgencyLedger.Request> ledgers, String name,
+                              LotteryMetrics metrics) {
         ActorRef<Command> door = parent.spawn(create(ledgers), name);
         ActorRef<Object> sessionless = parent.spawn(link(door, null), name + "-counts");
-        return links(door, sessionless.narrow());
+        return links(door, sessionless.narrow(), metrics);
     }
 
     /**
@@ -74,11 +85,11 @@ final class LedgerDoor {
      * that stopped as it does on a release, and a batch never answered was never acknowledged.
      * {@code counts}: where counts are asked outside any session.
      */
-    static SessionLinks links(ActorRef<Command> door, ActorRef<BetStore.Command> counts) {
+    static SessionLinks links(ActorRef<Command> door, ActorRef<BetStore.Command> counts, LotteryMetrics metrics) {
         return new SessionLinks() {
             @Override
             public Links linksFor(ActorRef<AgencySession.Command> session, ActorContext<?> sessionContext) {
-                ActorRef<Object> link = sessionContext.spawn(link(door, session), "ledger-link");
+                ActorRef<Object> link = sessionContext.spawn(holding(link(door, session), metrics), "ledger-link");
                 return new Links(link.narrow(), link.narrow());
             }
 
@@ -97,6 +108,45 @@ final class LedgerDoor {
         }), pf -> pf
                 .match(BetStore.Command.class, ToWriter::new)
                 .match(SessionRegistry.Command.class, ToRegistry::new));
+    }
+
+    /**
+     * {@code passing}, telling {@code metrics} which agency this node's session holds: from the
+     * claim it passes on (the ledger grants every claim at once) to its release or its stop — what
+     * the registry tells them on a single server. The ledger may live on another node; the
+     * status must know the node of the session.
+     */
+    private static Behavior<Object> holding(Behavior<Object> passing, LotteryMetrics metrics) {
+        return Behaviors.intercept(() -> new BehaviorInterceptor<Object, Object>(Object.class) {
+            private int held;
+
+            @Override
+            public Behavior<Object> aroundReceive(TypedActorContext<Object> ctx, Object msg, ReceiveTarget<Object> target) {
+                if (msg instanceof SessionRegistry.Claim claim && claim.agency() != held) {
+                    letGo(metrics);
+                    held = claim.agency();
+                    metrics.agencyConnected(held);
+                } else if (msg instanceof SessionRegistry.Release release && release.agency() == held) {
+                    letGo(metrics);
+                }
+                return target.apply(ctx, msg);
+            }
+
+            @Override
+            public Behavior<Object> aroundSignal(TypedActorContext<Object> ctx, Signal signal, SignalTarget<Object> target) {
+                if (signal instanceof PostStop) {
+                    letGo(metrics);
+                }
+                return target.apply(ctx, signal);
+            }
+
+            private void letGo(LotteryMetrics metrics) {
+                if (held != 0) {
+                    metrics.agencyDisconnected(held);
+                    held = 0;
+                }
+            }
+        }, passing);
     }
 
     static Behavior<Command> create(ActorRef<AgencyLedger.Request> ledgers) {

@@ -54,7 +54,7 @@ import tp0.logline.LogLine;
 /**
  * The server's HTTP port ({@code HTTP_PORT}), served by Pekko HTTP from the lottery's own actor
  * system: the live status page ({@code GET /}, its script and style, its event stream
- * {@code /events} and the same JSON at {@code /status}), {@code /health/live},
+ * {@code /events} and the same JSON at {@code /status}: the {@link StatusView} it is given), {@code /health/live},
  * {@code /health/ready} and {@code /metrics}. Only GET and HEAD (405 otherwise); any other
  * path is 404. Nothing here ever shows a bettor's name or document.
  *
@@ -82,15 +82,15 @@ public final class HttpPort {
      * @param fatal called when the port cannot be bound
      */
     public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String host, int port,
-                                                      PrometheusMetrics metrics, List<ReadinessCheck> checks,
-                                                      Consumer<String> fatal) {
+                                                      PrometheusMetrics metrics, StatusView view,
+                                                      List<ReadinessCheck> checks, Consumer<String> fatal) {
         CompletionStage<ServerBinding> bound;
         EventStreams streams = new EventStreams();
         try {
             metrics.addJvmMetrics();
             Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
             Readiness readiness = new Readiness(checks, blocking, READINESS_DEADLINE);
-            Route route = routes(metrics, readiness, streams, blocking);
+            Route route = routes(metrics, view, readiness, streams, blocking);
             bound = Http.get(system).newServerAt(host, port).bind(route);
         } catch (RuntimeException e) {
             bound = CompletableFuture.failedFuture(e); // reported as a bind failure, below
@@ -110,8 +110,9 @@ public final class HttpPort {
         return bound;
     }
 
-    static Route routes(PrometheusMetrics metrics, Readiness readiness, EventStreams streams, Executor blocking) {
-        Supplier<String> state = sharedSnapshot(metrics.status());
+    static Route routes(PrometheusMetrics metrics, StatusView view, Readiness readiness, EventStreams streams,
+                        Executor blocking) {
+        Supplier<String> state = sharedSnapshot(view);
         byte[] page = resource("page/index.html");
         byte[] script = resource("page/status.js");
         byte[] style = resource("page/status.css");
@@ -149,7 +150,7 @@ public final class HttpPort {
      * The state's JSON, made at most once per {@link #SNAPSHOT_AGE} however many pages ask: a
      * hundred pages cost one snapshot per tick, not a hundred (totals walk every agency).
      */
-    private static Supplier<String> sharedSnapshot(LotteryStatus status) {
+    private static Supplier<String> sharedSnapshot(StatusView view) {
         record Stamped(long nanos, String json) {}
         AtomicReference<Stamped> last = new AtomicReference<>(new Stamped(System.nanoTime() - SNAPSHOT_AGE.toNanos() - 1, ""));
         return () -> {
@@ -158,7 +159,7 @@ public final class HttpPort {
             if (now - seen.nanos() <= SNAPSHOT_AGE.toNanos()) {
                 return seen.json();
             }
-            Stamped fresh = new Stamped(now, status.json());
+            Stamped fresh = new Stamped(now, view.json());
             last.set(fresh);
             return fresh.json();
         };

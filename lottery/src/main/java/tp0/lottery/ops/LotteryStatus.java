@@ -2,7 +2,6 @@ package tp0.lottery.ops;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -14,14 +13,14 @@ import tp0.protocol.ErrorCode;
  * read by the HTTP port at any time. It holds counts only — never a bettor's name or document
  * (winners' documents go to their own agency alone).
  */
-public final class LotteryStatus implements LotteryMetrics {
+public final class LotteryStatus implements LotteryMetrics, StatusView {
 
     /** Rows the status page gets at most; totals still count every agency. */
     static final int ROW_LIMIT = 100;
 
     /** The draw: not held yet, held (when, winners per agency) or failed. */
     public record Draw(Instant heldAt, Map<Integer, Integer> winnersByAgency, String failure) {
-        static final Draw WAITING = new Draw(null, Map.of(), null);
+        public static final Draw WAITING = new Draw(null, Map.of(), null);
 
         public boolean held() {
             return heldAt != null && failure == null;
@@ -189,46 +188,10 @@ public final class LotteryStatus implements LotteryMetrics {
      * connected, stored, finished; the totals; the draw with its winners' counts. Numbers and
      * booleans only, but for the draw's time and failure.
      */
+    @Override
     public String json() {
-        StringBuilder out = new StringBuilder(128 + 64 * Math.min(numAgencies, ROW_LIMIT));
-        int rows = Math.min(numAgencies, ROW_LIMIT);
-        out.append("{\"time\":").append(System.currentTimeMillis())
-                .append(",\"agencies\":").append(numAgencies)
-                .append(",\"listening\":").append(listening)
-                .append(",\"total\":").append(totalStored())
-                .append(",\"connected\":").append(sessions())
-                .append(",\"finished\":").append(finishedCount())
-                .append(",\"hiddenRows\":").append(numAgencies - rows)
-                .append(",\"rows\":[");
-        for (int agency = 1; agency <= rows; agency++) {
-            if (agency > 1) {
-                out.append(',');
-            }
-            out.append("{\"id\":").append(agency)
-                    .append(",\"connected\":").append(connected(agency))
-                    .append(",\"stored\":").append(stored.get(agency))
-                    .append(",\"finished\":").append(finished(agency))
-                    .append('}');
-        }
-        out.append("],\"draw\":");
-        Draw now = draw;
-        if (now.heldAt() == null) {
-            out.append("{\"state\":\"waiting\"}");
-        } else if (now.failure() != null) {
-            out.append("{\"state\":\"failed\",\"at\":").append(Json.quote(now.heldAt().toString()))
-                    .append(",\"error\":").append(Json.quote(now.failure())).append('}');
-        } else {
-            int totalWinners = now.winnersByAgency().values().stream().mapToInt(Integer::intValue).sum();
-            out.append("{\"state\":\"held\",\"at\":").append(Json.quote(now.heldAt().toString()))
-                    .append(",\"winners\":").append(totalWinners)
-                    .append(",\"winnersByAgency\":{");
-            boolean first = true;
-            for (Map.Entry<Integer, Integer> e : new TreeMap<>(now.winnersByAgency()).entrySet()) {
-                out.append(first ? "" : ",").append('"').append(e.getKey()).append("\":").append(e.getValue());
-                first = false;
-            }
-            out.append("}}");
-        }
-        return out.append('}').toString();
+        return StatusJson.write(numAgencies, listening, totalStored(), sessions(), finishedCount(),
+                agency -> new StatusJson.Row(agency, connected(agency), stored(agency), finished(agency), null),
+                draw, null);
     }
 }

@@ -99,6 +99,21 @@ public final class PrometheusMetrics implements LotteryMetrics {
         JvmMetrics.builder().register(registry);
     }
 
+    /** Adds the cluster's figures (a cluster member only; a single server has none). */
+    public void addCluster(ClusterFigures cluster) {
+        GaugeWithCallback.builder().name("lottery_cluster_members")
+                .help("Cluster members per state, as this node sees them").labelNames("status")
+                .callback(cb -> cluster.membersByStatus().forEach((state, count) -> cb.call(count, state)))
+                .register(registry);
+        gauge("lottery_cluster_unreachable_members", "Cluster members this node sees as unreachable",
+                cluster::unreachableMembers);
+        gauge("lottery_cluster_shards", "Agencies' ledgers (one shard each) living on this node", cluster::ledgersHere);
+        CounterWithCallback.builder().name("lottery_cluster_failovers_total")
+                .help("Agencies whose session moved to this node from another node")
+                .callback(cb -> cb.call((double) cluster.failovers()))
+                .register(registry);
+    }
+
     private void gauge(String name, String help, java.util.function.IntSupplier value) {
         GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsInt())).register(registry);
     }

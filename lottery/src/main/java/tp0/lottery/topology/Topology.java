@@ -1,10 +1,14 @@
 package tp0.lottery.topology;
 
 import java.time.Duration;
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import tp0.lottery.draw.DrawCoordinator;
 import tp0.lottery.ops.LotteryMetrics;
+import tp0.lottery.ops.PrometheusMetrics;
+import tp0.lottery.ops.ReadinessCheck;
+import tp0.lottery.ops.StatusView;
 import tp0.lottery.session.SessionLinks;
 import tp0.lottery.session.SessionRegistry;
 import tp0.lottery.store.BetStore;
@@ -32,6 +36,22 @@ public interface Topology {
     /** Spawns (under the guardian) or joins what the sessions need, around this node's {@code store}. */
     Routes start(ActorContext<Void> guardian, ActorRef<BetStore.Command> store, OpenedStore opened, int numAgencies,
                  LotteryMetrics metrics);
+
+    /**
+     * What the HTTP port shows and what its readiness requires besides the port and the store.
+     *
+     * @param view   the lottery {@code /status}, {@code /events} and the page show
+     * @param checks more conditions of {@code /health/ready}
+     */
+    record Observed(StatusView view, List<ReadinessCheck> checks) {}
+
+    /**
+     * Called after {@link #start} when the HTTP port is on. One server shows its own status and
+     * adds no check; a cluster member shows the whole cluster's lottery and checks its membership.
+     */
+    default Observed observe(ActorContext<Void> guardian, PrometheusMetrics metrics) {
+        return new Observed(metrics.status(), List.of());
+    }
 
     /** One server: its store is every agency's writer, one registry, one coordinator. */
     Topology SINGLE_NODE = (guardian, store, opened, numAgencies, metrics) -> new Routes(

@@ -3,6 +3,7 @@ package tp0.lottery.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -37,7 +38,7 @@ class AgencyLedgerTest {
 
     @Test
     void onlyTheLiveSessionWritesAndAnswersKeepTheirOrder() {
-        ActorRef<AgencyLedger.Command> ledger = kit.spawn(AgencyLedger.create(4, store.ref(), "test"));
+        ActorRef<AgencyLedger.Command> ledger = kit.spawn(AgencyLedger.create(4, store.ref(), "test", new AtomicInteger()));
         TestProbe<AgencySession.Command> first = kit.createTestProbe();
         TestProbe<AgencySession.Command> second = kit.createTestProbe();
 
@@ -79,7 +80,7 @@ class AgencyLedgerTest {
 
     @Test
     void aHandOffWaitsForTheAnswersStillAtTheStore() {
-        ActorRef<AgencyLedger.Command> ledger = kit.spawn(AgencyLedger.create(5, store.ref(), "test"));
+        ActorRef<AgencyLedger.Command> ledger = kit.spawn(AgencyLedger.create(5, store.ref(), "test", new AtomicInteger()));
         TestProbe<AgencySession.Command> session = kit.createTestProbe();
         ledger.tell(new AgencyLedger.Claim(5, session.ref(), claims.ref()));
         claims.receiveMessage();
@@ -92,7 +93,7 @@ class AgencyLedgerTest {
         store.expectTerminated(ledger);
 
         // With nothing at the store it stops at once.
-        ActorRef<AgencyLedger.Command> idle = kit.spawn(AgencyLedger.create(6, store.ref(), "test"));
+        ActorRef<AgencyLedger.Command> idle = kit.spawn(AgencyLedger.create(6, store.ref(), "test", new AtomicInteger()));
         idle.tell(AgencyLedger.HandOff.INSTANCE);
         store.expectTerminated(idle);
     }

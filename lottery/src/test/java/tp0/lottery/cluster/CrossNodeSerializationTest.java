@@ -61,7 +61,8 @@ class CrossNodeSerializationTest {
     /** What other nodes send to: the actors the cluster starts as a sharded entity and as a singleton. */
     private static final Map<Class<?>, Class<?>> REACHED_ACROSS_NODES = Map.of(
             AgencyLedger.class, AgencyLedger.Command.class,
-            DrawCoordinator.class, DrawCoordinator.Command.class);
+            DrawCoordinator.class, DrawCoordinator.Command.class,
+            ClusterStatus.class, ClusterStatus.Command.class);
 
     @AfterAll
     static void shutdown() {
@@ -179,6 +180,10 @@ class CrossNodeSerializationTest {
         add(samples, new DrawCoordinator.AgencyWinners(3, List.of("30876370", "00012345")));
         add(samples, new DrawCoordinator.AgencyWinners(5, List.of()));
         add(samples, new DrawCoordinator.DrawUnavailable("database: gone"));
+        add(samples, new ClusterStatus.NodeView("127.0.0.1:25521", List.of(40_000L, 0L, 12L), List.of(1, 3), List.of(2),
+                2, 1_767_000_000_000L, Map.of(1, 4, 3, 2), null));
+        add(samples, new ClusterStatus.NodeView("127.0.0.1:25522", List.of(), List.of(), List.of(), 0, 0, Map.of(),
+                "database: gone"));
         return samples;
     }
 

@@ -11,6 +11,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import tp0.lottery.ops.LotteryMetrics;
 import tp0.lottery.session.AgencySession;
 import tp0.lottery.session.SessionLinks;
 import tp0.lottery.session.SessionRegistry;
@@ -47,7 +48,7 @@ class LedgerDoorTest {
     private static SessionLinks door(TestProbe<AgencyLedger.Request> ledgers) {
         TestProbe<SessionLinks> spawned = kit.createTestProbe();
         kit.spawn(Behaviors.setup(ctx -> {
-            spawned.ref().tell(LedgerDoor.spawn(ctx, ledgers.ref(), "ledger-door"));
+            spawned.ref().tell(LedgerDoor.spawn(ctx, ledgers.ref(), "ledger-door", LotteryMetrics.NONE));
             return Behaviors.empty();
         }));
         return spawned.receiveMessage();

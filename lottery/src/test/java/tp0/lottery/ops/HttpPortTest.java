@@ -42,7 +42,7 @@ class HttpPortTest {
                 ReadinessCheck.of("tcp_listener", () -> metrics.status().listening() ? Optional.empty()
                         : Optional.of("the agencies' TCP port is not bound")),
                 ReadinessCheck.of("store", storeProblem::get));
-        ServerBinding binding = HttpPort.start(testKit.system(), "127.0.0.1", 0, metrics, checks,
+        ServerBinding binding = HttpPort.start(testKit.system(), "127.0.0.1", 0, metrics, metrics.status(), checks,
                 reason -> { throw new AssertionError(reason); }).toCompletableFuture().get(20, TimeUnit.SECONDS);
         base = "http://127.0.0.1:" + binding.localAddress().getPort();
     }
