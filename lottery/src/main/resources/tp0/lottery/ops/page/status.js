@@ -1,4 +1,4 @@
-// The status page: one EventSource on /events; every event is the whole state (LotteryStatus.json),
+// The status page: one EventSource on /events; every event is the whole state (ops.StatusJson),
 // so a page that reconnects or skips events is right again with the next one. Rates are computed
 // here from the stored counts of the last few seconds.
 (function () {
@@ -56,6 +56,23 @@
         + " agencias";
     }
 
+    // A cluster member also says which node holds each agency's session, and the members.
+    var cluster = Array.isArray(s.members);
+    el("node-column").hidden = !cluster;
+    el("members").hidden = !cluster;
+    if (cluster) {
+      el("self").textContent = "esta página: " + s.node;
+      var list = document.createElement("ul");
+      list.id = "member-list";
+      s.members.forEach(function (m) {
+        var li = document.createElement("li");
+        li.className = "member " + m.status;
+        li.textContent = m.node + " " + m.status + (m.self ? " (este)" : "") + " · " + m.ledgers + " agencias";
+        list.appendChild(li);
+      });
+      el("member-list").replaceWith(list);
+    }
+
     var body = document.createElement("tbody");
     body.id = "rows";
     s.rows.forEach(function (r, i) {
@@ -67,6 +84,7 @@
       tr.appendChild(cell(fmt.format(Math.round(rate(now, function (x) { return x.stored[i] || 0; }))), "num"));
       tr.appendChild(cell(r.finished ? "sí" : "no", r.finished ? "yes" : "no"));
       tr.appendChild(cell(s.draw.state === "held" ? fmt.format(winners[r.id] || 0) : "–", "num winners"));
+      if (cluster) tr.appendChild(cell(r.node || "–", "node"));
       body.appendChild(tr);
     });
     el("rows").replaceWith(body);
