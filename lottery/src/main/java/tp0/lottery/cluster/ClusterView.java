@@ -30,8 +30,39 @@ import tp0.lottery.ops.StatusView;
  */
 final class ClusterView implements StatusView, ClusterFigures {
 
-    /** One agency-by-agency merge of the views. {@code sessionNode[agency]} null: no live session. */
-    record Merged(long[] stored, boolean[] finished, String[] sessionNode, LotteryStatus.Draw draw) {
+    /**
+     * One agency-by-agency merge of the views, indexed by agency id (0 unused); a session's node
+     * null: no live session. Arrays, filled once by {@link #merge} and only read after.
+     */
+    static final class Merged {
+        private final long[] stored;
+        private final boolean[] finished;
+        private final String[] sessionNode;
+        private final LotteryStatus.Draw draw;
+
+        private Merged(long[] stored, boolean[] finished, String[] sessionNode, LotteryStatus.Draw draw) {
+            this.stored = stored;
+            this.finished = finished;
+            this.sessionNode = sessionNode;
+            this.draw = draw;
+        }
+
+        long stored(int agency) {
+            return stored[agency];
+        }
+
+        boolean finished(int agency) {
+            return finished[agency];
+        }
+
+        String sessionNode(int agency) {
+            return sessionNode[agency];
+        }
+
+        LotteryStatus.Draw draw() {
+            return draw;
+        }
+
         long total() {
             long total = 0;
             for (long count : stored) {
@@ -40,9 +71,9 @@ final class ClusterView implements StatusView, ClusterFigures {
             return total;
         }
 
-        int count(boolean[] flags) {
+        int finishedCount() {
             int n = 0;
-            for (boolean flag : flags) {
+            for (boolean flag : finished) {
                 n += flag ? 1 : 0;
             }
             return n;
@@ -110,7 +141,7 @@ final class ClusterView implements StatusView, ClusterFigures {
         }
         Merged merged = merge(numAgencies, own(members.self()), others.values(), members);
         for (int agency = 1; agency <= numAgencies; agency++) {
-            String holder = merged.sessionNode()[agency];
+            String holder = merged.sessionNode(agency);
             if (holder == null) {
                 continue;
             }
@@ -135,7 +166,8 @@ final class ClusterView implements StatusView, ClusterFigures {
                 views.add(view);
             }
         }
-        for (ClusterStatus.NodeView view : views) {
+        for (int v = 0; v < views.size(); v++) {
+            ClusterStatus.NodeView view = views.get(v);
             for (int agency = 1; agency <= Math.min(numAgencies, view.stored().size()); agency++) {
                 stored[agency] = Math.max(stored[agency], view.stored().get(agency - 1));
             }
@@ -146,7 +178,7 @@ final class ClusterView implements StatusView, ClusterFigures {
             }
             if (members.live(view.node())) {
                 for (int agency : view.sessions()) {
-                    if (agency >= 1 && agency <= numAgencies && (sessionNode[agency] == null || view == own)) {
+                    if (agency >= 1 && agency <= numAgencies && (sessionNode[agency] == null || v == 0)) {
                         sessionNode[agency] = view.node(); // this node's own word comes first: it is the freshest
                     }
                 }
@@ -185,9 +217,9 @@ final class ClusterView implements StatusView, ClusterFigures {
             shown.add(new StatusJson.Member(members.self(), members.selfStatus(), true, ledgersHere.get()));
         }
         return StatusJson.write(numAgencies, local.listening(), merged.total(), merged.sessions(),
-                merged.count(merged.finished()),
-                agency -> new StatusJson.Row(agency, merged.sessionNode()[agency] != null, merged.stored()[agency],
-                        merged.finished()[agency], merged.sessionNode()[agency]),
+                merged.finishedCount(),
+                agency -> new StatusJson.Row(agency, merged.sessionNode(agency) != null, merged.stored(agency),
+                        merged.finished(agency), merged.sessionNode(agency)),
                 merged.draw(), new StatusJson.Cluster(members.self(), shown));
     }
 

@@ -1,14 +1,15 @@
 package tp0.lottery.cluster;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import tp0.lottery.ops.LotteryStatus;
 
@@ -32,6 +33,18 @@ class ClusterViewTest {
         return new ClusterStatus.NodeView(node, stored, finished, sessions, 0, 0, Map.of(), null);
     }
 
+    private static List<Long> stored(int agencies, ClusterView.Merged merged) {
+        return IntStream.rangeClosed(1, agencies).mapToObj(merged::stored).toList();
+    }
+
+    private static List<Boolean> finished(int agencies, ClusterView.Merged merged) {
+        return IntStream.rangeClosed(1, agencies).mapToObj(merged::finished).toList();
+    }
+
+    private static List<String> sessionNodes(int agencies, ClusterView.Merged merged) {
+        return IntStream.rangeClosed(1, agencies).mapToObj(merged::sessionNode).toList();
+    }
+
     @Test
     void storedIsTheHighestCountAnyNodeSawFinishedIsAnyNodesWordAndTheDrawIsWhereItWasHeld() {
         // The measurement: each node saw only its own part.
@@ -42,9 +55,9 @@ class ClusterViewTest {
 
         ClusterView.Merged merged = ClusterView.merge(3, own, List.of(second, third), allUp());
 
-        assertArrayEquals(new long[] {0, 20_000, 20_000, 20_000}, merged.stored());
+        assertEquals(List.of(20_000L, 20_000L, 20_000L), stored(3, merged));
         assertEquals(60_000, merged.total());
-        assertArrayEquals(new boolean[] {false, true, true, true}, merged.finished());
+        assertEquals(List.of(true, true, true), finished(3, merged));
         assertTrue(merged.draw().held());
         assertEquals(Map.of(1, 3, 3, 1), merged.draw().winnersByAgency());
     }
@@ -74,10 +87,10 @@ class ClusterViewTest {
         ClusterView.Merged all = ClusterView.merge(3, own, List.of(second, third), allUp());
         ClusterView.Merged partial = ClusterView.merge(3, own, List.of(second, third), thirdUnreachable);
 
-        assertArrayEquals(new String[] {null, N1, N2, N3}, all.sessionNode());
+        assertEquals(Arrays.asList(N1, N2, N3), sessionNodes(3, all));
         assertEquals(3, all.sessions());
-        assertArrayEquals(new String[] {null, N1, N2, null}, partial.sessionNode());
-        assertEquals(9, partial.stored()[3], "what it stored still counts: counts only grow");
+        assertEquals(Arrays.asList(N1, N2, null), sessionNodes(3, partial));
+        assertEquals(9, partial.stored(3), "what it stored still counts: counts only grow");
     }
 
     @Test
@@ -87,9 +100,9 @@ class ClusterViewTest {
         Membership n2Removed = new Membership(N1, "up",
                 List.of(up(N1), new Membership.MemberState(N2, "removed", true)));
 
-        assertEquals(N1, ClusterView.merge(1, own, List.of(staleFromN2), allUp()).sessionNode()[1]);
+        assertEquals(N1, ClusterView.merge(1, own, List.of(staleFromN2), allUp()).sessionNode(1));
         ClusterStatus.NodeView ownWithout = view(N1, List.of(5L), List.of(), List.of());
-        assertEquals(null, ClusterView.merge(1, ownWithout, List.of(staleFromN2), n2Removed).sessionNode()[1]);
+        assertEquals(null, ClusterView.merge(1, ownWithout, List.of(staleFromN2), n2Removed).sessionNode(1));
     }
 
     @Test
