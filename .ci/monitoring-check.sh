@@ -106,6 +106,9 @@ metric_names < "$tmp/queries" > "$tmp/used"
 {
   printf '%s\n' up scrape_duration_seconds scrape_samples_scraped ALERTS ALERTS_FOR_STATE
   grep -h -E '^[[:space:]]*-?[[:space:]]*record:' "$rules"/*.yml | sed -E 's/.*record:[[:space:]]*//'
+  # A cluster member's own metrics: this run is one server, which exports none of them; they
+  # are checked against the code that registers them (PrometheusMetrics.addCluster).
+  grep -o -E '"lottery_cluster_[a-z_]+"' lottery/src/main/java/tp0/lottery/ops/PrometheusMetrics.java | tr -d '"'
 } | sort -u > "$tmp/made"
 
 # ---- 2. the run ----------------------------------------------------------------------------
