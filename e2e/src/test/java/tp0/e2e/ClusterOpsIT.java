@@ -10,8 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,9 +22,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import tp0.testkit.PostgresExtension;
 import tp0.tools.ClusterRun;
@@ -47,8 +42,6 @@ class ClusterOpsIT {
     private static final Duration CONVERGES_WITHIN = Duration.ofSeconds(3);
     private static final int[] BETS = {3000, 2500, 2000, 1500, 1000};
     private static final int[] WINNERS = {2, 1, 3, 0, 2};
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Pattern ROW = Pattern.compile(
             "\\{\"id\":(\\d+),\"connected\":(true|false),\"stored\":(\\d+),\"finished\":(true|false),\"node\":(null|\"[^\"]*\")}");
     private static final Pattern DRAW = Pattern.compile("\"draw\":(\\{[^}]*(\\{[^}]*})?})");
@@ -215,17 +208,11 @@ class ClusterOpsIT {
 
     /** Node 2's page, in a real browser, shows agencies 1 and 4 connected to node 1. */
     private void pageOnNode2ShowsNode1sAgencies(String node2, String node1) {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            System.out.println("ClusterOpsIT: SKIPPED the page check: needs Debian's chromium and chromium-driver");
+        if (!HeadlessChromium.available()) {
+            System.out.println("ClusterOpsIT: SKIPPED the page check: " + HeadlessChromium.MISSING);
             return;
         }
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1500,1000", "--user-data-dir=" + runDir.path().resolve("chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        WebDriver browser = new ChromeDriver(service, options);
+        WebDriver browser = HeadlessChromium.start(runDir.path().resolve("chromium-profile"));
         try {
             browser.get(node2 + "/");
             new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100)).until(b ->

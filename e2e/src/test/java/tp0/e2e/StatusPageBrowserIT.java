@@ -24,9 +24,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import tp0.testkit.SlowLink;
 import tp0.tools.DatasetGenerator;
@@ -40,8 +37,6 @@ import tp0.tools.LotteryRun;
  * lasts seconds however fast the server is. Screenshots: e2e/target/status-page-*.png.
  */
 class StatusPageBrowserIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final int[] BETS = {5000, 4000, 3000, 2500, 1500};
     private static final int[] WINNERS = {3, 1, 2, 0, 4};
     /** Per agency: 5000 bets of ~55 bytes at 60 kB/s take ~4.5 s. */
@@ -52,19 +47,12 @@ class StatusPageBrowserIT {
 
     @Test
     void thePageShowsTheCountsRiseAndTheDrawWithWinnersCounts() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
+        assumeTrue(HeadlessChromium.available(), HeadlessChromium.MISSING);
         long seed = System.nanoTime();
         System.out.println("StatusPageBrowserIT seed " + seed);
         DatasetGenerator.Dataset data = DatasetGenerator.generate(runDir.path().resolve("data"), BETS, WINNERS, seed);
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1500,1000", "--user-data-dir=" + runDir.path().resolve("chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        WebDriver browser = new ChromeDriver(service, options);
+        WebDriver browser = HeadlessChromium.start(runDir.path().resolve("chromium-profile"));
         try (LotteryRun run = LotteryRun.start(ROOT, runDir.path(), 5, HttpEndpointsIT.httpOn(), line -> { });
              SlowLink link = new SlowLink(run.port(), LINK_BYTES_PER_SECOND)) {
             browser.get("http://127.0.0.1:" + HttpEndpointsIT.httpPort(run) + "/");
