@@ -1,6 +1,8 @@
 package tp0.lottery.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDate;
 import java.util.List;
@@ -12,6 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tp0.lottery.ops.LotteryMetrics;
+import tp0.lottery.ops.LotteryStatus;
 import tp0.lottery.session.AgencySession;
 import tp0.lottery.session.SessionLinks;
 import tp0.lottery.session.SessionRegistry;
@@ -46,9 +49,13 @@ class LedgerDoorTest {
     private final TestProbe<BetStore.StoredCount> counts = kit.createTestProbe();
 
     private static SessionLinks door(TestProbe<AgencyLedger.Request> ledgers) {
+        return door(ledgers, LotteryMetrics.NONE);
+    }
+
+    private static SessionLinks door(TestProbe<AgencyLedger.Request> ledgers, LotteryMetrics metrics) {
         TestProbe<SessionLinks> spawned = kit.createTestProbe();
         kit.spawn(Behaviors.setup(ctx -> {
-            spawned.ref().tell(LedgerDoor.spawn(ctx, ledgers.ref(), "ledger-door", LotteryMetrics.NONE));
+            spawned.ref().tell(LedgerDoor.spawn(ctx, ledgers.ref(), "ledger-door", metrics));
             return Behaviors.empty();
         }));
         return spawned.receiveMessage();
@@ -127,5 +134,31 @@ class LedgerDoorTest {
         standIn.actor().tell(Stop.INSTANCE);
         watcher.expectTerminated(standIn.links().writer());
         watcher.expectTerminated(standIn.links().registry());
+    }
+
+    /**
+     * In a cluster no registry runs on the session's node (the ledger, maybe elsewhere, is the
+     * registry): this node's status learns from the session's link which agency it holds.
+     */
+    @Test
+    void thisNodesStatusKnowsWhichAgencyItsSessionHoldsUntilReleaseOrStop() {
+        LotteryStatus status = new LotteryStatus(5);
+        SessionLinks counted = door(ledgers, status);
+        SessionLinks.Links first = linksOf(session, counted);
+        first.registry().tell(new SessionRegistry.Claim(3, session.ref(), claims.ref()));
+        ledgers.expectMessageClass(AgencyLedger.Claim.class);
+        assertTrue(status.connected(3));
+        first.registry().tell(new SessionRegistry.Release(3, session.ref()));
+        ledgers.expectMessageClass(AgencyLedger.Release.class);
+        assertFalse(status.connected(3));
+
+        StandIn second = linksOf(session, counted, kit.createTestProbe());
+        second.links().registry().tell(new SessionRegistry.Claim(2, session.ref(), claims.ref()));
+        ledgers.expectMessageClass(AgencyLedger.Claim.class);
+        assertEquals(1, status.sessions());
+        second.actor().tell(Stop.INSTANCE); // the session stopped without a release
+        kit.createTestProbe().expectTerminated(second.links().registry());
+        assertFalse(status.connected(2));
+        assertEquals(0, status.sessions());
     }
 }
