@@ -115,6 +115,32 @@ class JsonLogsIT {
         }
     }
 
+    @Test
+    void theFormatHoldsFromTheServersFirstLineAndAnUnknownOneIsAConfigError() throws IOException {
+        Path dir = runDir.path().resolve("bad-setting");
+        Map<String, String> env = Map.of("LOG_FORMAT", "json", "NUM_AGENCIES", "0", "HTTP_PORT", "0");
+        try (ChildProcess server = ChildProcess.startScript("server", StartScript.of(ROOT, "lottery"), dir, env,
+                line -> { })) {
+            assertEquals(1, server.awaitExit(Duration.ofSeconds(60)).orElseThrow(), "exit status of a bad setting");
+            List<JsonNode> lines = parseEveryLine(server);
+            // No config.ini here: its line comes first, already JSON; then the setting's error.
+            assertEquals(List.of("config_file", "config"), lines.stream().map(l -> l.get("action").textValue()).toList());
+            assertEquals("NUM_AGENCIES", lines.get(1).get("key").textValue());
+            assertEquals("fail", lines.get(1).get("result").textValue());
+        }
+
+        Path other = runDir.path().resolve("unknown-format");
+        try (ChildProcess server = ChildProcess.startScript("server", StartScript.of(ROOT, "lottery"), other,
+                Map.of("LOG_FORMAT", "xml", "HTTP_PORT", "0"), line -> { })) {
+            assertEquals(1, server.awaitExit(Duration.ofSeconds(60)).orElseThrow(), "exit status of a bad LOG_FORMAT");
+            // The format asked for is unknown: the error is told in the default, the text contract.
+            assertEquals(1, server.linesContaining(
+                    " ERROR    action: config | result: fail | key: LOG_FORMAT | error: 'xml' is not text or json").size(),
+                    String.join("\n", server.lines()));
+            LogLines.assertKeepTheContract(server.lines());
+        }
+    }
+
     /** Every line of {@code process} as JSON, each checked to hold the contract's fields; fails naming a bad one. */
     private static List<JsonNode> parseEveryLine(ChildProcess process) {
         List<JsonNode> parsed = new ArrayList<>();
