@@ -3,6 +3,7 @@ package tp0.logline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,9 +84,10 @@ class JsonLogLineTest {
 
     @Test
     void aTextLineOfAnotherShapeIsKeptWholeAsMessage() {
-        assertEquals("{\"message\":\"not a log line\"}", JsonLogLine.ofTextLine("not a log line\n"));
-        assertEquals("{\"message\":\"2026-12-06 03:10\"}", JsonLogLine.ofTextLine("2026-12-06 03:10"));
-        assertEquals("{\"message\":\"\"}", JsonLogLine.ofTextLine(""));
+        // No time, a cut-off time, a time with no level, nothing at all: each kept whole, line break off.
+        for (String line : List.of("not a log line", "2026-12-06 03:10", "2026-12-06 03:10:00 INFO", "")) {
+            assertEquals("{\"message\":\"" + line + "\"}", JsonLogLine.ofTextLine(line + "\n"), line);
+        }
     }
 
     @Test
