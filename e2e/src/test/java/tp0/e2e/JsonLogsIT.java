@@ -71,8 +71,8 @@ class JsonLogsIT {
                             "CLI_SERVER_ADDRESS", "127.0.0.1:" + port,
                             "CLI_DATA_FILE", data.files().get(k).toAbsolutePath().toString()));
                     if (k == 1) {
-                        assertTrue(yaml.contains("\n  level: INFO\n"), "the shipped config.yaml's log section");
-                        yaml = yaml.replace("\n  level: INFO\n", "\n  level: INFO\n  format: json\n");
+                        assertTrue(yaml.contains("\n  format: text\n"), "config.yaml ships log.format: text");
+                        yaml = yaml.replace("\n  format: text\n", "\n  format: json\n");
                     } else {
                         env.put("CLI_LOG_FORMAT", "json");
                     }

@@ -78,6 +78,7 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofSeconds(30), c.connectTimeout());
         assertEquals(LogLevel.INFO, c.logLevel());
         assertEquals(32, c.batchWindow());
+        assertEquals(LogFormat.TEXT, ConfigLoader.read(env("CLI_ID", "1"), shipped).logFormat(), "shipped as text");
     }
 
     @Test
