@@ -122,7 +122,7 @@ public final class ClusterRun implements AutoCloseable {
         nodeEnv.put("CLUSTER_HOST", "127.0.0.1");
         nodeEnv.put("CLUSTER_PORT", Integer.toString(node.clusterPort));
         nodeEnv.put("CLUSTER_SEED_NODES", seeds(node));
-        nodeEnv.put("HTTP_PORT", "0"); // as LotteryRun: several nodes on one machine must not fight over 8080; env may turn it on
+        nodeEnv.put("HTTP_PORT", "any"); // on, as shipped; as LotteryRun: nodes on one machine must not fight over 8080
         nodeEnv.putAll(env);
         String name = node.name();
         node.process = ChildProcess.startScript(name, StartScript.of(root, "lottery"), dir, nodeEnv,
