@@ -3,7 +3,6 @@ package tp0.lottery;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -14,6 +13,7 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import scala.concurrent.ExecutionContextExecutor;
 import tp0.logline.LogLine;
 import tp0.lottery.config.ServerSettings;
 import tp0.lottery.net.TcpListener;
@@ -21,6 +21,7 @@ import tp0.lottery.ops.HttpPort;
 import tp0.lottery.ops.LotteryMetrics;
 import tp0.lottery.ops.LotteryStatus;
 import tp0.lottery.ops.PrometheusMetrics;
+import tp0.lottery.ops.QuietStart;
 import tp0.lottery.ops.ReadinessCheck;
 import tp0.lottery.session.AgencySession;
 import tp0.lottery.store.BetStore;
@@ -74,12 +75,14 @@ public final class LotteryGuardian {
                     routes.coordinator(), settings.agencySecrets(), settings.frameTimeout(),
                     settings.sessionPipeline(), settings.heartbeatTimeout(), metrics, routes.writerTimeout());
             // The HTTP port comes after the agencies' port is bound, never in its way: its start
-            // (loading Pekko HTTP and the JVM metrics) runs on a blocking thread, not the listener's.
+            // waits for a quiet moment (QuietStart) and runs on a blocking thread, not the listener's.
             ActorSystem<Void> system = ctx.getSystem(); // the context is the actor's own: not for other threads
-            Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
-            Runnable afterBind = observed == null ? () -> { } : () -> blocking.execute(() -> HttpPort.start(
-                    system, settings.httpHost(), settings.httpPort(), observed,
-                    readinessChecks(observed.status(), opened), fatal));
+            ExecutionContextExecutor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+            Runnable afterBind = observed == null ? () -> { } : () -> QuietStart.schedule(system.scheduler(), blocking,
+                    () -> observed.status().connections() > 0,
+                    () -> CoordinatedShutdown.get(system).getShutdownReason().isPresent(),
+                    () -> HttpPort.start(system, settings.httpHost(), settings.httpPort(), observed,
+                            readinessChecks(observed.status(), opened), fatal));
             ctx.spawn(TcpListener.create(settings, deps, fatal, afterBind), "listener");
 
             CoordinatedShutdown.get(ctx.getSystem()).addTask(
