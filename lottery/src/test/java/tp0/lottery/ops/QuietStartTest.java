@@ -32,13 +32,18 @@ class QuietStartTest {
         return starts;
     }
 
+    /** Not started just before {@code at} (from its scheduling), started once at {@code at}. */
+    private static void assertStartedAt(Duration at, AtomicInteger starts) {
+        time.timePasses(at.minus(STEP));
+        assertEquals(0, starts.get(), "before " + at);
+        time.timePasses(STEP);
+        assertEquals(1, starts.get(), "at " + at);
+    }
+
     @Test
     void aQuietServerStartsItRightAfterTheGrace() {
         AtomicInteger starts = schedule(new AtomicBoolean(false), new AtomicBoolean(false));
-        time.timePasses(QuietStart.GRACE.minus(STEP));
-        assertEquals(0, starts.get(), "before the grace");
-        time.timePasses(STEP);
-        assertEquals(1, starts.get(), "at the grace");
+        assertStartedAt(QuietStart.GRACE, starts);
         time.timePasses(QuietStart.LATEST);
         assertEquals(1, starts.get(), "once only");
     }
@@ -57,10 +62,7 @@ class QuietStartTest {
     @Test
     void busyForeverItStartsAtTheLatest() {
         AtomicInteger starts = schedule(new AtomicBoolean(true), new AtomicBoolean(false));
-        time.timePasses(QuietStart.LATEST.minus(STEP));
-        assertEquals(0, starts.get(), "before the latest");
-        time.timePasses(STEP);
-        assertEquals(1, starts.get(), "at the latest, busy or not");
+        assertStartedAt(QuietStart.LATEST, starts);
     }
 
     @Test
