@@ -75,11 +75,11 @@ public final class LotteryGuardian {
                     routes.coordinator(), settings.agencySecrets(), settings.frameTimeout(),
                     settings.sessionPipeline(), settings.heartbeatTimeout(), metrics, routes.writerTimeout());
             // The HTTP port comes after the agencies' port is bound, never in its way: its start
-            // waits for a quiet moment (QuietStart) and runs on a blocking thread, not the listener's.
+            // waits until the first agencies are served (QuietStart) and runs on a blocking thread.
             ActorSystem<Void> system = ctx.getSystem(); // the context is the actor's own: not for other threads
             ExecutionContextExecutor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
             Runnable afterBind = observed == null ? () -> { } : () -> QuietStart.schedule(system.scheduler(), blocking,
-                    () -> observed.status().connections() > 0,
+                    () -> observed.status().connections(),
                     () -> CoordinatedShutdown.get(system).getShutdownReason().isPresent(),
                     () -> HttpPort.start(system, settings.httpHost(), settings.httpPort(), observed,
                             readinessChecks(observed.status(), opened), fatal));
