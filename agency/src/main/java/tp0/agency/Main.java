@@ -80,8 +80,11 @@ public final class Main {
     static int run(Map<String, String> env, Path configFile, Log log, StopSignal stop,
                    OptionalLong launchedAtEpochMillis) {
         AgencyConfig config;
+        ConfigLoader settings = ConfigLoader.read(env, configFile);
         try {
-            config = ConfigLoader.load(env, configFile);
+            // The format first: every line after this one, a config error's too, is in it.
+            log.setFormat(settings.logFormat());
+            config = settings.settings();
         } catch (ConfigException e) {
             log.error(e.logLine());
             return ExitCodes.FAILURE;

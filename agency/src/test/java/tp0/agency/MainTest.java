@@ -33,6 +33,23 @@ class MainTest {
     }
 
     @Test
+    void withJsonLogsEvenTheConfigErrorIsAJsonLine() throws Exception {
+        LogCapture capture = new LogCapture(LogLevel.INFO);
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, "log:\n  format: json\n", StandardCharsets.UTF_8);
+        assertEquals(ExitCodes.FAILURE, Main.run(Map.of(), config, capture.log, new StopSignal()));
+        assertEquals(1, capture.lines().size(), capture.toString());
+        assertTrue(capture.lines().get(0).matches("\\{\"time\":\"[-0-9 :]{19}\",\"level\":\"ERROR\",\"action\":\"config\","
+                + "\"result\":\"fail\",\"key\":\"CLI_ID\",\"error\":\"[^\"]+\"}"), capture.toString());
+
+        LogCapture wrong = new LogCapture(LogLevel.INFO);
+        assertEquals(ExitCodes.FAILURE, Main.run(Map.of("CLI_ID", "1", "CLI_LOG_FORMAT", "xml"), config, wrong.log,
+                new StopSignal()));
+        assertTrue(wrong.lines().get(0).endsWith(" ERROR    action: config | result: fail | key: CLI_LOG_FORMAT"
+                + " | error: 'xml' is not text or json"), "an unknown format is told in text: " + wrong);
+    }
+
+    @Test
     void runsTheWholeSessionFromEnvAndConfigFile() throws Exception {
         try (FakeLotteryServer server = FakeLotteryServer.start(FakeLotteryServer.lottery("30904465"))) {
             Path config = dir.resolve("config.yaml");

@@ -3,6 +3,7 @@ package tp0.lottery;
 import ch.qos.logback.classic.Level;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -137,12 +138,23 @@ public final class Main {
         });
     }
 
-    /** config.ini in the working directory, then the environment; null (logged) when invalid. */
+    /**
+     * config.ini in the working directory, then the environment; null (logged) when invalid.
+     * {@code LOG_FORMAT} first: every line from here on, the settings' errors included, is in it.
+     */
     static ServerSettings loadSettings(Logger log) {
         Path workDir = Path.of("").toAbsolutePath();
         Path configFile = workDir.resolve("config.ini");
+        Map<String, String> env = System.getenv();
         try {
-            IniFile ini = IniFile.load(configFile);
+            IniFile ini;
+            try {
+                ini = IniFile.load(configFile);
+            } catch (ConfigException unreadable) {
+                ContractLayout.useEverywhere(ServerSettings.logFormat(IniFile.empty(), env)); // the env's, if set
+                throw unreadable;
+            }
+            ContractLayout.useEverywhere(ServerSettings.logFormat(ini, env));
             if (!ini.found()) {
                 log.info(LogLine.success("config_file", "path", configFile, "found", "no",
                         "using", "environment and defaults"));
@@ -151,7 +163,7 @@ public final class Main {
                 log.warn(LogLine.fail("config_key", "path", unknown.source(), "line", unknown.line(),
                         "key", unknown.key(), "error", "unknown key (ignored)"));
             }
-            return ServerSettings.load(ini, System.getenv(), workDir);
+            return ServerSettings.load(ini, env, workDir);
         } catch (ConfigException e) {
             log.error(LogLine.fail("config", "key", e.key(), "error", e.getMessage()));
             return null;

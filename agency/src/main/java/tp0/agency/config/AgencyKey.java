@@ -1,5 +1,7 @@
 package tp0.agency.config;
 
+import java.util.Locale;
+
 /**
  * Every setting of the agency, as {@code --help} lists it: its {@code config.yaml} key (none for
  * those given only by the environment), the environment variable that overrides it, its
@@ -25,6 +27,9 @@ public enum AgencyKey {
             "(none)", "file holding server.tls.keystore's password; never logged"),
     LOG_LEVEL(ConfigLoader.KEY_LOG_LEVEL, ConfigLoader.ENV_LOG_LEVEL, ConfigLoader.DEFAULT_LOG_LEVEL.name(),
             "DEBUG, INFO, WARNING or ERROR"),
+    LOG_FORMAT(ConfigLoader.KEY_LOG_FORMAT, ConfigLoader.ENV_LOG_FORMAT,
+            ConfigLoader.DEFAULT_LOG_FORMAT.name().toLowerCase(Locale.ROOT),
+            "text: the contract's lines; json: each line one JSON object with the same fields"),
     BATCH_MAX_AMOUNT(ConfigLoader.KEY_BATCH_MAX_AMOUNT, ConfigLoader.ENV_BATCH_MAX_AMOUNT,
             Integer.toString(ConfigLoader.DEFAULT_BATCH_MAX_AMOUNT),
             "most bets per batch (1.." + ConfigLoader.MAX_BATCH_MAX_AMOUNT + "; a batch also never exceeds 8 KiB)"),

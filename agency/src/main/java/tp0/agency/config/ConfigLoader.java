@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.yaml.snakeyaml.error.YAMLException;
 import tp0.agency.log.LogLevel;
+import tp0.logline.LogFormat;
 import tp0.protocol.Bet;
 import tp0.protocol.Codec;
 import tp0.protocol.Frame;
@@ -30,6 +31,7 @@ public final class ConfigLoader {
     public static final String ENV_ID = "CLI_ID";
     public static final String ENV_SERVER_ADDRESS = "CLI_SERVER_ADDRESS";
     public static final String ENV_LOG_LEVEL = "CLI_LOG_LEVEL";
+    public static final String ENV_LOG_FORMAT = "CLI_LOG_FORMAT";
     public static final String ENV_BATCH_MAX_AMOUNT = "CLI_BATCH_MAXAMOUNT";
     public static final String ENV_BATCH_WINDOW = "CLI_BATCH_WINDOW";
     public static final String ENV_CONNECT_TIMEOUT = "CLI_SERVER_CONNECTTIMEOUT";
@@ -45,6 +47,7 @@ public final class ConfigLoader {
     public static final String KEY_CONNECT_TIMEOUT = "server.connectTimeout";
     public static final String KEY_READ_TIMEOUT = "server.readTimeout";
     public static final String KEY_LOG_LEVEL = "log.level";
+    public static final String KEY_LOG_FORMAT = "log.format";
     public static final String KEY_BATCH_MAX_AMOUNT = "batch.maxAmount";
     public static final String KEY_BATCH_WINDOW = "batch.window";
     public static final String KEY_SECRET = "server.secret";
@@ -54,6 +57,7 @@ public final class ConfigLoader {
     public static final String KEY_LOOP_PERIOD = "loop.period";
 
     static final LogLevel DEFAULT_LOG_LEVEL = LogLevel.INFO;
+    static final LogFormat DEFAULT_LOG_FORMAT = LogFormat.TEXT;
     static final int DEFAULT_BATCH_MAX_AMOUNT = 500;
     /**
      * Batches in flight by default: enough that the server always has the next batches at
@@ -80,10 +84,13 @@ public final class ConfigLoader {
 
     private final Map<String, String> env;
     private final Map<?, ?> yaml;
+    /** Why config.yaml could not be read (then {@link #yaml} is empty), reported by {@link #settings()}. */
+    private final ConfigException unreadable;
 
-    private ConfigLoader(Map<String, String> env, Map<?, ?> yaml) {
+    private ConfigLoader(Map<String, String> env, Map<?, ?> yaml, ConfigException unreadable) {
         this.env = env;
         this.yaml = yaml;
+        this.unreadable = unreadable;
     }
 
     /**
@@ -91,11 +98,48 @@ public final class ConfigLoader {
      * @throws ConfigException for the first missing or invalid setting
      */
     public static AgencyConfig load(Map<String, String> env, Path configFile) throws ConfigException {
+        return read(env, configFile).settings();
+    }
+
+    /**
+     * The environment and {@code configFile}, read but not yet checked: Main asks
+     * {@link #logFormat()} first, so that every line, a config error's included, is in that
+     * format, then {@link #settings()}. A file that cannot be read is reported by {@code settings()}.
+     */
+    public static ConfigLoader read(Map<String, String> env, Path configFile) {
+        try {
+            return new ConfigLoader(env, readYaml(configFile), null);
+        } catch (ConfigException e) {
+            return new ConfigLoader(env, Map.of(), e);
+        }
+    }
+
+    /**
+     * {@code log.format} ({@code CLI_LOG_FORMAT}): text (the default) or json. From the
+     * environment alone when config.yaml cannot be read.
+     */
+    public LogFormat logFormat() throws ConfigException {
+        Optional<Raw> format = lookup(ENV_LOG_FORMAT, KEY_LOG_FORMAT);
+        if (format.isEmpty()) {
+            return DEFAULT_LOG_FORMAT;
+        }
+        try {
+            return LogFormat.parse(format.get().text());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(format.get().key(), e.getMessage());
+        }
+    }
+
+    /** The settings, checked; the log format too, though Main applies it from {@link #logFormat()}. */
+    public AgencyConfig settings() throws ConfigException {
         // CLI_ID first: it is the one setting every deployment must give.
         int clientId = parseClientId(env.get(ENV_ID));
-        ConfigLoader loader = new ConfigLoader(env, readYaml(configFile));
+        if (unreadable != null) {
+            throw unreadable;
+        }
+        logFormat();
 
-        Raw address = loader.lookup(ENV_SERVER_ADDRESS, KEY_SERVER_ADDRESS).orElseThrow(() -> new ConfigException(
+        Raw address = lookup(ENV_SERVER_ADDRESS, KEY_SERVER_ADDRESS).orElseThrow(() -> new ConfigException(
                 KEY_SERVER_ADDRESS, "missing: set it in " + FILE_NAME + " or with " + ENV_SERVER_ADDRESS));
         ServerAddresses servers;
         try {
@@ -105,7 +149,7 @@ public final class ConfigLoader {
         }
 
         LogLevel logLevel = DEFAULT_LOG_LEVEL;
-        Optional<Raw> level = loader.lookup(ENV_LOG_LEVEL, KEY_LOG_LEVEL);
+        Optional<Raw> level = lookup(ENV_LOG_LEVEL, KEY_LOG_LEVEL);
         if (level.isPresent()) {
             try {
                 logLevel = LogLevel.parse(level.get().text());
@@ -115,25 +159,25 @@ public final class ConfigLoader {
         }
 
         int batchMaxAmount = DEFAULT_BATCH_MAX_AMOUNT;
-        Optional<Raw> amount = loader.lookup(ENV_BATCH_MAX_AMOUNT, KEY_BATCH_MAX_AMOUNT);
+        Optional<Raw> amount = lookup(ENV_BATCH_MAX_AMOUNT, KEY_BATCH_MAX_AMOUNT);
         if (amount.isPresent()) {
             batchMaxAmount = parseInt(amount.get(), 1, MAX_BATCH_MAX_AMOUNT);
         }
 
         int batchWindow = DEFAULT_BATCH_WINDOW;
-        Optional<Raw> window = loader.lookup(ENV_BATCH_WINDOW, KEY_BATCH_WINDOW);
+        Optional<Raw> window = lookup(ENV_BATCH_WINDOW, KEY_BATCH_WINDOW);
         if (window.isPresent()) {
             batchWindow = parseInt(window.get(), 1, MAX_BATCH_WINDOW);
         }
 
         Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        Optional<Raw> timeout = loader.lookup(ENV_CONNECT_TIMEOUT, KEY_CONNECT_TIMEOUT);
+        Optional<Raw> timeout = lookup(ENV_CONNECT_TIMEOUT, KEY_CONNECT_TIMEOUT);
         if (timeout.isPresent()) {
             connectTimeout = parseDuration(timeout.get());
         }
 
         Duration readTimeout = AgencyConfig.DEFAULT_READ_TIMEOUT;
-        Optional<Raw> read = loader.lookup(ENV_READ_TIMEOUT, KEY_READ_TIMEOUT);
+        Optional<Raw> read = lookup(ENV_READ_TIMEOUT, KEY_READ_TIMEOUT);
         if (read.isPresent()) {
             readTimeout = parseDuration(read.get());
             if (readTimeout.isZero()) {
@@ -142,7 +186,7 @@ public final class ConfigLoader {
         }
 
         Duration loopPeriod = Duration.ZERO;
-        Optional<Raw> period = loader.lookup(ENV_LOOP_PERIOD, KEY_LOOP_PERIOD);
+        Optional<Raw> period = lookup(ENV_LOOP_PERIOD, KEY_LOOP_PERIOD);
         if (period.isPresent()) {
             loopPeriod = parseDuration(period.get());
         }
@@ -158,14 +202,14 @@ public final class ConfigLoader {
         }
 
         String secret = "";
-        Optional<Raw> secretRaw = loader.lookup(ENV_SECRET, KEY_SECRET);
+        Optional<Raw> secretRaw = lookup(ENV_SECRET, KEY_SECRET);
         if (secretRaw.isPresent()) {
             secret = parseSecret(secretRaw.get());
         }
 
-        TlsSettings tls = TlsSettings.load(loader.setting(ENV_TLS_CA, KEY_TLS_CA),
-                loader.setting(ENV_TLS_KEYSTORE, KEY_TLS_KEYSTORE),
-                loader.setting(ENV_TLS_KEYSTORE_PASSWORD_FILE, KEY_TLS_KEYSTORE_PASSWORD_FILE));
+        TlsSettings tls = TlsSettings.load(setting(ENV_TLS_CA, KEY_TLS_CA),
+                setting(ENV_TLS_KEYSTORE, KEY_TLS_KEYSTORE),
+                setting(ENV_TLS_KEYSTORE_PASSWORD_FILE, KEY_TLS_KEYSTORE_PASSWORD_FILE));
 
         Optional<Bet> singleBet = SingleBetEnv.read(env);
         return new AgencyConfig(clientId, servers, logLevel, batchMaxAmount, batchWindow, connectTimeout, dataPath,

@@ -5,18 +5,23 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.TimeZone;
 import java.util.function.Supplier;
+import tp0.logline.JsonLogLine;
+import tp0.logline.LogFormat;
 
 /**
  * Prints {@code yyyy-MM-dd HH:mm:ss LEVEL    message} lines, one flush per line so a
  * container's log shows them as they happen. A hand-rolled logger on purpose: a logging
  * framework would cost more startup time than the whole agency needs. Messages are built
- * with {@link tp0.logline.LogLine}, the grammar the tests grep for.
+ * with {@link tp0.logline.LogLine}, the grammar the tests grep for; with {@link LogFormat#JSON}
+ * each line is that line as one JSON object ({@link JsonLogLine}) instead.
  */
 public final class Log {
     private final PrintStream out;
     private final Supplier<LocalDateTime> clock;
     // Volatile: set once the config is read, while a signal thread may already be logging.
     private volatile LogLevel threshold;
+    // Volatile for the same reason; set before the first line Main logs, config errors included.
+    private volatile LogFormat format = LogFormat.TEXT;
 
     public Log(PrintStream out, LogLevel threshold) {
         this(out, threshold, Log::localNow);
@@ -31,6 +36,11 @@ public final class Log {
     /** Main logs config errors before it knows the configured level, then switches to it. */
     public void setThreshold(LogLevel threshold) {
         this.threshold = threshold;
+    }
+
+    /** Main sets the configured format before it logs anything else. */
+    public void setFormat(LogFormat format) {
+        this.format = format;
     }
 
     public boolean isEnabled(LogLevel level) {
@@ -57,7 +67,7 @@ public final class Log {
         if (!isEnabled(level)) {
             return;
         }
-        String line = format(clock.get(), level, message);
+        String line = format(format, clock.get(), level, message);
         // One println per line keeps lines from two threads (main, signal) whole.
         synchronized (out) {
             out.println(line);
@@ -78,16 +88,29 @@ public final class Log {
         return LocalDateTime.ofEpochSecond(Math.floorDiv(millis, 1000), 0, ZoneOffset.ofTotalSeconds(offsetSeconds));
     }
 
-    /** The whole line for {@code message}; formatted by hand to avoid loading DateTimeFormatter. */
+    /** The whole text line for {@code message}; formatted by hand to avoid loading DateTimeFormatter. */
     static String format(LocalDateTime time, LogLevel level, String message) {
         StringBuilder sb = new StringBuilder(29 + message.length());
+        timestamp(sb, time).append(' ');
+        return sb.append(level.paddedName).append(' ').append(message).toString();
+    }
+
+    /** The whole line for {@code message} in {@code format}: the text line, or its fields as JSON. */
+    static String format(LogFormat format, LocalDateTime time, LogLevel level, String message) {
+        if (format == LogFormat.TEXT) {
+            return format(time, level, message);
+        }
+        return JsonLogLine.of(timestamp(new StringBuilder(19), time).toString(), level.name(), message);
+    }
+
+    /** {@code yyyy-MM-dd HH:mm:ss}. */
+    private static StringBuilder timestamp(StringBuilder sb, LocalDateTime time) {
         pad(sb, time.getYear(), 4).append('-');
         pad(sb, time.getMonthValue(), 2).append('-');
         pad(sb, time.getDayOfMonth(), 2).append(' ');
         pad(sb, time.getHour(), 2).append(':');
         pad(sb, time.getMinute(), 2).append(':');
-        pad(sb, time.getSecond(), 2).append(' ');
-        return sb.append(level.paddedName).append(' ').append(message).toString();
+        return pad(sb, time.getSecond(), 2);
     }
 
     private static StringBuilder pad(StringBuilder sb, int value, int width) {

@@ -27,12 +27,12 @@ class ConfigFuzzTest {
     private static final int CASES = 3_000;
 
     private static final List<String> ENV_KEYS = List.of(ConfigLoader.ENV_ID, ConfigLoader.ENV_SERVER_ADDRESS,
-            ConfigLoader.ENV_LOG_LEVEL, ConfigLoader.ENV_BATCH_MAX_AMOUNT, ConfigLoader.ENV_BATCH_WINDOW,
+            ConfigLoader.ENV_LOG_LEVEL, ConfigLoader.ENV_LOG_FORMAT, ConfigLoader.ENV_BATCH_MAX_AMOUNT, ConfigLoader.ENV_BATCH_WINDOW,
             ConfigLoader.ENV_CONNECT_TIMEOUT, ConfigLoader.ENV_READ_TIMEOUT, ConfigLoader.ENV_LOOP_PERIOD, ConfigLoader.ENV_DATA_FILE, ConfigLoader.ENV_SECRET,
             SingleBetEnv.FIRST_NAME, SingleBetEnv.LAST_NAME, SingleBetEnv.DOCUMENT, SingleBetEnv.BIRTHDATE,
             SingleBetEnv.NUMBER);
     private static final List<String> YAML_KEYS = List.of(ConfigLoader.KEY_SERVER_ADDRESS,
-            ConfigLoader.KEY_CONNECT_TIMEOUT, ConfigLoader.KEY_READ_TIMEOUT, ConfigLoader.KEY_LOG_LEVEL, ConfigLoader.KEY_BATCH_MAX_AMOUNT,
+            ConfigLoader.KEY_CONNECT_TIMEOUT, ConfigLoader.KEY_READ_TIMEOUT, ConfigLoader.KEY_LOG_LEVEL, ConfigLoader.KEY_LOG_FORMAT, ConfigLoader.KEY_BATCH_MAX_AMOUNT,
             ConfigLoader.KEY_BATCH_WINDOW, ConfigLoader.KEY_SECRET, ConfigLoader.KEY_LOOP_PERIOD);
 
     private static final String[] EXTREMES = {
@@ -41,7 +41,7 @@ class ConfigFuzzTest {
             "106751991167300d", "1m30s", "0s", "30", "5x", "ms", "1.5s", "1e3", "\u0661\u0662", "\u0000",
             "localhost:12345", "a:1,b:2", "a:1, b:2 ,c:3", "a:1,a:1", "a:1,", ",", "a:1,,b:2", "a:1,b:0", "a:1;b:2",
             "server:0", "server:65536", ":12345", "host:", "[::1]:80", "::1", "a:b:c", "host:-1",
-            "DEBUG", "warning", "loud", "off", "\u00e9t\u00e9", "\uD83C\uDFB2", "/", ".", "..", "/nonexistent/file",
+            "DEBUG", "warning", "loud", "off", "json", "TEXT", "\u00e9t\u00e9", "\uD83C\uDFB2", "/", ".", "..", "/nonexistent/file",
             "x".repeat(9000), "1999-02-29", "2000-02-29", "7574", "00012345", "Nicol\u00e1s",
     };
 
@@ -49,6 +49,7 @@ class ConfigFuzzTest {
     private static final Map<String, String> VALID = Map.ofEntries(
             Map.entry(ConfigLoader.ENV_SERVER_ADDRESS, "server1:12345,server2:12345"), Map.entry(ConfigLoader.KEY_SERVER_ADDRESS, "h:1"),
             Map.entry(ConfigLoader.ENV_LOG_LEVEL, "DEBUG"), Map.entry(ConfigLoader.KEY_LOG_LEVEL, "WARNING"),
+            Map.entry(ConfigLoader.ENV_LOG_FORMAT, "json"), Map.entry(ConfigLoader.KEY_LOG_FORMAT, "text"),
             Map.entry(ConfigLoader.ENV_BATCH_MAX_AMOUNT, "50"), Map.entry(ConfigLoader.KEY_BATCH_MAX_AMOUNT, "500"),
             Map.entry(ConfigLoader.ENV_BATCH_WINDOW, "4"), Map.entry(ConfigLoader.KEY_BATCH_WINDOW, "1"),
             Map.entry(ConfigLoader.ENV_CONNECT_TIMEOUT, "1m30s"), Map.entry(ConfigLoader.KEY_CONNECT_TIMEOUT, "500ms"),

@@ -18,6 +18,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tp0.agency.log.LogLevel;
+import tp0.logline.LogFormat;
 import tp0.protocol.Bet;
 
 class ConfigLoaderTest {
@@ -77,6 +78,7 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofSeconds(30), c.connectTimeout());
         assertEquals(LogLevel.INFO, c.logLevel());
         assertEquals(32, c.batchWindow());
+        assertEquals(LogFormat.TEXT, ConfigLoader.read(env("CLI_ID", "1"), shipped).logFormat(), "shipped as text");
     }
 
     @Test
@@ -377,5 +379,33 @@ class ConfigLoaderTest {
                 .secret());
         // And the longest one does fit in a Hello frame.
         tp0.protocol.Codec.encode(new tp0.protocol.Message.Hello(1, Integer.MAX_VALUE, longest));
+    }
+
+    @Test
+    void theLogFormatComesFromTheFileOrTheEnvDefaultsToTextAndIsNamedWhenWrong() throws Exception {
+        assertEquals(LogFormat.TEXT, ConfigLoader.read(env("CLI_ID", "1"), yaml(SHIPPED)).logFormat(), "default");
+        Path json = yaml(SHIPPED.replace("  level: INFO\n", "  level: INFO\n  format: json\n"));
+        assertEquals(LogFormat.JSON, ConfigLoader.read(env("CLI_ID", "1"), json).logFormat());
+        assertEquals(LogFormat.TEXT, ConfigLoader.read(env("CLI_ID", "1", "CLI_LOG_FORMAT", " TEXT "), json).logFormat(),
+                "the env beats the file");
+        assertEquals(LogFormat.JSON, ConfigLoader.read(env("CLI_LOG_FORMAT", "json"), dir.resolve("absent.yaml"))
+                .logFormat(), "needs nothing else");
+
+        Path xml = yaml(SHIPPED.replace("  level: INFO\n", "  level: INFO\n  format: xml\n"));
+        ConfigException fromFile = assertThrows(ConfigException.class,
+                () -> ConfigLoader.read(env("CLI_ID", "1"), xml).logFormat());
+        assertEquals("action: config | result: fail | key: log.format | error: 'xml' is not text or json",
+                fromFile.logLine());
+        assertEquals("log.format", failure(env("CLI_ID", "1"), xml).key(), "load refuses it too");
+        assertEquals("CLI_LOG_FORMAT", failure(env("CLI_ID", "1", "CLI_LOG_FORMAT", "yaml"), yaml(SHIPPED)).key());
+    }
+
+    @Test
+    void theLogFormatOfTheEnvHoldsEvenWhenTheFileCannotBeRead() throws Exception {
+        Path broken = yaml("server: [unclosed\n");
+        ConfigLoader loader = ConfigLoader.read(env("CLI_ID", "1", "CLI_LOG_FORMAT", "json"), broken);
+        assertEquals(LogFormat.JSON, loader.logFormat());
+        assertEquals(broken.toString(), assertThrows(ConfigException.class, loader::settings).key());
+        assertEquals(LogFormat.TEXT, ConfigLoader.read(env("CLI_ID", "1"), broken).logFormat());
     }
 }

@@ -11,6 +11,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
+import tp0.logline.LogFormat;
 
 class LogTest {
     private static final LocalDateTime T = LocalDateTime.of(2026, 11, 28, 18, 0, 5);
@@ -24,6 +25,24 @@ class LogTest {
         assertEquals("2026-11-28 18:00:05 ERROR    m", Log.format(T, LogLevel.ERROR, "m"));
         assertEquals("0987-01-02 03:04:05 INFO     m",
                 Log.format(LocalDateTime.of(987, 1, 2, 3, 4, 5), LogLevel.INFO, "m"));
+    }
+
+    @Test
+    void inJsonEachLineIsOneObjectWithTheTextLinesFields() {
+        assertEquals("{\"time\":\"2026-11-28 18:00:05\",\"level\":\"WARNING\",\"action\":\"x\",\"result\":\"fail\","
+                + "\"error\":\"a \\\"quoted\\\" \\\\ path\"}",
+                Log.format(LogFormat.JSON, T, LogLevel.WARNING, "action: x | result: fail | error: a \"quoted\" \\ path"));
+        assertEquals(Log.format(T, LogLevel.INFO, "m"), Log.format(LogFormat.TEXT, T, LogLevel.INFO, "m"));
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Log log = new Log(new PrintStream(bytes, false, StandardCharsets.UTF_8), LogLevel.INFO, () -> T);
+        log.info("action: a | result: success | nombre: Nicolás");
+        log.setFormat(LogFormat.JSON);
+        log.debug("below the threshold");
+        log.info("action: a | result: success | nombre: Nicolás");
+        assertEquals("2026-11-28 18:00:05 INFO     action: a | result: success | nombre: Nicolás\n"
+                + "{\"time\":\"2026-11-28 18:00:05\",\"level\":\"INFO\",\"action\":\"a\",\"result\":\"success\","
+                + "\"nombre\":\"Nicolás\"}\n", bytes.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -14,6 +14,7 @@ public enum ServerKey {
     SERVER_IP("0.0.0.0", "address to listen on"),
     SERVER_LISTEN_BACKLOG("5", "pending-connection queue of the listening socket (1..65535)"),
     LOGGING_LEVEL("INFO", "DEBUG, INFO, WARNING or ERROR (DEBUG logs every stored bet)"),
+    LOG_FORMAT("text", "text: the contract's lines; json: each line one JSON object with the same fields"),
     NUM_AGENCIES("5", "how many agencies (ids 1..N) the draw waits for (1..100000)"),
     FRAME_TIMEOUT("30", "seconds (1..86400) a connection the server owes nothing may go without a complete frame"),
     MAX_CONNECTIONS("1024", "connections served at once (1..100000); one more gets TOO_MANY_CONNECTIONS"),

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import tp0.logline.LogFormat;
 
 /**
  * The server's settings, read once at start from {@code config.ini} ([DEFAULT]) with an
@@ -69,6 +70,7 @@ public record ServerSettings(
 
     public static ServerSettings load(IniFile ini, Map<String, String> env, Path workDir) throws ConfigException {
         Source source = new Source(ini, env);
+        logFormat(source); // applied by Main before anything is logged; refused here all the same
         StoreSettings store = store(source, workDir);
         return new ServerSettings(
                 source.string(ServerKey.SERVER_IP),
@@ -219,6 +221,22 @@ public record ServerSettings(
                     + e.getReason());
         }
         return AgencySecrets.load(path, ServerKey.AGENCY_SECRETS_FILE.name());
+    }
+
+    /**
+     * {@code LOG_FORMAT}: text (the contract's lines, the default) or json. Main reads it on its
+     * own, before the other settings, so that every line, their errors' included, is in it.
+     */
+    public static LogFormat logFormat(IniFile ini, Map<String, String> env) throws ConfigException {
+        return logFormat(new Source(ini, env));
+    }
+
+    private static LogFormat logFormat(Source source) throws ConfigException {
+        try {
+            return LogFormat.parse(source.string(ServerKey.LOG_FORMAT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(ServerKey.LOG_FORMAT.name(), e.getMessage());
+        }
     }
 
     /** Accepts Python's level names too (WARNING, CRITICAL); returns Logback's. */

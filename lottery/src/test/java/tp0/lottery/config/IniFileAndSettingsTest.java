@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tp0.logline.LogFormat;
 
 class IniFileAndSettingsTest {
 
@@ -150,6 +151,7 @@ class IniFileAndSettingsTest {
         assertEquals(Duration.ofSeconds(30), settings.frameTimeout());
         assertEquals(1024, settings.maxConnections());
         assertFalse(settings.agencySecrets().enabled(), "shipped with AGENCY_SECRETS_FILE empty");
+        assertEquals(LogFormat.TEXT, ServerSettings.logFormat(IniFile.load(shipped), Map.of()), "shipped as text");
     }
 
     // ------------------------------------------------------------------ ServerSettings
@@ -221,6 +223,20 @@ class IniFileAndSettingsTest {
     @Test
     void unknownLoggingLevelNamesTheKey() {
         assertKeyRejected(ServerKey.LOGGING_LEVEL.name(), Map.of("LOGGING_LEVEL", "LOUD"));
+    }
+
+    @Test
+    void theLogFormatIsTextUnlessJsonIsSetAndAnythingElseNamesTheKey() throws Exception {
+        assertEquals(LogFormat.TEXT, ServerSettings.logFormat(IniFile.empty(), Map.of()));
+        IniFile json = ini("[DEFAULT]", "LOG_FORMAT = json");
+        assertEquals(LogFormat.JSON, ServerSettings.logFormat(json, Map.of()));
+        assertEquals(LogFormat.TEXT, ServerSettings.logFormat(json, Map.of("LOG_FORMAT", "TEXT")), "the env wins");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ServerSettings.logFormat(IniFile.empty(), Map.of("LOG_FORMAT", "xml")));
+        assertEquals(ServerKey.LOG_FORMAT.name(), e.key());
+        assertEquals("'xml' is not text or json", e.getMessage());
+        assertKeyRejected(ServerKey.LOG_FORMAT.name(), Map.of("LOG_FORMAT", "xml"));
+        assertKeyRejected(ServerKey.LOG_FORMAT.name(), Map.of("LOG_FORMAT", " "));
     }
 
     @Test
