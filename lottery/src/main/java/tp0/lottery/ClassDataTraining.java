@@ -35,7 +35,12 @@ import tp0.protocol.Protocol;
  * settings from a config.ini, the store's files, the actor system, the TCP listener — in a
  * temporary folder on a free loopback port, and a real lottery against it: an echo health
  * check, then five agencies at once, each Hello, a window of batches with accented names, all
- * bets sent, the winners after the draw, then CoordinatedShutdown as after SIGTERM. Run under
+ * bets sent, the winners after the draw, then CoordinatedShutdown as after SIGTERM. The HTTP port
+ * is on, as config.ini ships it: the training waits for its {@code http_listen} line and asks
+ * every endpoint, before the agencies and after the draw, so its classes (Pekko HTTP, the
+ * default TLS context Pekko's plain-TCP stages create, the JVM metrics) are in the archive too;
+ * a training that ended before the port was bound left them out, and every real start then loaded
+ * and linked them from the jar while the agencies started. Run under
  * {@code -XX:ArchiveClassesAtExit} (JDK 17) or {@code -XX:AOTCacheOutput} (JDK 25), the JVM
  * stores every class this loaded, already parsed and verified (on 25 also linked, with method
  * profiles), so a real server maps them instead of loading each from the jar: most of its
@@ -48,6 +53,9 @@ public final class ClassDataTraining {
     private static final int BATCHES_PER_AGENCY = 6;
     private static final int BETS_PER_BATCH = 100;
     private static final Pattern LISTEN = Pattern.compile("action: listen \\| result: success .*\\| port: (\\d+)");
+    private static final Pattern HTTP_LISTEN = Pattern.compile("action: http_listen \\| result: success .*\\| port: (\\d+)");
+    private static final List<String> HTTP_PATHS = List.of("/health/live", "/health/ready", "/status", "/metrics",
+            "/", "/status.js", "/status.css", "/events", "/no-such-page");
 
     private ClassDataTraining() {}
 
@@ -59,8 +67,9 @@ public final class ClassDataTraining {
         Path dir = Files.createTempDirectory("lottery-cds-training");
         PrintStream stdout = System.out;
         CompletableFuture<Integer> listening = new CompletableFuture<>();
+        CompletableFuture<Integer> httpListening = new CompletableFuture<>();
         // Logback's console appender writes to whatever System.out is at each line.
-        System.setOut(new PrintStream(new ListenLineWatcher(listening), true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(new ListenLineWatcher(listening, httpListening), true, StandardCharsets.UTF_8));
         try {
             Files.writeString(dir.resolve("config.ini"), "[DEFAULT]\nSERVER_PORT = 12345\nSERVER_IP = 0.0.0.0\n"
                     + "LOGGING_LEVEL = INFO\nNUM_AGENCIES = 5\n", StandardCharsets.UTF_8);
@@ -74,9 +83,12 @@ public final class ClassDataTraining {
                     settings.numAgencies());
             ActorSystem<Void> system = ActorSystem.create(LotteryGuardian.create(settings, files, reason -> {
                 listening.completeExceptionally(new IllegalStateException("server failed: " + reason));
+                httpListening.completeExceptionally(new IllegalStateException("server failed: " + reason));
             }), "lottery");
             int port = listening.get(60, TimeUnit.SECONDS);
             echo(port);
+            int httpPort = httpListening.get(60, TimeUnit.SECONDS);
+            askEveryEndpoint(httpPort);
             List<Thread> agencies = new ArrayList<>();
             List<Throwable> failures = new ArrayList<>();
             for (int id = 1; id <= AGENCIES; id++) {
@@ -96,6 +108,7 @@ public final class ClassDataTraining {
             for (Thread t : agencies) {
                 t.join(TimeUnit.SECONDS.toMillis(60));
             }
+            askEveryEndpoint(httpPort); // now with stored bets, finished agencies and the draw's winners
             CoordinatedShutdown.get(system).run(Reason.TRAINING_DONE);
             system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
             if (!failures.isEmpty()) {
@@ -123,6 +136,31 @@ public final class ClassDataTraining {
                     .readLine();
             if (!"hola".equals(line)) {
                 throw new IllegalStateException("echo answered " + line);
+            }
+        }
+    }
+
+    /**
+     * GET of each of the HTTP port's paths, as a browser and Prometheus ask them; the event
+     * stream is read up to its first event.
+     */
+    private static void askEveryEndpoint(int httpPort) throws IOException {
+        for (String path : HTTP_PATHS) {
+            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), httpPort)) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                BufferedReader answer = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.UTF_8));
+                String status = answer.readLine();
+                if (status == null || !status.startsWith("HTTP/1.1 ")) {
+                    throw new IllegalStateException("GET " + path + " answered " + status);
+                }
+                String line;
+                while ((line = answer.readLine()) != null && !line.startsWith("data:")) {
+                    // headers and body; an event stream ends here at its first event
+                }
             }
         }
     }
@@ -169,13 +207,15 @@ public final class ClassDataTraining {
         return type.cast(got);
     }
 
-    /** Drops the server's output, but tells when its listen line says the port. */
+    /** Drops the server's output, but tells when its listen and http_listen lines say the ports. */
     private static final class ListenLineWatcher extends OutputStream {
         private final CompletableFuture<Integer> listening;
+        private final CompletableFuture<Integer> httpListening;
         private final StringBuilder line = new StringBuilder();
 
-        ListenLineWatcher(CompletableFuture<Integer> listening) {
+        ListenLineWatcher(CompletableFuture<Integer> listening, CompletableFuture<Integer> httpListening) {
             this.listening = listening;
+            this.httpListening = httpListening;
         }
 
         @Override
@@ -187,6 +227,10 @@ public final class ClassDataTraining {
             Matcher m = LISTEN.matcher(line);
             if (m.find()) {
                 listening.complete(Integer.parseInt(m.group(1)));
+            }
+            Matcher http = HTTP_LISTEN.matcher(line);
+            if (http.find()) {
+                httpListening.complete(Integer.parseInt(http.group(1)));
             }
             line.setLength(0);
         }

@@ -3,7 +3,6 @@ package tp0.lottery;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.pekko.Done;
@@ -15,6 +14,7 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import scala.concurrent.ExecutionContextExecutor;
 import tp0.logline.LogLine;
 import tp0.lottery.config.ServerSettings;
 import tp0.lottery.net.TcpListener;
@@ -22,6 +22,7 @@ import tp0.lottery.ops.HttpPort;
 import tp0.lottery.ops.LotteryMetrics;
 import tp0.lottery.ops.LotteryStatus;
 import tp0.lottery.ops.PrometheusMetrics;
+import tp0.lottery.ops.QuietStart;
 import tp0.lottery.ops.ReadinessCheck;
 import tp0.lottery.session.AgencySession;
 import tp0.lottery.store.BetStore;
@@ -75,14 +76,16 @@ public final class LotteryGuardian {
                     routes.coordinator(), settings.agencySecrets(), settings.frameTimeout(),
                     settings.sessionPipeline(), settings.heartbeatTimeout(), metrics, routes.writerTimeout());
             // The HTTP port comes after the agencies' port is bound, never in its way: its start
-            // (loading Pekko HTTP and the JVM metrics) runs on a blocking thread, not the listener's.
+            // waits until the first agencies are served (QuietStart) and runs on a blocking thread.
             ActorSystem<Void> system = ctx.getSystem(); // the context is the actor's own: not for other threads
-            Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+            ExecutionContextExecutor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
             Topology.Observed shown = observed == null ? null : topology.observe(ctx, observed);
-            Runnable afterBind = observed == null ? () -> { } : () -> blocking.execute(() -> HttpPort.start(
-                    system, settings.httpHost(), settings.httpPort(), observed, shown.view(),
-                    Stream.concat(readinessChecks(observed.status(), opened).stream(), shown.checks().stream())
-                            .toList(), fatal));
+            Runnable afterBind = observed == null ? () -> { } : () -> QuietStart.schedule(system.scheduler(), blocking,
+                    () -> observed.status().connections(),
+                    () -> CoordinatedShutdown.get(system).getShutdownReason().isPresent(),
+                    () -> HttpPort.start(system, settings.httpHost(), settings.httpPort(), observed, shown.view(),
+                            Stream.concat(readinessChecks(observed.status(), opened).stream(), shown.checks().stream())
+                                    .toList(), fatal));
             ctx.spawn(TcpListener.create(settings, deps, fatal, afterBind), "listener");
 
             CoordinatedShutdown.get(ctx.getSystem()).addTask(

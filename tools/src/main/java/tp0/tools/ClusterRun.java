@@ -22,6 +22,14 @@ import java.util.stream.Collectors;
  */
 public final class ClusterRun implements AutoCloseable {
 
+    /**
+     * What every node runs with besides the shipped config.ini (then each its own ports and the
+     * seed list, then the caller's env): loopback, and the HTTP port on, as shipped, on a free
+     * port (as {@link LotteryRun}: nodes on one machine must not fight over 8080).
+     */
+    public static final Map<String, String> NODE_SETTINGS = Map.of("SERVER_IP", "127.0.0.1",
+            "CLUSTER_HOST", "127.0.0.1", "HTTP_PORT", "any");
+
     /** One node: its ports and its current process. */
     public static final class Node {
         public final int index;
@@ -117,12 +125,10 @@ public final class ClusterRun implements AutoCloseable {
         Path dir = runDir.resolve("node-" + node.index);
         ChildProcess.copy(root.resolve("lottery/config.ini"), dir.resolve("config.ini"));
         Map<String, String> nodeEnv = new HashMap<>();
-        nodeEnv.put("SERVER_IP", "127.0.0.1");
+        nodeEnv.putAll(NODE_SETTINGS);
         nodeEnv.put("SERVER_PORT", Integer.toString(node.tcpPort));
-        nodeEnv.put("CLUSTER_HOST", "127.0.0.1");
         nodeEnv.put("CLUSTER_PORT", Integer.toString(node.clusterPort));
         nodeEnv.put("CLUSTER_SEED_NODES", seeds(node));
-        nodeEnv.put("HTTP_PORT", "0"); // as LotteryRun: several nodes on one machine must not fight over 8080; env may turn it on
         nodeEnv.putAll(env);
         String name = node.name();
         node.process = ChildProcess.startScript(name, StartScript.of(root, "lottery"), dir, nodeEnv,

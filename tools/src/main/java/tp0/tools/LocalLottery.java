@@ -37,8 +37,9 @@ public final class LocalLottery {
         long started = System.nanoTime();
         List<LotteryRun.AgencyOutcome> outcomes;
         int serverExit;
-        // The status page is off unless asked for: HTTP_PORT=8080 shows it at http://127.0.0.1:8080/.
-        Map<String, String> serverEnv = Map.of("HTTP_PORT", System.getenv().getOrDefault("HTTP_PORT", "0"),
+        // One server: the shipped HTTP port (8080, the status page at http://127.0.0.1:8080/), on
+        // loopback only; HTTP_PORT=any (or 0, off) if 8080 is taken on this machine.
+        Map<String, String> serverEnv = Map.of("HTTP_PORT", System.getenv().getOrDefault("HTTP_PORT", "8080"),
                 "HTTP_IP", "127.0.0.1");
         try (LotteryRun run = LotteryRun.start(root, runDir, numAgencies, serverEnv, line -> echo("server", line))) {
             say("server listening on 127.0.0.1:" + run.port() + "; starting " + numAgencies + " agencies");

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -50,15 +51,40 @@ public final class LotteryRun implements AutoCloseable {
                                    Consumer<String> echo) throws IOException {
         Path serverDir = runDir.resolve("server");
         ChildProcess.copy(root.resolve("lottery/config.ini"), serverDir.resolve("config.ini"));
-        Map<String, String> serverEnv = new HashMap<>();
-        serverEnv.put("SERVER_IP", "127.0.0.1");
-        serverEnv.put("SERVER_PORT", "0");
-        serverEnv.put("NUM_AGENCIES", Integer.toString(numAgencies));
-        serverEnv.put("HTTP_PORT", "0"); // several runs at once must not fight over 8080; env may turn it on
-        serverEnv.putAll(env);
+        Map<String, String> serverEnv = serverEnv(numAgencies, env);
         ChildProcess server = ChildProcess.startScript("server", StartScript.of(root, "lottery"), serverDir, serverEnv,
                 echo);
         return new LotteryRun(root, runDir, serverEnv, echo, server, awaitListening(server));
+    }
+
+    /**
+     * The settings a server of {@link #start} runs with besides the shipped config.ini: loopback,
+     * any free port for the agencies and for HTTP (the HTTP port is on, as shipped, but several
+     * runs at once, or someone else's server, must not fight over 8080), then {@code env}.
+     */
+    public static Map<String, String> serverEnv(int numAgencies, Map<String, String> env) {
+        Map<String, String> serverEnv = new TreeMap<>();
+        serverEnv.put("SERVER_IP", "127.0.0.1");
+        serverEnv.put("SERVER_PORT", "0");
+        serverEnv.put("NUM_AGENCIES", Integer.toString(numAgencies));
+        serverEnv.put("HTTP_PORT", "any");
+        serverEnv.putAll(env);
+        return serverEnv;
+    }
+
+    /**
+     * What a benchmark prints first: {@code shipped defaults (config.ini) + KEY=value ...}, the
+     * environment's overrides in key order (JAVA_HOME is no server setting: the benchmark names
+     * the JDK; a password is not shown).
+     */
+    public static String describeSettings(Map<String, String> serverEnv) {
+        StringBuilder text = new StringBuilder("shipped defaults (config.ini)");
+        new TreeMap<>(serverEnv).forEach((key, value) -> {
+            if (!key.equals("JAVA_HOME")) {
+                text.append(" + ").append(key).append('=').append(key.contains("PASSWORD") ? "***" : value);
+            }
+        });
+        return text.toString();
     }
 
     private static int awaitListening(ChildProcess server) {

@@ -35,8 +35,10 @@ import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tp0.logline.LogLine;
+import tp0.lottery.config.ServerKey;
 import tp0.lottery.config.ServerSettings;
 import tp0.lottery.config.TlsSettings;
+import tp0.lottery.ops.BindFailure;
 import tp0.lottery.session.AgencySession;
 import tp0.lottery.session.Inbound;
 import tp0.lottery.session.Outbound;
@@ -171,8 +173,8 @@ public final class TcpListener extends AbstractBehavior<TcpListener.Command> {
         if (shuttingDown()) {
             return this; // the bind was cut short by the stop itself: nothing failed
         }
-        getContext().getLog().error(LogLine.fail("listen", "ip", settings.host(), "port", settings.port(),
-                "error", msg.cause().getMessage()));
+        getContext().getLog().error(BindFailure.line("listen", ServerKey.SERVER_PORT, settings.host(),
+                settings.port(), msg.cause()));
         fatal.accept("cannot bind " + settings.host() + ":" + settings.port());
         return this;
     }

@@ -50,6 +50,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tp0.logline.LogLine;
+import tp0.lottery.config.ServerKey;
 
 /**
  * The server's HTTP port ({@code HTTP_PORT}), served by Pekko HTTP from the lottery's own actor
@@ -87,7 +88,6 @@ public final class HttpPort {
         CompletionStage<ServerBinding> bound;
         EventStreams streams = new EventStreams();
         try {
-            metrics.addJvmMetrics();
             Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
             Readiness readiness = new Readiness(checks, blocking, READINESS_DEADLINE);
             Route route = routes(metrics, view, readiness, streams, blocking);
@@ -100,7 +100,7 @@ public final class HttpPort {
                 if (CoordinatedShutdown.get(system).getShutdownReason().isPresent()) {
                     return; // cut short by the stop itself
                 }
-                log.error(LogLine.fail("http_listen", "ip", host, "port", port, "error", oneLine(failure)));
+                log.error(BindFailure.line("http_listen", ServerKey.HTTP_PORT, host, port, failure));
                 fatal.accept("cannot bind the HTTP port " + host + ":" + port);
                 return;
             }
@@ -217,10 +217,5 @@ public final class HttpPort {
                             log.info(LogLine.success("shutdown", "resource", "http"));
                             return Done.getInstance();
                         }));
-    }
-
-    private static String oneLine(Throwable failure) {
-        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-        return String.valueOf(cause.getMessage()).replace('\n', ' ').replace('|', '/');
     }
 }

@@ -36,6 +36,7 @@ public final class PrometheusMetrics implements LotteryMetrics {
     private final Counter commitFailures;
     private final Histogram commitSeconds;
     private final Histogram commitBatches;
+    private boolean jvmMetricsAdded; // guarded by this
 
     public PrometheusMetrics(LotteryStatus status) {
         this.status = status;
@@ -92,11 +93,16 @@ public final class PrometheusMetrics implements LotteryMetrics {
     }
 
     /**
-     * Adds the JVM's own metrics (memory, GC, threads, ...). Apart from the constructor, which
-     * runs before the agencies' port is bound: their collectors take a while to load.
+     * Adds the JVM's own metrics (memory, GC, threads, ...) at the first scrape, not at start:
+     * their collectors load the JVM's management beans and start a thread, work that would
+     * otherwise run right after the bind, while the agencies' JVMs start on the same cores. Their
+     * values are the JVM's own running totals, so a later registration loses nothing.
      */
-    public void addJvmMetrics() {
-        JvmMetrics.builder().register(registry);
+    private synchronized void addJvmMetricsOnce() {
+        if (!jvmMetricsAdded) {
+            JvmMetrics.builder().register(registry);
+            jvmMetricsAdded = true;
+        }
     }
 
     /** Adds the cluster's figures (a cluster member only; a single server has none). */
@@ -129,6 +135,7 @@ public final class PrometheusMetrics implements LotteryMetrics {
 
     /** Every metric now, in the Prometheus text format. */
     public byte[] scrape() {
+        addJvmMetricsOnce();
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         try {
             writer.write(out, registry.scrape(), EscapingScheme.UNDERSCORE_ESCAPING);

@@ -31,8 +31,8 @@ final class BaselineBenchmark {
         for (int round = 1; round <= runs; round++) {
             for (String jdk : options.jdks()) {
                 String label = jdk + " (" + runtimeVersion(jdk) + ")";
-                Map<String, String> java = Map.of("JAVA_HOME", jdk);
-                System.out.println("== configured (config.ini / config.yaml as shipped), round " + round + "/" + runs
+                Map<String, String> java = WorkloadRun.with(options.server(), Map.of("JAVA_HOME", jdk));
+                System.out.println("== configured (config.ini / config.yaml as shipped" + flags(options) + "), round " + round + "/" + runs
                         + ", JDK " + label);
                 RunResult r = WorkloadRun.run(options.root(), options.runDir().resolve("configured"), workload.files(),
                         java, java);
@@ -64,6 +64,11 @@ final class BaselineBenchmark {
                                 / Medians.median(fast.get(label), RunResult::totalSeconds));
             }
         }
+    }
+
+    /** The {@code --server} settings, as the heading of a configured round says them. */
+    private static String flags(Benchmark.Options options) {
+        return options.server().isEmpty() ? "" : " + --server " + options.server();
     }
 
     /** The JVM's runtime version from its release file, as the start scripts read it. */

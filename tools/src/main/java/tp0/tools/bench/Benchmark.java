@@ -3,6 +3,8 @@ package tp0.tools.bench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Measures the real jars on this machine: K agencies × M generated bets (or the course's
@@ -31,27 +33,60 @@ import java.util.List;
  * {@code --runs N} runs N rounds, each one run per JDK in turn (interleaved, so the machine's
  * noise hits them alike), then prints each JDK's medians.
  * {@code --configured-only} skips the baseline (for memory runs at 5M bets per agency, where
- * the baseline alone takes minutes). Runs write under {@code tools/target/bench}.
+ * the baseline alone takes minutes). Every server runs the shipped config.ini with only what
+ * a run on one machine needs on top (loopback, free ports: {@code HTTP_PORT=any}, as
+ * {@link tp0.tools.LotteryRun#serverEnv}); each benchmark prints its servers' settings first.
+ * {@code --server KEY=VALUE}, repeatable, sets a server setting for every run of the
+ * benchmark (e.g. {@code --server HTTP_PORT=0}: the HTTP port off). Runs write under
+ * {@code tools/target/bench}.
  */
 public final class Benchmark {
 
     /** What every benchmark may use: the repository, its own folder, and the options above. */
-    record Options(Path root, Path runDir, int runs, List<String> jdks, boolean configuredOnly) {}
+    record Options(Path root, Path runDir, int runs, List<String> jdks, boolean configuredOnly,
+                   Map<String, String> server) {}
+
+    /** A benchmark asked for what is not there: one line on stderr and exit status 2, no stack trace. */
+    static final class UsageError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageError(String message) {
+            super(message);
+        }
+    }
 
     private Benchmark() {}
 
     public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } catch (UsageError e) {
+            System.err.println("benchmark: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("tp0.root", ".")).toAbsolutePath().normalize();
         Path runDir = root.resolve("tools/target/bench");
         boolean configuredOnly = false;
         int runs = 1;
         List<String> jdks = new ArrayList<>();
         List<String> positional = new ArrayList<>();
+        Map<String, String> server = new TreeMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--configured-only" -> configuredOnly = true;
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--jdk" -> jdks.add(args[++i]);
+                case "--server" -> {
+                    String setting = args[++i];
+                    int eq = setting.indexOf('=');
+                    if (eq <= 0) {
+                        throw new UsageError("--server wants KEY=VALUE, got " + setting);
+                    }
+                    server.put(setting.substring(0, eq), setting.substring(eq + 1));
+                }
                 default -> positional.add(args[i]);
             }
         }
@@ -59,7 +94,7 @@ public final class Benchmark {
             String javaHome = System.getenv("JAVA_HOME");
             jdks.add(javaHome != null ? javaHome : System.getProperty("java.home"));
         }
-        Options options = new Options(root, runDir, runs, List.copyOf(jdks), configuredOnly);
+        Options options = new Options(root, runDir, runs, List.copyOf(jdks), configuredOnly, Map.copyOf(server));
         String benchmark = positional.isEmpty() ? "" : positional.get(0);
         String[] rest = positional.isEmpty() ? new String[0]
                 : positional.subList(1, positional.size()).toArray(String[]::new);

@@ -37,6 +37,8 @@ final class ClusterBenchmark {
                     pg.cpuSeconds() - pgBefore, commits(pg) - commitsBefore);
             pg.emptyDatabase();
             System.out.println("== " + nodes + " nodes in one cluster, the same database, agencies spread over the nodes");
+            System.out.println("server settings (each node): " + LotteryRun.describeSettings(WorkloadRun.with(
+                    pg.serverEnv(), ClusterRun.NODE_SETTINGS)) + " + its own SERVER_PORT, CLUSTER_PORT, CLUSTER_SEED_NODES");
             long clusterCommitsBefore = commits(pg);
             double[] cluster = runCluster(root, runDir.resolve("cluster"), files, pg, nodes);
             System.out.printf(Locale.ROOT, "PostgreSQL: %,d commits (the whole run)%n", commits(pg) - clusterCommitsBefore);

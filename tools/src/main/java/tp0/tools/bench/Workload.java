@@ -22,6 +22,10 @@ record Workload(Map<Integer, Path> files, long totalBets, String description) {
         E2eData.reset(runDir);
         if (args.length > 0 && args[0].equals("dataset")) {
             Path zip = Path.of(args.length > 1 ? args[1] : "../shared/datasets/dataset.zip");
+            if (!Files.isRegularFile(zip)) {
+                throw new Benchmark.UsageError("no dataset at " + zip.toAbsolutePath().normalize()
+                        + ": give its path, `dataset path/to/dataset.zip` (the course's dataset.zip)");
+            }
             files = E2eData.unzip(zip, runDir.resolve("data"));
             description = "course dataset (" + zip + ")";
         } else {

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -22,6 +23,8 @@ import tp0.tools.LotteryRun;
  */
 final class WorkloadRun {
     private static final Pattern ALL_ACKED = Pattern.compile("action: apuestas_enviadas \\| result: success \\| cantidad: (\\d+)");
+
+    private static final Set<String> SETTINGS_SAID = ConcurrentHashMap.newKeySet();
 
     private WorkloadRun() {}
 
@@ -45,6 +48,10 @@ final class WorkloadRun {
     static RunResult run(Path root, Path runDir, Map<Integer, Path> files, Map<String, String> serverEnv,
                          IntFunction<Map<String, String>> agencyEnv, Function<LotteryRun, Runnable> watcher)
             throws IOException {
+        String settings = LotteryRun.describeSettings(LotteryRun.serverEnv(files.size(), serverEnv));
+        if (SETTINGS_SAID.add(settings)) { // once per variant, in its first round: the figures' conditions
+            System.out.println("server settings: " + settings);
+        }
         E2eData.reset(runDir);
         Map<String, Long> firstConfig = new ConcurrentHashMap<>();
         Map<Integer, Long> allAcked = new ConcurrentHashMap<>();
