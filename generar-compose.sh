@@ -30,6 +30,22 @@
 # (port 12345, the shipped config.ini's), clientI starting at node ((I-1) mod K)+1 so the
 # agencies spread over the nodes; it fails over to the next one when its node dies.
 # NODES=1 (the default) is the single `server` above, unchanged.
+#
+# PERSIST=1 keeps the file store's bets in a named volume, lottery-data, so they survive `down`
+# and the next `up` resumes them: the server's working directory is then /app/data, the volume,
+# with config.ini mounted into it. Without it (the default, the exercise's) bets.csv lives in the
+# server's container and `down` discards it with the container. STORE=postgres keeps its bets in
+# the named volume bets-db either way, so PERSIST=1 changes nothing there (`down -v` removes
+# both volumes).
+# MONITORING=1 adds a `prometheus` service (image PROMETHEUS_IMAGE, default
+# prom/prometheus:v2.42.0; compose/build-prometheus-image.sh builds a stand-in of it where no
+# registry is reachable) that scrapes /metrics on every lottery node's HTTP port (HTTP_PORT of
+# the config.ini used, which must be a fixed port) and evaluates monitoring/prometheus/rules. Its
+# configuration is written by monitoring/prometheus/scrape-nodes.sh next to the compose file, as
+# <output file without .yaml/.yml>.prometheus.yml. Its HTTP port (API; the web UI with the
+# official image) is published on the host at PROMETHEUS_PORT, default 127.0.0.1:9090 (loopback
+# only: Prometheus has no authentication; 0.0.0.0:9090 for every interface). With PERSIST=1 its
+# data lives in the named volume prometheus-data too.
 set -euo pipefail
 
 usage() {
@@ -58,6 +74,20 @@ esac
 nodes=${NODES:-1}
 [[ "$nodes" =~ ^[0-9]+$ ]] && [ $((10#$nodes)) -ge 1 ] || { echo "error: NODES='$nodes' is not a positive integer" >&2; exit 2; }
 nodes=$((10#$nodes))
+persist=${PERSIST:-0}
+case "$persist" in
+  0|1) ;;
+  *) echo "error: PERSIST='$persist' is not 0 or 1" >&2; exit 2 ;;
+esac
+monitoring=${MONITORING:-0}
+case "$monitoring" in
+  0|1) ;;
+  *) echo "error: MONITORING='$monitoring' is not 0 or 1" >&2; exit 2 ;;
+esac
+prometheus_image=${PROMETHEUS_IMAGE:-prom/prometheus:v2.42.0}
+prometheus_port=${PROMETHEUS_PORT:-127.0.0.1:9090}
+[[ "$prometheus_port" =~ ^([0-9.]+:)?[0-9]+$ ]] \
+  || { echo "error: PROMETHEUS_PORT='$prometheus_port' is not [ADDRESS:]PORT" >&2; exit 2; }
 if [ "$nodes" -gt 1 ] && [ "$store" != postgres ]; then
   echo "error: NODES=$nodes needs STORE=postgres (the cluster's nodes share the bets, counts and marks in one database); STORE is $store" >&2
   exit 2
@@ -81,7 +111,24 @@ for f in "$lottery_config" "$agency_config"; do
   [ -f "$f" ] || { echo "error: $f not found" >&2; exit 1; }
 done
 
+# The file store's data in the named volume (PERSIST=1): the server's working directory.
+persist_file_store=0
+if [ "$persist" = 1 ] && [ "$store" = file ]; then persist_file_store=1; fi
+# MONITORING=1: the nodes' HTTP port, config.ini's HTTP_PORT (the compose file never overrides
+# it); absent, the server's default, 8080. Prometheus needs a port it can know in advance.
+http_port=""
+if [ "$monitoring" = 1 ]; then
+  http_port=$(sed -n -E 's/^[[:space:]]*[Hh][Tt][Tt][Pp]_[Pp][Oo][Rr][Tt][[:space:]]*[=:][[:space:]]*([^[:space:]#;]*).*/\1/p' "$lottery_config" | head -n 1)
+  http_port=${http_port:-8080}
+  if ! [[ "$http_port" =~ ^[0-9]+$ ]] || [ $((10#$http_port)) -lt 1 ] || [ $((10#$http_port)) -gt 65535 ]; then
+    echo "error: MONITORING=1 needs a fixed HTTP port on the nodes, but HTTP_PORT in $lottery_config is '$http_port'" >&2
+    exit 2
+  fi
+  http_port=$((10#$http_port))
+fi
+
 out_dir=$(mkdir -p "$(dirname "$output")" && cd "$(dirname "$output")" && pwd)
+prometheus_config=$out_dir/$(basename "${output%.y*ml}").prometheus.yml
 # A path as seen from the compose file's folder (compose resolves relative paths from there).
 rel() { local p; p=$(realpath -m --relative-to="$out_dir" "$1"); case "$p" in /*) echo "$p" ;; .*) echo "$p" ;; *) echo "./$p" ;; esac; }
 
@@ -121,9 +168,20 @@ YAML
       - CLUSTER_PORT=$cluster_port
 YAML
   fi
-  cat <<YAML
+  if [ "$persist_file_store" = 1 ]; then
+    cat <<YAML
+    working_dir: /app/data
+    volumes:
+      - lottery-data:/app/data
+      - $(rel "$lottery_config"):/app/data/config.ini:ro
+YAML
+  else
+    cat <<YAML
     volumes:
       - $(rel "$lottery_config"):/app/config.ini:ro
+YAML
+  fi
+  cat <<YAML
     networks:
       - testing_net
     healthcheck:
@@ -180,6 +238,27 @@ YAML
       - testing_net
 YAML
   fi
+  if [ "$monitoring" = 1 ]; then
+    cat <<YAML
+
+  prometheus:
+    container_name: prometheus
+    image: $prometheus_image
+    command: ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", "--web.listen-address=:9090"]
+    volumes:
+      - $(rel "$prometheus_config"):/etc/prometheus/prometheus.yml:ro
+      - $(rel "$here/monitoring/prometheus/rules"):/etc/prometheus/rules:ro
+YAML
+    if [ "$persist" = 1 ]; then
+      echo "      - prometheus-data:/prometheus"
+    fi
+    cat <<YAML
+    ports:
+      - "$prometheus_port:9090"
+    networks:
+      - testing_net
+YAML
+  fi
   for ((k = 1; k <= clients; k++)); do
     cat <<YAML
 
@@ -215,14 +294,23 @@ networks:
       config:
         - subnet: 172.25.125.0/24
 YAML
-  if [ "$store" = postgres ]; then
-    cat <<YAML
-
-volumes:
-  bets-db:
-YAML
+  named_volumes=()
+  if [ "$store" = postgres ]; then named_volumes+=(bets-db); fi
+  if [ "$persist_file_store" = 1 ]; then named_volumes+=(lottery-data); fi
+  if [ "$persist" = 1 ] && [ "$monitoring" = 1 ]; then named_volumes+=(prometheus-data); fi
+  if [ ${#named_volumes[@]} -gt 0 ]; then
+    printf '\nvolumes:\n'
+    printf '  %s:\n' "${named_volumes[@]}"
   fi
 } > "$output"
+
+if [ "$monitoring" = 1 ]; then
+  # Prometheus resolves rule_files from its configuration's folder: /etc/prometheus/rules.
+  targets=()
+  for name in "${node_names[@]}"; do targets+=("$name:$http_port"); done
+  RULES='rules/*.yml' sh "$here/monitoring/prometheus/scrape-nodes.sh" "${targets[@]}" > "$prometheus_config"
+  echo "Prometheus: $prometheus_config, scraping ${targets[*]}; http://$prometheus_port after up"
+fi
 
 missing=0
 for ((k = 1; k <= clients; k++)); do

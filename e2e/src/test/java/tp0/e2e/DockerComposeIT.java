@@ -1,11 +1,18 @@
 package tp0.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static tp0.e2e.RunDirs.ROOT;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,13 +20,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.yaml.snakeyaml.Yaml;
 import tp0.tools.ChildProcess;
 import tp0.tools.DatasetGenerator;
 import tp0.tools.E2eData;
@@ -39,7 +49,7 @@ class DockerComposeIT {
     private static String BASE_IMAGE = System.getenv().getOrDefault("TP0_BASE_IMAGE", "eclipse-temurin:25-jre");
     private static final Duration RUN = Duration.ofMinutes(4);
     private static final List<String> CONTAINERS =
-            List.of("server", "server1", "server2", "server3", "postgres",
+            List.of("server", "server1", "server2", "server3", "postgres", "prometheus",
                     "client1", "client2", "client3", "client4", "client5");
     private static boolean dockerReady;
 
@@ -70,12 +80,11 @@ class DockerComposeIT {
             System.out.println("*********************************************************************");
             return;
         }
-        for (String[] image : new String[][] {{"lottery", "tp0-lottery"}, {"agency", "tp0-agency"}}) {
-            Shell.Result build = Shell.run(ROOT, Map.of(), Duration.ofMinutes(5), "docker", "build", "-q",
-                    "-f", "compose/" + image[0] + ".Dockerfile", "--build-arg", "BASE_IMAGE=" + BASE_IMAGE,
-                    "-t", image[1] + ":latest", ".");
-            assertEquals(0, build.exit(), "docker build " + image[0] + ":\n" + build.output());
-        }
+        // As operators (and the course's suite) build them: make, with the jars the reactor just
+        // built (-o build: not again), so the labels and tags under test are the Makefile's.
+        Shell.Result build = Shell.run(ROOT, Map.of(), Duration.ofMinutes(8), "make", "-s", "-o", "build",
+                "docker-image", "BASE_IMAGE=" + BASE_IMAGE);
+        assertEquals(0, build.exit(), "make docker-image:\n" + build.output());
     }
 
     @BeforeEach
@@ -480,6 +489,169 @@ class DockerComposeIT {
         StoredBets.assertExactlyOnceInOrder(stored, data);
     }
 
+    /**
+     * The images as `make docker-image` builds them: a user that is not root (the image's USER and
+     * `id -u` in a container), the OCI labels (version as the program's --version says, revision
+     * the commit built), tagged :<version> and :latest (one image).
+     */
+    @Test
+    void imagesRunAsANonRootUserAndCarryLabelsAndBothTags() {
+        Shell.Result head = Shell.run(ROOT, "git", "rev-parse", "HEAD");
+        for (String program : List.of("lottery", "agency")) {
+            String image = "tp0-" + program;
+            String user = Shell.run(ROOT, "docker", "inspect", "-f", "{{.Config.User}}", image + ":latest").output().strip();
+            assertTrue(!user.isEmpty() && !user.startsWith("0") && !user.startsWith("root"), image + " USER: '" + user + "'");
+            Shell.Result uid = Shell.run(ROOT, "docker", "run", "--rm", "--entrypoint", "id", image + ":latest", "-u");
+            assertEquals(0, uid.exit(), uid.output());
+            assertNotEquals("0", uid.output().strip(), image + ": id -u in a container");
+
+            // "lottery 1.0.0-SNAPSHOT (Java ...)": the version the jar itself reports.
+            Shell.Result versionOutput = Shell.run(ROOT, "docker", "run", "--rm", image + ":latest", "--version");
+            assertEquals(0, versionOutput.exit(), versionOutput.output());
+            String version = versionOutput.output().strip().split(" ", -1)[1];
+            Map<String, String> labels = labels(image + ":latest");
+            System.out.println(image + ": USER " + user + ", id -u " + uid.output().strip() + ", labels " + labels);
+            String oci = "org.opencontainers.image.";
+            assertEquals(version, labels.get(oci + "version"), image + " version label");
+            assertEquals(image, labels.get(oci + "title"));
+            assertEquals("Apache-2.0", labels.get(oci + "licenses"));
+            assertTrue(labels.getOrDefault(oci + "source", "").length() > 0, "a source label");
+            assertTrue(labels.getOrDefault(oci + "created", "").matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z"),
+                    "created: " + labels.get(oci + "created"));
+            if (head.ok()) {
+                assertEquals(head.output().strip(), labels.get(oci + "revision"), image + " revision label");
+            }
+            String latestId = Shell.run(ROOT, "docker", "image", "inspect", "-f", "{{.Id}}", image + ":latest").output().strip();
+            Shell.Result versioned = Shell.run(ROOT, "docker", "image", "inspect", "-f", "{{.Id}}", image + ":" + version);
+            assertEquals(0, versioned.exit(), image + ":" + version + " is tagged: " + versioned.output());
+            assertEquals(latestId, versioned.output().strip(), image + ":" + version + " and :latest are one image");
+        }
+    }
+
+    /**
+     * PERSIST=1: the file store's bets live in the named volume tp0_lottery-data. After a run and
+     * `down`, a new `up` (new containers) finds them: the agencies are told every bet is stored
+     * (resume at their file's end), the server receives none again, and each agency still gets
+     * exactly its winners; the volume's bets.csv holds every bet once.
+     */
+    @Test
+    void persistKeepsTheStoredBetsAcrossDownAndUp() throws IOException {
+        Shell.run(ROOT, "docker", "volume", "rm", "-f", "tp0_lottery-data"); // an empty store
+        DatasetGenerator.Dataset data = DatasetGenerator.generate(dataDir, new int[] {700, 400}, new int[] {1, 2}, 21);
+        generate(2, Map.of("PERSIST", "1"));
+        try {
+            up();
+            for (int k = 1; k <= 2; k++) {
+                assertEquals(0, awaitExit("client" + k), "client" + k + " exit code, first run");
+            }
+            assertEquals(data.totalBets(), LogLines.sum(logsByContainer().get("server"),
+                    "action: apuesta_recibida \\| result: success \\| cantidad: (\\d+)$"), "first run: every bet received");
+            assertEquals("10001", Shell.run(ROOT, "docker", "exec", "server", "id", "-u").output().strip(), "the server's user");
+            Shell.Result down = compose("down", "-t", "10");
+            assertEquals(0, down.exit(), down.output());
+
+            up();
+            for (int k = 1; k <= 2; k++) {
+                assertEquals(0, awaitExit("client" + k), "client" + k + " exit code, second run");
+            }
+            Map<String, List<String>> logs = logsByContainer();
+            assertEquals(0, LogLines.count(logs.get("server"), "action: apuesta_recibida"),
+                    "second run: nothing sent again:\n" + String.join("\n", logs.get("server")));
+            for (int k = 1; k <= 2; k++) {
+                int rows = data.betsPerAgency().get(k);
+                assertEquals(1, LogLines.count(logs.get("client" + k), "action: resume | result: success | stored_bets: "
+                        + rows + " | skipped_rows: " + rows), "client" + k + " is told its bets are stored");
+                assertEquals(data.winnersPerAgency().get(k),
+                        LogLines.captured(logs.get("client" + k), "action: ganador \\| result: success \\| dni: (\\S+)"));
+            }
+            Path stored = work.resolve("bets.csv");
+            assertEquals(0, Shell.run(ROOT, "docker", "cp", "server:/app/data/bets.csv", stored.toString()).exit());
+            StoredBets.assertExactlyOnceInOrder(stored, data);
+        } finally {
+            compose("down", "-v", "-t", "1");
+        }
+    }
+
+    /**
+     * MONITORING=1 with NODES=2 (STORE=postgres): the prometheus service, a real Prometheus
+     * (compose/build-prometheus-image.sh's stand-in where prom/prometheus cannot be pulled),
+     * scrapes both nodes: its API on the published port reports each node's target up, and the
+     * kit's rules loaded.
+     */
+    @Test
+    void monitoringScrapesEveryClusterNode() throws Exception {
+        assumeTrue(Shell.run(ROOT, "docker", "image", "inspect", "postgres:15").ok(),
+                "SKIPPED: no postgres:15 image (../shared/docker/ci-docker-setup.sh builds one)");
+        String prometheusImage = prometheusImage();
+        Shell.run(ROOT, "docker", "volume", "rm", "-f", "tp0_bets-db");
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        generate(0, Map.of("STORE", "postgres", "NODES", "2", "MONITORING", "1",
+                "PROMETHEUS_IMAGE", prometheusImage, "PROMETHEUS_PORT", "127.0.0.1:" + port));
+        try {
+            up();
+            String api = "http://127.0.0.1:" + port + "/api/v1/";
+            HttpClient http = HttpClient.newHttpClient();
+            List<String> want = List.of("server1:8080 up", "server2:8080 up");
+            List<String> got = Awaitility.await("both nodes' targets up in Prometheus")
+                    .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                    .until(() -> targets(http, api), want::equals);
+            System.out.println("docker monitoring: Prometheus " + prometheusImage + " on 127.0.0.1:" + port + ": " + got);
+            Map<String, Object> rules = new Yaml().load(get(http, api + "rules"));
+            assertTrue(((List<?>) map(rules.get("data")).get("groups")).size() >= 2, "the kit's rule groups: " + rules);
+            assertNotEquals("0", Shell.run(ROOT, "docker", "exec", "prometheus", "id", "-u").output().strip(),
+                    "Prometheus runs as nobody");
+        } finally {
+            compose("down", "-v", "-t", "1");
+        }
+    }
+
+    /** The image the compose file names, built here from Debian's package when it is not here (~3 s). */
+    private static String prometheusImage() {
+        String official = "prom/prometheus:v2.42.0";
+        if (Shell.run(ROOT, "docker", "image", "inspect", official).ok()) {
+            return official;
+        }
+        Shell.Result build = Shell.run(ROOT, Map.of(), Duration.ofMinutes(3), "bash", "compose/build-prometheus-image.sh");
+        assumeTrue(build.ok(), "SKIPPED: no " + official + " and no stand-in (compose/build-prometheus-image.sh):\n"
+                + build.output());
+        String[] lines = build.output().strip().split("\n", -1);
+        return lines[lines.length - 1];
+    }
+
+    /** Prometheus' active targets, "instance health", sorted. */
+    private static List<String> targets(HttpClient http, String api) throws Exception {
+        Map<String, Object> body = new Yaml().load(get(http, api + "targets"));
+        List<String> targets = new ArrayList<>();
+        for (Object target : (List<?>) map(body.get("data")).get("activeTargets")) {
+            Map<String, Object> t = map(target);
+            targets.add(map(t.get("labels")).get("instance") + " " + t.get("health"));
+        }
+        java.util.Collections.sort(targets);
+        return targets;
+    }
+
+    private static String get(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    private static Map<String, String> labels(String image) {
+        Shell.Result json = Shell.run(ROOT, "docker", "inspect", "-f", "{{json .Config.Labels}}", image);
+        assertEquals(0, json.exit(), json.output());
+        Map<String, Object> parsed = new Yaml().load(json.output());
+        Map<String, String> labels = new TreeMap<>();
+        parsed.forEach((k, v) -> labels.put(k, String.valueOf(v)));
+        return labels;
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private void generate(int clients) {
@@ -491,12 +663,16 @@ class DockerComposeIT {
     }
 
     private void generate(int clients, String store, int nodes) {
-        Shell.Result result = Shell.run(ROOT, Map.of(
-                        "LOTTERY_CONFIG", lotteryConfig.toString(),
-                        "AGENCY_CONFIG", agencyConfig.toString(),
-                        "DATA_DIR", dataDir.toString(),
-                        "STORE", store,
-                        "NODES", Integer.toString(nodes)),
+        generate(clients, Map.of("STORE", store, "NODES", Integer.toString(nodes)));
+    }
+
+    /** generar-compose.sh for {@code clients} clients with the test's config and data and {@code settings}. */
+    private void generate(int clients, Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>(settings);
+        env.put("LOTTERY_CONFIG", lotteryConfig.toString());
+        env.put("AGENCY_CONFIG", agencyConfig.toString());
+        env.put("DATA_DIR", dataDir.toString());
+        Shell.Result result = Shell.run(ROOT, env,
                 Duration.ofMinutes(1), "./generar-compose.sh", composeFile.toString(), Integer.toString(clients));
         assertEquals(0, result.exit(), result.output());
         Shell.Result config = Shell.run(ROOT, "docker", "compose", "-f", composeFile.toString(), "config", "-q");

@@ -9,6 +9,8 @@ import static tp0.e2e.RunDirs.ROOT;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -181,6 +183,133 @@ class GenerarComposeIT {
         assertEquals(Files.readString(without), Files.readString(withOne));
         assertFalse(Files.readString(withOne).contains("CLUSTER_"), "no cluster keys for one node");
         assertFalse(b.output().contains("Cantidad de nodos"), b.output());
+    }
+
+    /**
+     * PERSIST=1 on the file store: the server's working directory is the named volume
+     * lottery-data at /app/data (bets.csv and its marks survive `down`), config.ini mounted into
+     * it; the agencies are as without it.
+     */
+    @Test
+    void persistPutsTheFileStoreInANamedVolume() throws IOException {
+        Path file = dir.resolve("dc.yaml");
+        generate(Map.of("PERSIST", "1"), file, "2");
+        Map<String, Object> compose = new Yaml().load(Files.readString(file));
+        Map<String, Object> server = map(map(compose.get("services")).get("server"));
+        assertEquals("/app/data", server.get("working_dir"));
+        assertEquals(List.of("lottery-data:/app/data", hostPath(file, "lottery/config.ini") + ":/app/data/config.ini:ro"),
+                server.get("volumes"));
+        assertEquals(List.of(hostPath(file, "agency/config.yaml") + ":/app/config.yaml:ro",
+                hostPath(file, ".data/agency-1.csv") + ":/app/.data/agency-1.csv:ro"),
+                map(map(compose.get("services")).get("client1")).get("volumes"));
+        assertEquals(List.of("lottery-data"), List.copyOf(map(compose.get("volumes")).keySet()));
+    }
+
+    /** STORE=postgres keeps its bets in the named volume bets-db anyway: PERSIST=1 writes the same file. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "3"})
+    void persistChangesNothingOnThePostgresStore(String nodes) throws IOException {
+        Path without = dir.resolve("a/dc.yaml");
+        Path with = dir.resolve("b/dc.yaml");
+        generate(Map.of("STORE", "postgres", "NODES", nodes), without, "3");
+        generate(Map.of("STORE", "postgres", "NODES", nodes, "PERSIST", "1"), with, "3");
+        assertEquals(Files.readString(without), Files.readString(with));
+    }
+
+    /**
+     * MONITORING=1: a prometheus service whose configuration, written next to the compose file by
+     * the kit's scrape-nodes.sh, scrapes every node's HTTP port (config.ini's HTTP_PORT) and loads
+     * the kit's rules; its port published on loopback 9090 (PROMETHEUS_PORT); the nodes and
+     * agencies as without it.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void monitoringAddsPrometheusScrapingEveryNode(int nodes) throws IOException {
+        Path file = dir.resolve("monitored/docker-compose-dev.yaml");
+        Path plain = dir.resolve("plain/docker-compose-dev.yaml"); // as deep: the same relative paths
+        Map<String, String> env = Map.of("STORE", "postgres", "NODES", Integer.toString(nodes));
+        generate(env, plain, "2");
+        Map<String, String> monitored = new HashMap<>(env);
+        monitored.put("MONITORING", "1");
+        Shell.Result result = generate(monitored, file, "2");
+        Path config = dir.resolve("monitored/docker-compose-dev.prometheus.yml");
+        assertTrue(result.output().contains("Prometheus: " + config), result.output());
+
+        Map<String, Object> services = map(new Yaml().<Map<String, Object>>load(Files.readString(file)).get("services"));
+        Map<String, Object> prometheus = map(services.remove("prometheus"));
+        assertEquals(map(new Yaml().<Map<String, Object>>load(Files.readString(plain)).get("services")), services,
+                "every other service as without MONITORING");
+        assertEquals("prometheus", prometheus.get("container_name"));
+        assertEquals("prom/prometheus:v2.42.0", prometheus.get("image"));
+        assertEquals(List.of("127.0.0.1:9090:9090"), prometheus.get("ports"), "loopback only by default");
+        assertEquals(List.of("testing_net"), prometheus.get("networks"));
+        assertEquals(List.of("./docker-compose-dev.prometheus.yml:/etc/prometheus/prometheus.yml:ro",
+                hostPath(file, "monitoring/prometheus/rules") + ":/etc/prometheus/rules:ro"), prometheus.get("volumes"));
+        assertTrue(prometheus.get("command").toString().contains("--config.file=/etc/prometheus/prometheus.yml"));
+
+        Map<String, Object> scrape = new Yaml().load(Files.readString(config));
+        assertEquals(List.of("rules/*.yml"), scrape.get("rule_files"), "the rules, next to the configuration in the container");
+        Map<String, Object> job = map(((List<?>) scrape.get("scrape_configs")).get(0));
+        assertEquals("/metrics", job.get("metrics_path"));
+        List<String> targets = new ArrayList<>();
+        for (int n = 1; n <= nodes; n++) {
+            targets.add((nodes == 1 ? "server" : "server" + n) + ":8080");
+        }
+        assertEquals(targets, map(((List<?>) job.get("static_configs")).get(0)).get("targets"));
+    }
+
+    /** The nodes' HTTP port is config.ini's; one Prometheus cannot know in advance is refused. */
+    @Test
+    void monitoringScrapesConfigIniHttpPortAndRefusesOneItCannotKnow() throws IOException {
+        Path ini = dir.resolve("config.ini");
+        Path file = dir.resolve("dc.yml");
+        String shipped = Files.readString(ROOT.resolve("lottery/config.ini"));
+        Files.writeString(ini, shipped.replace("HTTP_PORT = 8080", "HTTP_PORT = 9180"));
+        generate(Map.of("MONITORING", "1", "LOTTERY_CONFIG", ini.toString(), "PROMETHEUS_PORT", "0.0.0.0:9191",
+                "PERSIST", "1"), file, "1");
+        assertTrue(Files.readString(dir.resolve("dc.prometheus.yml")).contains("'server:9180'"));
+        Map<String, Object> compose = new Yaml().load(Files.readString(file));
+        Map<String, Object> prometheus = map(map(compose.get("services")).get("prometheus"));
+        assertEquals(List.of("0.0.0.0:9191:9090"), prometheus.get("ports"));
+        assertTrue(((List<?>) prometheus.get("volumes")).contains("prometheus-data:/prometheus"), "PERSIST=1 keeps its data too");
+        assertEquals(List.of("lottery-data", "prometheus-data"), List.copyOf(map(compose.get("volumes")).keySet()));
+
+        for (String port : List.of("any", "0", "off")) {
+            Files.writeString(ini, shipped.replace("HTTP_PORT = 8080", "HTTP_PORT = " + port));
+            Path refused = dir.resolve("refused-" + port + ".yaml");
+            Shell.Result result = Shell.run(ROOT, Map.of("MONITORING", "1", "LOTTERY_CONFIG", ini.toString()),
+                    java.time.Duration.ofSeconds(30), "./generar-compose.sh", refused.toString(), "1");
+            assertEquals(2, result.exit(), result.output());
+            assertTrue(result.output().contains("error: MONITORING=1 needs a fixed HTTP port on the nodes, but HTTP_PORT in "
+                    + ini + " is '" + port + "'"), result.output());
+            assertFalse(Files.exists(refused), "nothing written");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PERSIST=yes", "PERSIST=2", "MONITORING=on", "PROMETHEUS_PORT=localhost:9090", "PROMETHEUS_PORT=x"})
+    void refusesABadOperatorSetting(String setting) {
+        String[] keyValue = setting.split("=", 2);
+        Path file = dir.resolve("out.yaml");
+        Map<String, String> env = new HashMap<>(Map.of("MONITORING", "1"));
+        env.put(keyValue[0], keyValue[1]);
+        Shell.Result result = Shell.run(ROOT, env, java.time.Duration.ofSeconds(30), "./generar-compose.sh",
+                file.toString(), "1");
+        assertEquals(2, result.exit(), result.output());
+        assertTrue(result.output().contains("error: " + keyValue[0] + "='" + keyValue[1] + "'"), result.output());
+        assertFalse(Files.exists(file), "nothing written");
+    }
+
+    /** PERSIST=0 and MONITORING=0 are the defaults: the very same bytes as without them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"file", "postgres"})
+    void persistAndMonitoringOffAreByteForByteTheDefault(String store) throws IOException {
+        Path without = dir.resolve("a/dc.yaml");
+        Path withZeros = dir.resolve("b/dc.yaml");
+        generate(Map.of("STORE", store), without, "2");
+        generate(Map.of("STORE", store, "PERSIST", "0", "MONITORING", "0"), withZeros, "2");
+        assertEquals(Files.readString(without), Files.readString(withZeros));
+        assertFalse(Files.exists(dir.resolve("b/dc.prometheus.yml")), "no Prometheus configuration");
     }
 
     @ParameterizedTest
