@@ -130,6 +130,12 @@ class AgencySessionTest {
         return atStore;
     }
 
+    /** A Ping as the connection hands it over, beside the frames the session holds; its Pong comes at once. */
+    private void pingGetsPong() {
+        session.tell(AgencySession.PingReceived.INSTANCE);
+        expectSent(Message.Pong.INSTANCE);
+    }
+
     private void expectStopped() {
         out.expectTerminated(session);
     }
@@ -458,5 +464,129 @@ class AgencySessionTest {
         expectSent(new Message.Error(ErrorCode.STORAGE_FAILURE, "the agency's writer did not answer; reconnect to resume"));
         expectClose();
         expectReleased(5);
+    }
+
+    // ------------------------------------------------------------------ a Ping in every state
+
+    @Test
+    void aPingBeforeHelloIsAnsweredAtOnce() {
+        start();
+        pingGetsPong();
+        acks.expectNoMessage(QUIET); // it came beside the stream: nothing to ack
+    }
+
+    @Test
+    void aPingWhileTheRegistryHasNotGrantedTheIdIsAnsweredAtOnce() {
+        start();
+        receive(new Message.Hello(2, 3, ""));
+        SessionRegistry.Claim claim = registry.expectMessageClass(SessionRegistry.Claim.class);
+        passes(Duration.ofSeconds(20));
+        pingGetsPong();
+        acks.expectNoMessage(QUIET); // the Hello still holds the stream
+
+        claim.replyTo().tell(new SessionRegistry.Granted(3));
+        store.expectMessageClass(BetStore.GetStoredCount.class).replyTo().tell(new BetStore.StoredCount(3, 7));
+        expectSent(new Message.Welcome(2, 7));
+        expectAck();
+    }
+
+    @Test
+    void aPingWhileTheStoreCountsIsAnsweredAtOnce() {
+        start();
+        receive(new Message.Hello(2, 3, ""));
+        registry.expectMessageClass(SessionRegistry.Claim.class).replyTo().tell(new SessionRegistry.Granted(3));
+        BetStore.GetStoredCount count = store.expectMessageClass(BetStore.GetStoredCount.class);
+        pingGetsPong();
+        acks.expectNoMessage(QUIET);
+
+        count.replyTo().tell(new BetStore.StoredCount(3, 7));
+        expectSent(new Message.Welcome(2, 7));
+        expectAck();
+    }
+
+    @Test
+    void theClaimAndTheCountShareTheHellosBoundSoARefusalToRetryComesWithinIt() {
+        start();
+        receive(new Message.Hello(2, 3, ""));
+        SessionRegistry.Claim claim = registry.expectMessageClass(SessionRegistry.Claim.class);
+        passes(Duration.ofSeconds(20));
+        claim.replyTo().tell(new SessionRegistry.Granted(3));
+        store.expectMessageClass(BetStore.GetStoredCount.class); // and never answered
+        passes(AgencySession.HELLO_TIMEOUT.minusSeconds(21));
+        out.expectNoMessage(QUIET);
+        passes(Duration.ofSeconds(1)); // the Hello's 30 s are up, not the count's own
+        expectClosedWith(ErrorCode.STORAGE_FAILURE, "store did not answer");
+    }
+
+    @Test
+    void aPingWhileThePipelineIsFullIsAnsweredAtOnceAndTheAcksKeepTheirOrder() {
+        start(2, null);
+        identify(1, 2, 0);
+        BetStore.StoreBatch first = sendBatch(1);
+        expectAck();
+        sendBatch(2);
+        acks.expectNoMessage(QUIET); // full: the stream waits
+        pingGetsPong();
+
+        first.replyTo().tell(new BetStore.Stored(1, 1));
+        expectSent(new Message.BatchAck(1, 1)); // the Pong took no ack's place
+        expectAck();
+    }
+
+    @Test
+    void aPingWhileAllBetsSentWaitsForItsBatchesIsAnsweredAtOnce() {
+        start();
+        identify(4, 2, 0);
+        BetStore.StoreBatch batch = sendBatch(5);
+        expectAck();
+        receive(Message.AllBetsSent.INSTANCE);
+        pingGetsPong();
+        coordinator.expectNoMessage(QUIET);
+
+        batch.replyTo().tell(new BetStore.Stored(5, 5));
+        expectSent(new Message.BatchAck(5, 5));
+        coordinator.expectMessageClass(DrawCoordinator.AgencyFinished.class);
+    }
+
+    @Test
+    void aPingWhileTheCoordinatorRecordsAllBetsSentIsAnsweredAtOnce() {
+        start();
+        identify(4, 2, 0);
+        receive(Message.AllBetsSent.INSTANCE);
+        DrawCoordinator.AgencyFinished finished = coordinator.expectMessageClass(DrawCoordinator.AgencyFinished.class);
+        for (int i = 0; i < 5; i++) { // the coordinator's store is cut off: the agency keeps pinging
+            passes(HEARTBEAT_TIMEOUT.dividedBy(2));
+            pingGetsPong();
+        }
+        acks.expectNoMessage(QUIET); // the stream waits for the mark
+
+        finished.replyTo().tell(StatusReply.success(Done.getInstance()));
+        expectSent(Message.AllBetsSentAck.INSTANCE);
+        expectAck();
+    }
+
+    @Test
+    void aPingWhileTheWinnersQueryIsParkedIsAnsweredAtOnceAndRestartsTheHeartbeatWait() {
+        start();
+        identify(3, 2, 0);
+        receive(Message.WinnersQuery.INSTANCE);
+        coordinator.expectMessageClass(DrawCoordinator.QueryWinners.class);
+        expectAck();
+        passes(HEARTBEAT_TIMEOUT.minusSeconds(1));
+        pingGetsPong();
+        passes(HEARTBEAT_TIMEOUT.minusSeconds(1));
+        out.expectNoMessage(QUIET);
+        passes(Duration.ofSeconds(1));
+        expectClosedWith(ErrorCode.FRAME_TIMEOUT, "no complete frame in 10 s");
+    }
+
+    @Test
+    void aPingWhileClosingGetsNothingTheErrorBeforeItIsTheLastFrame() {
+        start();
+        identify(2, 2, 0);
+        session.tell(new AgencySession.TakenOver(2));
+        expectClosedWith(ErrorCode.TAKEN_OVER, "a newer connection said Hello for agency 2");
+        session.tell(AgencySession.PingReceived.INSTANCE);
+        out.expectNoMessage(QUIET);
     }
 }
