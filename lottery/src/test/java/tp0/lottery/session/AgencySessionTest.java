@@ -136,6 +136,34 @@ class AgencySessionTest {
         expectSent(Message.Pong.INSTANCE);
     }
 
+    /** A frame a second before {@code limit} restarts the wait: the session closes {@code limit} after it, not before. */
+    private void aFrameBeforeTheLimitRestartsTheWait(Duration limit, Runnable frame) {
+        passes(limit.minusSeconds(1));
+        frame.run();
+        passes(limit.minusSeconds(1));
+        out.expectNoMessage(QUIET);
+        passes(Duration.ofSeconds(1));
+        expectClosedWith(ErrorCode.FRAME_TIMEOUT, "no complete frame in " + limit.toSeconds() + " s");
+    }
+
+    /** Agency 1 welcomed on a pipeline of two, two batches at the store: the stream waits. Returns the oldest. */
+    private BetStore.StoreBatch aFullPipelineOfTwo() {
+        start(2, null);
+        identify(1, 2, 0);
+        BetStore.StoreBatch first = sendBatch(1);
+        expectAck();
+        sendBatch(1);
+        acks.expectNoMessage(QUIET); // two replies owed: the stream waits
+        return first;
+    }
+
+    /** The store answers the oldest batch, of one bet: its ack goes out next, and the stream reads on. */
+    private void theOldestIsStoredAndTheStreamReadsOn(BetStore.StoreBatch oldest) {
+        oldest.replyTo().tell(new BetStore.Stored(1, 1));
+        expectSent(new Message.BatchAck(1, 1));
+        expectAck();
+    }
+
     private void expectStopped() {
         out.expectTerminated(session);
     }
@@ -291,16 +319,9 @@ class AgencySessionTest {
 
     @Test
     void aFullPipelineStopsReadingUntilTheStoreAnswers() {
-        start(2, null);
-        identify(1, 2, 0);
-        BetStore.StoreBatch first = sendBatch(1);
-        expectAck();
-        sendBatch(1);
-        acks.expectNoMessage(QUIET); // two replies owed: the stream waits
+        BetStore.StoreBatch first = aFullPipelineOfTwo();
 
-        first.replyTo().tell(new BetStore.Stored(1, 1));
-        expectSent(new Message.BatchAck(1, 1));
-        expectAck();
+        theOldestIsStoredAndTheStreamReadsOn(first);
     }
 
     // ------------------------------------------------------------------ finishing, finished, winners
@@ -419,15 +440,11 @@ class AgencySessionTest {
     @Test
     void aSilentPeerIsClosedAfterTheFrameTimeoutAndAFrameRestartsTheWait() {
         start();
-        passes(FRAME_TIMEOUT.minusSeconds(1));
-        receive(Message.Ping.INSTANCE);
-        expectSent(Message.Pong.INSTANCE);
-        expectAck();
-        passes(FRAME_TIMEOUT.minusSeconds(1));
-        out.expectNoMessage(QUIET);
-
-        passes(Duration.ofSeconds(1));
-        expectClosedWith(ErrorCode.FRAME_TIMEOUT, "no complete frame in 30 s");
+        aFrameBeforeTheLimitRestartsTheWait(FRAME_TIMEOUT, () -> {
+            receive(Message.Ping.INSTANCE);
+            expectSent(Message.Pong.INSTANCE);
+            expectAck();
+        });
     }
 
     @Test
@@ -476,27 +493,17 @@ class AgencySessionTest {
     }
 
     @Test
-    void aPingWhileTheRegistryHasNotGrantedTheIdIsAnsweredAtOnce() {
+    void aPingWhileTheRegistryClaimsTheIdAndWhileTheStoreCountsIsAnsweredAtOnce() {
         start();
         receive(new Message.Hello(2, 3, ""));
         SessionRegistry.Claim claim = registry.expectMessageClass(SessionRegistry.Claim.class);
         passes(Duration.ofSeconds(20));
-        pingGetsPong();
+        pingGetsPong(); // claiming
         acks.expectNoMessage(QUIET); // the Hello still holds the stream
 
         claim.replyTo().tell(new SessionRegistry.Granted(3));
-        store.expectMessageClass(BetStore.GetStoredCount.class).replyTo().tell(new BetStore.StoredCount(3, 7));
-        expectSent(new Message.Welcome(2, 7));
-        expectAck();
-    }
-
-    @Test
-    void aPingWhileTheStoreCountsIsAnsweredAtOnce() {
-        start();
-        receive(new Message.Hello(2, 3, ""));
-        registry.expectMessageClass(SessionRegistry.Claim.class).replyTo().tell(new SessionRegistry.Granted(3));
         BetStore.GetStoredCount count = store.expectMessageClass(BetStore.GetStoredCount.class);
-        pingGetsPong();
+        pingGetsPong(); // welcoming
         acks.expectNoMessage(QUIET);
 
         count.replyTo().tell(new BetStore.StoredCount(3, 7));
@@ -520,17 +527,10 @@ class AgencySessionTest {
 
     @Test
     void aPingWhileThePipelineIsFullIsAnsweredAtOnceAndTheAcksKeepTheirOrder() {
-        start(2, null);
-        identify(1, 2, 0);
-        BetStore.StoreBatch first = sendBatch(1);
-        expectAck();
-        sendBatch(2);
-        acks.expectNoMessage(QUIET); // full: the stream waits
+        BetStore.StoreBatch first = aFullPipelineOfTwo();
         pingGetsPong();
 
-        first.replyTo().tell(new BetStore.Stored(1, 1));
-        expectSent(new Message.BatchAck(1, 1)); // the Pong took no ack's place
-        expectAck();
+        theOldestIsStoredAndTheStreamReadsOn(first); // the Pong took no ack's place
     }
 
     @Test
@@ -572,12 +572,7 @@ class AgencySessionTest {
         receive(Message.WinnersQuery.INSTANCE);
         coordinator.expectMessageClass(DrawCoordinator.QueryWinners.class);
         expectAck();
-        passes(HEARTBEAT_TIMEOUT.minusSeconds(1));
-        pingGetsPong();
-        passes(HEARTBEAT_TIMEOUT.minusSeconds(1));
-        out.expectNoMessage(QUIET);
-        passes(Duration.ofSeconds(1));
-        expectClosedWith(ErrorCode.FRAME_TIMEOUT, "no complete frame in 10 s");
+        aFrameBeforeTheLimitRestartsTheWait(HEARTBEAT_TIMEOUT, this::pingGetsPong);
     }
 
     @Test
