@@ -52,8 +52,8 @@ import tp0.protocol.Protocol;
  *
  * <p>Liveness ({@link SilenceTimer}): the timeouts run only while the session is reading. While it
  * holds its stream (the pipeline is full, the store, registry or coordinator is slow) the peer's
- * frames cannot reach it, so that wait is the server's, not the peer's (asks are bounded by
- * {@link #ASK_TIMEOUT}).
+ * frames other than Pings cannot reach it, so that wait is the server's, not the peer's (asks are
+ * bounded by {@link #ASK_TIMEOUT}, a Hello's claim and count together by {@link #HELLO_TIMEOUT}).
  */
 public final class AgencySession {
 
