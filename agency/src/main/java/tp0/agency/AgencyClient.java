@@ -163,6 +163,7 @@ public final class AgencyClient {
             Socket socket = connector.connect(outage);
             String error;
             boolean anotherNode = true;
+            boolean refused = false;
             try {
                 connection = new ServerConnection(socket, config.readTimeout());
                 return handshake();
@@ -174,8 +175,9 @@ public final class AgencyClient {
                 closeConnection();
                 error = "no Welcome: " + lost.detail();
                 anotherNode = lost.triesAnotherNode();
+                refused = lost.isRefusal();
             }
-            outage.failed(connector.current(), error);
+            outage.failed(connector.current(), error, refused);
             if (anotherNode) {
                 connector.moveOn();
             }
@@ -185,7 +187,8 @@ public final class AgencyClient {
     private long handshake() throws AgencyFailure, ConnectionLost {
         connection.send(new Message.Hello(Protocol.VERSION, config.clientId(), config.secret()), HELLO);
         // A server that takes the connection but never answers is a failed attempt, not a hang.
-        Message reply = connection.receiveWithin(HELLO, outage.attemptMillis());
+        // A live server answers our Pings meanwhile, and the Hello within its bound (see welcomeWaitMillis).
+        Message reply = connection.receiveWithin(HELLO, outage.attemptMillis(), WELCOME_WAIT_MILLIS);
         if (!(reply instanceof Message.Welcome welcome)) {
             throw AgencyFailure.unexpected(HELLO, reply);
         }
@@ -200,6 +203,15 @@ public final class AgencyClient {
                 "server", connector.current()));
         return welcome.storedBets();
     }
+
+    /**
+     * The longest the agency waits for Welcome on one attempt, however the server answers its
+     * Pings meanwhile: the server's bound for answering a Hello plus a margin, so a refusal sent
+     * just before that bound still arrives, and is retried ({@link Outage}). A server silent
+     * (not even a Pong) for what is left of the window (at least 1 s) is left sooner; the agency
+     * pings three times within that, so a live server is never taken for a silent one. The rule: docs/reliability.md, "No budget that ends when the answer comes".
+     */
+    static final long WELCOME_WAIT_MILLIS = Protocol.SERVER_HELLO_BOUND.plus(Protocol.HELLO_ANSWER_MARGIN).toMillis();
 
     /** Everything after the Welcome, on one connection. */
     private void deliver(long stored) throws AgencyFailure, StopRequested, ConnectionLost {
@@ -265,7 +277,7 @@ public final class AgencyClient {
         if (outage == null) {
             outage = newOutage();
         } else {
-            outage.failed(connector.current(), "no answer after Welcome: " + lost.detail());
+            outage.failed(connector.current(), "no answer after Welcome: " + lost.detail(), lost.isRefusal());
         }
         if (lost.triesAnotherNode()) {
             connector.moveOn(); // a node that died is not the first one tried again

@@ -143,7 +143,9 @@ final class StoringLottery implements FakeLotteryServer.Sessions {
         }
         if (plan.fault() == Fault.SILENT) {
             plan.before().run();
-            peer.receive(); // until the agency gives up on us
+            while (peer.receive() != null) {
+                // Its Pings too go unanswered, until the agency gives up on us.
+            }
             return;
         }
         peer.send(new Message.Welcome(Protocol.VERSION, stored.size()));

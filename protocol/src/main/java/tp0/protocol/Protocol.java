@@ -1,5 +1,7 @@
 package tp0.protocol;
 
+import java.time.Duration;
+
 /** Protocol-wide constants. */
 public final class Protocol {
     /**
@@ -22,6 +24,21 @@ public final class Protocol {
      * timeout must be well above it (the default 15 s is three of these).
      */
     public static final long MAX_PING_INTERVAL_MILLIS = 5_000;
+
+    /**
+     * The longest a server takes to answer a Hello while its own parts (the session registry, the
+     * store counting the agency's bets) do not answer: by then it has sent Welcome, or a refusal to
+     * retry later (SESSION_ACTIVE, STORAGE_FAILURE). It answers Pings meanwhile.
+     */
+    public static final Duration SERVER_HELLO_BOUND = Duration.ofSeconds(30);
+
+    /**
+     * What an agency adds to {@link #SERVER_HELLO_BOUND} when it waits for Welcome (the network,
+     * a pause of either JVM): it waits at least their sum, so a refusal sent just before the
+     * server's bound still reaches it, and it retries it (docs/reliability.md, "No budget that
+     * ends when the answer comes").
+     */
+    public static final Duration HELLO_ANSWER_MARGIN = Duration.ofSeconds(5);
 
     private Protocol() {}
 }

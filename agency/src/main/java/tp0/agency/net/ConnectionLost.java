@@ -42,6 +42,11 @@ public final class ConnectionLost extends Exception {
         return detail;
     }
 
+    /** Whether the server refused (and asked to retry later), rather than the connection breaking. */
+    public boolean isRefusal() {
+        return refusal != null;
+    }
+
     /**
      * Whether the next attempt goes to the next node of the list: yes when the node is gone,
      * silent or refusing for its own reasons (shutting down, full, its store failing); no when

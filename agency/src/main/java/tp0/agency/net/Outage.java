@@ -21,6 +21,12 @@ import tp0.logline.LogLine;
  * final. A new outage starts a new window, so a long run survives any number of restarts.
  * With several nodes the attempts go round them (see {@link Connector}) and share the one
  * window and backoff: the agency gives up only when no node answered for the whole window.
+ *
+ * <p>One exception: a server that answered "retry later" (SESSION_ACTIVE, STORAGE_FAILURE, ...)
+ * is alive, and its answer may come up to {@link tp0.protocol.Protocol#SERVER_HELLO_BOUND} after
+ * the Hello, past the end of the window. Such a refusal is retried once more (without a retry
+ * after it, the window would end exactly when the answer comes); a second failure past the
+ * window is final.
  */
 public final class Outage {
     static final long FIRST_DELAY_MILLIS = 100;
@@ -38,6 +44,8 @@ public final class Outage {
     private long delayMillis = FIRST_DELAY_MILLIS;
     private int attempts;
     private long lastInfoNanos;
+    /** The one retry a refusal past the window gets has been used. */
+    private boolean refusalRetriedLate;
 
     /** Starts now. */
     public Outage(ServerAddresses servers, Duration window, Log log, StopSignal stop, LongSupplier nanoClock) {
@@ -67,14 +75,25 @@ public final class Outage {
      * @throws StopRequested when a stop is requested before or during the backoff
      */
     public void failed(ServerAddress node, String error) throws AgencyFailure, StopRequested {
+        failed(node, error, false);
+    }
+
+    /**
+     * As {@link #failed(ServerAddress, String)}; {@code refused}: the server answered with a
+     * refusal to retry later, which is retried once more even past the window.
+     */
+    public void failed(ServerAddress node, String error, boolean refused) throws AgencyFailure, StopRequested {
         attempts++;
         if (stop.isRequested()) {
             throw new StopRequested();
         }
         long now = nanoClock.getAsLong();
         if (now >= deadline) {
-            throw new AgencyFailure(LogLine.fail("connect", "server_address", servers,
-                    "attempts", attempts, "error", error), ExitCodes.FAILURE);
+            if (!refused || refusalRetriedLate) {
+                throw new AgencyFailure(LogLine.fail("connect", "server_address", servers,
+                        "attempts", attempts, "error", error), ExitCodes.FAILURE);
+            }
+            refusalRetriedLate = true;
         }
         boolean loud = attempts == 1 || now - lastInfoNanos >= INFO_EVERY_NANOS;
         if (loud) {
@@ -83,7 +102,7 @@ public final class Outage {
         log.log(loud ? LogLevel.INFO : LogLevel.DEBUG, LogLine.inProgress("connect",
                 "server_address", node, "attempt", attempts, "error", error));
         long untilDeadlineMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - now));
-        if (stop.sleepUnlessStopped(Math.min(delayMillis, untilDeadlineMillis))) {
+        if (stop.sleepUnlessStopped(now >= deadline ? delayMillis : Math.min(delayMillis, untilDeadlineMillis))) {
             throw new StopRequested();
         }
         delayMillis = Math.min(delayMillis * 2, MAX_DELAY_MILLIS);

@@ -156,12 +156,35 @@ public final class ServerConnection implements AutoCloseable {
         return receive(action, TimeUnit.MILLISECONDS.toNanos(millis));
     }
 
+    /**
+     * As {@link #receiveWithin(String, long)}, but also no longer than {@code totalMillis} in all,
+     * Pongs or not: a handshake the server bounds (it answers a Hello within
+     * {@link tp0.protocol.Protocol#SERVER_HELLO_BOUND}) is not waited for forever.
+     */
+    public Message receiveWithin(String action, long silenceMillis, long totalMillis) throws AgencyFailure, ConnectionLost {
+        return receive(action, TimeUnit.MILLISECONDS.toNanos(silenceMillis), TimeUnit.MILLISECONDS.toNanos(totalMillis));
+    }
+
     private Message receive(String action, long silenceNanos) throws AgencyFailure, ConnectionLost {
+        return receive(action, silenceNanos, Long.MAX_VALUE);
+    }
+
+    private Message receive(String action, long silenceNanos, long totalNanos) throws AgencyFailure, ConnectionLost {
         flush(action); // never wait for a reply to a frame still in our buffer
+        long start = System.nanoTime();
         while (true) {
             Message message;
             try {
-                if (!awaitInput(action, silenceNanos)) {
+                long left = totalNanos - (System.nanoTime() - start);
+                if (left <= 0) {
+                    throw new ConnectionLost(action, "no answer in "
+                            + DurationText.format(Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(totalNanos)))
+                            + " though the server answered our Pings");
+                }
+                // A short wait (a handshake at the end of the window) pings sooner: a live server's
+                // Pong must be able to arrive within it.
+                long pingEvery = Math.min(pingIntervalNanos, Math.max(1, silenceNanos / 3));
+                if (!awaitInput(action, Math.min(silenceNanos, left), pingEvery)) {
                     throw new ConnectionLost(action, "server closed the connection");
                 }
                 message = frames.read();
@@ -201,7 +224,7 @@ public final class ServerConnection implements AutoCloseable {
      *
      * @throws ConnectionLost when the server stays silent for {@code silenceNanos}
      */
-    private boolean awaitInput(String action, long silenceNanos) throws IOException, ConnectionLost {
+    private boolean awaitInput(String action, long silenceNanos, long pingEveryNanos) throws IOException, ConnectionLost {
         if (in.available() > 0) {
             return true; // the usual case while batches stream: no timer, no syscall for it
         }
@@ -213,11 +236,11 @@ public final class ServerConnection implements AutoCloseable {
                 throw new ConnectionLost(action, "no frame from the server in "
                         + DurationText.format(Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(silenceNanos))));
             }
-            long untilPing = watched.lastWriteNanos + pingIntervalNanos - now;
+            long untilPing = watched.lastWriteNanos + pingEveryNanos - now;
             if (untilPing <= 0) {
                 out.write(PING);
                 out.flush();
-                untilPing = pingIntervalNanos;
+                untilPing = pingEveryNanos;
             }
             socket.setSoTimeout(timeoutMillis(Math.min(untilPing, silenceNanos - silent)));
             try {

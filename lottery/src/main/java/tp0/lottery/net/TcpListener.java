@@ -29,7 +29,6 @@ import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
-import org.apache.pekko.stream.typed.javadsl.ActorSink;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
@@ -198,13 +197,8 @@ public final class TcpListener extends AbstractBehavior<TcpListener.Command> {
         String peer = connection.remoteAddress().getAddress().getHostAddress();
         return Behaviors.setup(ctx -> {
             ActorRef<AgencySession.Command> session = ctx.getSelf();
-            Sink<Inbound, NotUsed> toSession = ActorSink.actorRefWithBackpressure(
-                    session,
-                    AgencySession.Received::new,
-                    AgencySession.StreamStarted::new,
-                    AgencySession.StreamAck.INSTANCE,
-                    AgencySession.StreamCompleted.INSTANCE,
-                    AgencySession.StreamFailed::new);
+            // Pings pass the frames the session holds; the rest reach it one at a time, acked.
+            Sink<Inbound, NotUsed> toSession = PingBypass.intoSession(session);
             Source<ByteString, NotUsed> fromSession = outbound.second().via(WireFormat.outbound());
             // A broken byte stream (oversized or cut-off frame) fails the framing stage, which cancels
             // its upstream, and a stopped session cancels its sink; either would cut the socket before

@@ -15,6 +15,7 @@ import tp0.lottery.session.IdentifiedSession.Identified;
 import tp0.lottery.store.BetStore;
 import tp0.protocol.ErrorCode;
 import tp0.protocol.Message;
+import tp0.protocol.Protocol;
 
 /**
  * One agency connection, as states: {@link #identifying} (until a Hello passes its checks) →
@@ -29,9 +30,10 @@ import tp0.protocol.Message;
  * out strictly in the order the frames came ({@link ReplyOrder}). Any other message (Hello,
  * AllBetsSent, WinnersQuery, ...) waits until everything before it is answered — so an
  * AllBetsSent is only acted on, and its mark written, once all its batches are stored. A Ping is
- * answered at once, out of turn, whenever the session is reading; while it holds its stream
- * (claiming, welcoming, finishing, a full pipeline, a message waiting for the replies before it)
- * a Ping is read, and answered, once that wait ends.
+ * answered at once, out of turn, in every state but closing (whose last frame, an Error, is already
+ * on its way): the connection hands Pings over beside the frames the session holds
+ * ({@link PingReceived}), so also while it holds its stream (claiming, welcoming, finishing, a full
+ * pipeline, a message waiting for the replies before it) the agency hears from the server.
  *
  * <p>The session knows nothing of sockets: the {@code net} package feeds it {@link Inbound}
  * elements and writes what it sends ({@link Outbound}) to the connection.
@@ -50,8 +52,8 @@ import tp0.protocol.Message;
  *
  * <p>Liveness ({@link SilenceTimer}): the timeouts run only while the session is reading. While it
  * holds its stream (the pipeline is full, the store, registry or coordinator is slow) the peer's
- * frames cannot reach it, so that wait is the server's, not the peer's (asks are bounded by
- * {@link #ASK_TIMEOUT}).
+ * frames other than Pings cannot reach it, so that wait is the server's, not the peer's (asks are
+ * bounded by {@link #ASK_TIMEOUT}, a Hello's claim and count together by {@link #HELLO_TIMEOUT}).
  */
 public final class AgencySession {
 
@@ -71,6 +73,16 @@ public final class AgencySession {
     }
 
     public record StreamFailed(Throwable cause) implements Command {}
+
+    /**
+     * A Ping, handed over beside the stream's back-pressure: the connection reads on past the
+     * frames the session holds (net diverts every Ping to here), so a Ping never waits for the
+     * store, the registry or the coordinator. Answered with a Pong at once in every state but
+     * closing.
+     */
+    public enum PingReceived implements Command {
+        INSTANCE
+    }
 
     /** From the registry: a newer Hello for this agency wants its session. */
     public record TakenOver(int agency) implements Command {}
@@ -131,6 +143,12 @@ public final class AgencySession {
     /** How long the store, coordinator or registry may take to answer before the session gives up. */
     static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
 
+    /**
+     * How long a Hello may wait for the registry's claim and the store's count together before it
+     * is refused to retry later: the bound every agency's Welcome wait is set above.
+     */
+    static final Duration HELLO_TIMEOUT = Protocol.SERVER_HELLO_BOUND;
+
     public static Behavior<Command> create(Deps deps, ActorRef<Outbound> out, String peer) {
         return create(deps, out, peer, System::nanoTime);
     }
@@ -168,6 +186,7 @@ public final class AgencySession {
                     c.intake.end();
                     return carryOnIdentifying(Behaviors::same);
                 })
+                .onMessageEquals(PingReceived.INSTANCE, () -> c.pinged(() -> carryOnIdentifying(Behaviors::same)))
                 .onMessageEquals(FrameTimedOut.INSTANCE, () -> c.onSilence(identifyingLimit(), 0))
                 .onMessage(TakenOver.class, msg -> c.takenOver(msg, 0)), 0);
     }
@@ -213,18 +232,25 @@ public final class AgencySession {
         }
         int id = hello.agencyId();
         ActorRef<Command> self = c.ctx.getSelf();
-        c.ctx.ask(SessionRegistry.ClaimReply.class, c.links.registry(), ASK_TIMEOUT,
+        long helloNanos = c.nanoClock.getAsLong();
+        c.ctx.ask(SessionRegistry.ClaimReply.class, c.links.registry(), HELLO_TIMEOUT,
                 replyTo -> new SessionRegistry.Claim(id, self, replyTo),
                 (reply, failure) -> new Claimed(id, reply));
-        return claiming(hello.version()); // the stream waits for the claim
+        return claiming(hello.version(), helloNanos); // the stream waits for the claim
+    }
+
+    /** What is left of the Hello's {@link #HELLO_TIMEOUT}, at least a millisecond: the claim and the count share it. */
+    private Duration helloTimeLeft(long helloNanos) {
+        Duration left = HELLO_TIMEOUT.minusNanos(c.nanoClock.getAsLong() - helloNanos);
+        return left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left;
     }
 
     // ------------------------------------------------------------------ claiming, welcoming
 
-    /** The Hello passed; the registry has not granted the agency id yet. The stream waits. */
-    private Behavior<Command> claiming(int version) {
+    /** The Hello passed (at {@code helloNanos}); the registry has not granted the agency id yet. The stream waits. */
+    private Behavior<Command> claiming(int version, long helloNanos) {
         return c.withCommon(Behaviors.receive(Command.class)
-                .onMessage(Claimed.class, msg -> onClaimed(msg, version))
+                .onMessage(Claimed.class, msg -> onClaimed(msg, version, helloNanos))
                 .onMessageEquals(StreamCompleted.INSTANCE, () -> {
                     c.intake.end();
                     return Behaviors.same(); // the Hello is still being handled
@@ -232,14 +258,14 @@ public final class AgencySession {
                 .onMessage(TakenOver.class, msg -> c.takenOver(msg, 0)), 0);
     }
 
-    private Behavior<Command> onClaimed(Claimed msg, int version) {
+    private Behavior<Command> onClaimed(Claimed msg, int version, long helloNanos) {
         int id = msg.agency();
         if (!(msg.reply() instanceof SessionRegistry.Granted)) { // superseded, or no answer: retry later
             return c.refuseAndClose(id, HelloCheck.notGranted(id, msg.reply() instanceof SessionRegistry.Superseded), 0);
         }
         // Asked only now that no other session of this agency can send batches: the count
         // includes every batch that reached the store before, and no later one can sneak in.
-        c.ctx.ask(BetStore.StoredCount.class, c.links.writer(), ASK_TIMEOUT,
+        c.ctx.ask(BetStore.StoredCount.class, c.links.writer(), helloTimeLeft(helloNanos),
                 replyTo -> new BetStore.GetStoredCount(id, replyTo),
                 (count, failure) -> new Welcomed(id, count != null ? count : new BetStore.StoredCount(id, -1)));
         return welcoming(new Identified(id, version, false));

@@ -20,6 +20,7 @@ import tp0.lottery.session.AgencySession.Claimed;
 import tp0.lottery.session.AgencySession.Command;
 import tp0.lottery.session.AgencySession.FinishRecorded;
 import tp0.lottery.session.AgencySession.FrameTimedOut;
+import tp0.lottery.session.AgencySession.PingReceived;
 import tp0.lottery.session.AgencySession.Received;
 import tp0.lottery.session.AgencySession.StreamAck;
 import tp0.lottery.session.AgencySession.StreamCompleted;
@@ -103,6 +104,7 @@ final class Connection {
                 .onMessage(Claimed.class, this::lateClaim)
                 .onMessage(Welcomed.class, msg -> carryOnClosing(agency, Behaviors::same))
                 .onMessage(TakenOver.class, msg -> Behaviors.same()) // already letting it go
+                .onMessageEquals(PingReceived.INSTANCE, Behaviors::same) // its last frame, the Error, is on its way
                 .onMessageEquals(StreamCompleted.INSTANCE, () -> {
                     intake.end();
                     return settleClosing(agency, Behaviors::same);
@@ -153,6 +155,8 @@ final class Connection {
                     return Behaviors.same();
                 })
                 .onMessage(StreamFailed.class, msg -> closeNow(agency))
+                // Claiming and welcoming: the session waits on the server, not on the peer.
+                .onMessageEquals(PingReceived.INSTANCE, () -> pinged(Behaviors::same))
                 .onMessageEquals(FrameTimedOut.INSTANCE, () -> {
                     silence.fired(null); // not waiting on the peer in this state
                     return Behaviors.same();
@@ -182,6 +186,17 @@ final class Connection {
             return Behaviors.same();
         }
         return handle.apply(element);
+    }
+
+    /**
+     * A Ping handed over beside the stream ({@link PingReceived}): a Pong at once, out of turn (it
+     * answers no batch, so it waits for none); then {@code settle}, which measures the peer's
+     * silence again from now if the state waits on the peer.
+     */
+    Behavior<Command> pinged(Supplier<Behavior<Command>> settle) {
+        silence.frameArrived();
+        live.send(Message.Pong.INSTANCE);
+        return settle.get();
     }
 
     /** What means the same in every state that reads: Pings, server-only messages, malformed frames, text, a broken stream. */

@@ -13,6 +13,7 @@ import tp0.lottery.session.AgencySession.BatchDone;
 import tp0.lottery.session.AgencySession.Command;
 import tp0.lottery.session.AgencySession.FinishRecorded;
 import tp0.lottery.session.AgencySession.FrameTimedOut;
+import tp0.lottery.session.AgencySession.PingReceived;
 import tp0.lottery.session.AgencySession.Received;
 import tp0.lottery.session.AgencySession.StreamCompleted;
 import tp0.lottery.session.AgencySession.TakenOver;
@@ -87,6 +88,7 @@ final class IdentifiedSession {
                     }
                     return settle(who, Behaviors::same);
                 })
+                .onMessageEquals(PingReceived.INSTANCE, () -> c.pinged(() -> settle(who, Behaviors::same)))
                 .onMessageEquals(FrameTimedOut.INSTANCE, () -> c.onSilence(identifiedLimit(who), who.agency()))
                 .onMessageEquals(WriterCheck.INSTANCE, () -> onWriterCheck(who.agency())), who.agency());
     }

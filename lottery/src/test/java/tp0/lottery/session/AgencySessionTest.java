@@ -130,6 +130,40 @@ class AgencySessionTest {
         return atStore;
     }
 
+    /** A Ping as the connection hands it over, beside the frames the session holds; its Pong comes at once. */
+    private void pingGetsPong() {
+        session.tell(AgencySession.PingReceived.INSTANCE);
+        expectSent(Message.Pong.INSTANCE);
+    }
+
+    /** A frame a second before {@code limit} restarts the wait: the session closes {@code limit} after it, not before. */
+    private void aFrameBeforeTheLimitRestartsTheWait(Duration limit, Runnable frame) {
+        passes(limit.minusSeconds(1));
+        frame.run();
+        passes(limit.minusSeconds(1));
+        out.expectNoMessage(QUIET);
+        passes(Duration.ofSeconds(1));
+        expectClosedWith(ErrorCode.FRAME_TIMEOUT, "no complete frame in " + limit.toSeconds() + " s");
+    }
+
+    /** Agency 1 welcomed on a pipeline of two, two batches at the store: the stream waits. Returns the oldest. */
+    private BetStore.StoreBatch aFullPipelineOfTwo() {
+        start(2, null);
+        identify(1, 2, 0);
+        BetStore.StoreBatch first = sendBatch(1);
+        expectAck();
+        sendBatch(1);
+        acks.expectNoMessage(QUIET); // two replies owed: the stream waits
+        return first;
+    }
+
+    /** The store answers the oldest batch, of one bet: its ack goes out next, and the stream reads on. */
+    private void theOldestIsStoredAndTheStreamReadsOn(BetStore.StoreBatch oldest) {
+        oldest.replyTo().tell(new BetStore.Stored(1, 1));
+        expectSent(new Message.BatchAck(1, 1));
+        expectAck();
+    }
+
     private void expectStopped() {
         out.expectTerminated(session);
     }
@@ -285,16 +319,9 @@ class AgencySessionTest {
 
     @Test
     void aFullPipelineStopsReadingUntilTheStoreAnswers() {
-        start(2, null);
-        identify(1, 2, 0);
-        BetStore.StoreBatch first = sendBatch(1);
-        expectAck();
-        sendBatch(1);
-        acks.expectNoMessage(QUIET); // two replies owed: the stream waits
+        BetStore.StoreBatch first = aFullPipelineOfTwo();
 
-        first.replyTo().tell(new BetStore.Stored(1, 1));
-        expectSent(new Message.BatchAck(1, 1));
-        expectAck();
+        theOldestIsStoredAndTheStreamReadsOn(first);
     }
 
     // ------------------------------------------------------------------ finishing, finished, winners
@@ -413,15 +440,11 @@ class AgencySessionTest {
     @Test
     void aSilentPeerIsClosedAfterTheFrameTimeoutAndAFrameRestartsTheWait() {
         start();
-        passes(FRAME_TIMEOUT.minusSeconds(1));
-        receive(Message.Ping.INSTANCE);
-        expectSent(Message.Pong.INSTANCE);
-        expectAck();
-        passes(FRAME_TIMEOUT.minusSeconds(1));
-        out.expectNoMessage(QUIET);
-
-        passes(Duration.ofSeconds(1));
-        expectClosedWith(ErrorCode.FRAME_TIMEOUT, "no complete frame in 30 s");
+        aFrameBeforeTheLimitRestartsTheWait(FRAME_TIMEOUT, () -> {
+            receive(Message.Ping.INSTANCE);
+            expectSent(Message.Pong.INSTANCE);
+            expectAck();
+        });
     }
 
     @Test
@@ -458,5 +481,107 @@ class AgencySessionTest {
         expectSent(new Message.Error(ErrorCode.STORAGE_FAILURE, "the agency's writer did not answer; reconnect to resume"));
         expectClose();
         expectReleased(5);
+    }
+
+    // ------------------------------------------------------------------ a Ping in every state
+
+    @Test
+    void aPingBeforeHelloIsAnsweredAtOnce() {
+        start();
+        pingGetsPong();
+        acks.expectNoMessage(QUIET); // it came beside the stream: nothing to ack
+    }
+
+    @Test
+    void aPingWhileTheRegistryClaimsTheIdAndWhileTheStoreCountsIsAnsweredAtOnce() {
+        start();
+        receive(new Message.Hello(2, 3, ""));
+        SessionRegistry.Claim claim = registry.expectMessageClass(SessionRegistry.Claim.class);
+        passes(Duration.ofSeconds(20));
+        pingGetsPong(); // claiming
+        acks.expectNoMessage(QUIET); // the Hello still holds the stream
+
+        claim.replyTo().tell(new SessionRegistry.Granted(3));
+        BetStore.GetStoredCount count = store.expectMessageClass(BetStore.GetStoredCount.class);
+        pingGetsPong(); // welcoming
+        acks.expectNoMessage(QUIET);
+
+        count.replyTo().tell(new BetStore.StoredCount(3, 7));
+        expectSent(new Message.Welcome(2, 7));
+        expectAck();
+    }
+
+    @Test
+    void theClaimAndTheCountShareTheHellosBoundSoARefusalToRetryComesWithinIt() {
+        start();
+        receive(new Message.Hello(2, 3, ""));
+        SessionRegistry.Claim claim = registry.expectMessageClass(SessionRegistry.Claim.class);
+        passes(Duration.ofSeconds(20));
+        claim.replyTo().tell(new SessionRegistry.Granted(3));
+        store.expectMessageClass(BetStore.GetStoredCount.class); // and never answered
+        passes(AgencySession.HELLO_TIMEOUT.minusSeconds(21));
+        out.expectNoMessage(QUIET);
+        passes(Duration.ofSeconds(1)); // the Hello's 30 s are up, not the count's own
+        expectClosedWith(ErrorCode.STORAGE_FAILURE, "store did not answer");
+    }
+
+    @Test
+    void aPingWhileThePipelineIsFullIsAnsweredAtOnceAndTheAcksKeepTheirOrder() {
+        BetStore.StoreBatch first = aFullPipelineOfTwo();
+        pingGetsPong();
+
+        theOldestIsStoredAndTheStreamReadsOn(first); // the Pong took no ack's place
+    }
+
+    @Test
+    void aPingWhileAllBetsSentWaitsForItsBatchesIsAnsweredAtOnce() {
+        start();
+        identify(4, 2, 0);
+        BetStore.StoreBatch batch = sendBatch(5);
+        expectAck();
+        receive(Message.AllBetsSent.INSTANCE);
+        pingGetsPong();
+        coordinator.expectNoMessage(QUIET);
+
+        batch.replyTo().tell(new BetStore.Stored(5, 5));
+        expectSent(new Message.BatchAck(5, 5));
+        coordinator.expectMessageClass(DrawCoordinator.AgencyFinished.class);
+    }
+
+    @Test
+    void aPingWhileTheCoordinatorRecordsAllBetsSentIsAnsweredAtOnce() {
+        start();
+        identify(4, 2, 0);
+        receive(Message.AllBetsSent.INSTANCE);
+        DrawCoordinator.AgencyFinished finished = coordinator.expectMessageClass(DrawCoordinator.AgencyFinished.class);
+        for (int i = 0; i < 5; i++) { // the coordinator's store is cut off: the agency keeps pinging
+            passes(HEARTBEAT_TIMEOUT.dividedBy(2));
+            pingGetsPong();
+        }
+        acks.expectNoMessage(QUIET); // the stream waits for the mark
+
+        finished.replyTo().tell(StatusReply.success(Done.getInstance()));
+        expectSent(Message.AllBetsSentAck.INSTANCE);
+        expectAck();
+    }
+
+    @Test
+    void aPingWhileTheWinnersQueryIsParkedIsAnsweredAtOnceAndRestartsTheHeartbeatWait() {
+        start();
+        identify(3, 2, 0);
+        receive(Message.WinnersQuery.INSTANCE);
+        coordinator.expectMessageClass(DrawCoordinator.QueryWinners.class);
+        expectAck();
+        aFrameBeforeTheLimitRestartsTheWait(HEARTBEAT_TIMEOUT, this::pingGetsPong);
+    }
+
+    @Test
+    void aPingWhileClosingGetsNothingTheErrorBeforeItIsTheLastFrame() {
+        start();
+        identify(2, 2, 0);
+        session.tell(new AgencySession.TakenOver(2));
+        expectClosedWith(ErrorCode.TAKEN_OVER, "a newer connection said Hello for agency 2");
+        session.tell(AgencySession.PingReceived.INSTANCE);
+        out.expectNoMessage(QUIET);
     }
 }
