@@ -60,6 +60,7 @@ final class DrawBenchmark {
         Path empty = dataDir.resolve("agency-5.csv");
         Files.createDirectories(empty.getParent());
         Files.write(empty, new byte[0]);
+        System.out.println("server settings: " + LotteryRun.describeSettings(LotteryRun.serverEnv(5, serverEnv)));
         long serverStart = System.nanoTime();
         try (LotteryRun run = LotteryRun.start(root, serverRunDir, 5, serverEnv, line -> { })) {
             double startSeconds = (System.nanoTime() - serverStart) / 1e9;

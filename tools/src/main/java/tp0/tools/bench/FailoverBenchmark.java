@@ -14,6 +14,7 @@ import tp0.tools.ChildProcess;
 import tp0.tools.ClusterRun;
 import tp0.tools.DatasetGenerator;
 import tp0.tools.E2eData;
+import tp0.tools.LotteryRun;
 
 /**
  * Failover of the cluster: 3 nodes on one throwaway PostgreSQL, five agencies ingesting,
@@ -38,6 +39,8 @@ final class FailoverBenchmark {
         List<SlowLink> links = new ArrayList<>();
         try (ThrowawayPostgres pg = ThrowawayPostgres.start();
              ClusterRun run = ClusterRun.start(root, runDir.resolve("cluster"), 3, 5, pg.serverEnv(), line -> { })) {
+            System.out.println("server settings (each node): " + LotteryRun.describeSettings(WorkloadRun.with(
+                    pg.serverEnv(), ClusterRun.NODE_SETTINGS)) + " + its own SERVER_PORT, CLUSTER_PORT, CLUSTER_SEED_NODES");
             for (ClusterRun.Node node : run.nodes()) {
                 links.add(new SlowLink(node.tcpPort, FAILOVER_LINK_BYTES_PER_SECOND));
             }
