@@ -119,17 +119,18 @@ public final class JsonLogLine {
     }
 
     private static void field(StringBuilder json, String name, String value) {
-        string(json, name);
+        appendString(json, name);
         json.append(':');
-        string(json, value);
+        appendString(json, value);
     }
 
     /**
      * {@code value} as a JSON string (RFC 8259): quotes, backslashes and control characters
      * escaped, everything else as it is (non-ASCII stays UTF-8 on the way out), except a lone
      * surrogate, which no UTF-8 encoder can write: escaped as {@code \\uXXXX}, it survives.
+     * Also the server's HTTP port's JSON goes through here: one escaper for both.
      */
-    static void string(StringBuilder json, String value) {
+    public static void appendString(StringBuilder json, String value) {
         json.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

@@ -1,30 +1,20 @@
 package tp0.lottery.ops;
 
+import tp0.logline.JsonLogLine;
+
 /** The little JSON the HTTP port writes by hand: its objects hold numbers, booleans and short texts. */
 final class Json {
 
     private Json() {}
 
-    /** {@code text} as a JSON string literal. */
+    /**
+     * {@code text} as a JSON string literal, escaped as the JSON log lines are, and with no
+     * {@code <}, {@code >} or {@code &} left as such: what the status page gets is never markup.
+     * The shared escaper never writes those three itself, so replacing them after is exact.
+     */
     static String quote(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-                        out.append(String.format("\\u%04x", (int) c)); // also never markup in a page
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        StringBuilder out = new StringBuilder(text.length() + 2);
+        JsonLogLine.appendString(out, text);
+        return out.toString().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
     }
 }
