@@ -20,7 +20,7 @@ import scala.concurrent.ExecutionContext;
  * the bind, whatever is open or was never: a server nobody connects to, or a longer run, gets its
  * HTTP port then. A fixed grace instead does not hold: on a loaded machine the agencies' JVMs
  * take longer than any grace short enough for the health checks. A stop that comes first
- * cancels it. See docs/decisions/0011-http-port-start.md.
+ * cancels it. See docs/decisions/0012-http-port-start.md.
  */
 public final class QuietStart {
 
