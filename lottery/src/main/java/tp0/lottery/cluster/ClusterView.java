@@ -135,10 +135,7 @@ final class ClusterView implements StatusView, ClusterFigures {
      * another. Called by the spreading actor only, once per round.
      */
     void noteSessions() {
-        Membership members = membership.get();
-        if (members.selfStatus().equals("up")) {
-            wasUp = true;
-        }
+        Membership members = membersNow();
         Merged merged = merge(numAgencies, own(members.self()), others.values(), members);
         for (int agency = 1; agency <= numAgencies; agency++) {
             String holder = merged.sessionNode(agency);
@@ -225,11 +222,16 @@ final class ClusterView implements StatusView, ClusterFigures {
 
     /** {@code /health/ready}'s {@code cluster} check. */
     Optional<String> notReady() {
+        return membersNow().notReady(wasUp);
+    }
+
+    /** The members as Pekko sees them now, noting whether this node has ever been Up (removed vs not yet joined). */
+    private Membership membersNow() {
         Membership members = membership.get();
         if (members.selfStatus().equals("up")) {
             wasUp = true;
         }
-        return members.notReady(wasUp);
+        return members;
     }
 
     @Override
